@@ -1,0 +1,34 @@
+// One jest run for the whole repo, in three projects:
+//   unit        *.test.ts       pure logic, stubs allowed, no servers
+//   integration *.int.test.ts   real Temporal dev server, Redis, devnet (each file starts what it needs)
+//   e2e         *.e2e.test.ts   the whole stack and headless Debian Chromium
+const preset = require('./jest.preset.js');
+const roots = ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/workflows', '<rootDir>/scripts'];
+const ignore = [...preset.testPathIgnorePatterns];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...preset,
+      displayName: 'unit',
+      roots,
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: [...ignore, '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
+    },
+    {
+      ...preset,
+      displayName: 'integration',
+      roots,
+      testMatch: ['**/*.int.test.ts'],
+      testTimeout: 120_000,
+    },
+    {
+      ...preset,
+      displayName: 'e2e',
+      roots,
+      testMatch: ['**/*.e2e.test.ts'],
+      testTimeout: 180_000,
+    },
+  ],
+};
