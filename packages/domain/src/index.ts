@@ -1,1 +1,3 @@
 export * from './errors';
+export * from './network';
+export * from './workflow-inputs';

@@ -1,0 +1,29 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { KeyBox } from '@/components/key-box';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'blockops console',
+  description: 'Operations console for The Block',
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topbar">
+          <Link href="/" className="brand">
+            blockops
+          </Link>
+          <nav>
+            <Link href="/">Runs</Link>
+            <Link href="/audit">Audit</Link>
+          </nav>
+          <KeyBox />
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

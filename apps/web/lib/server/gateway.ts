@@ -1,0 +1,105 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { compareStreamIds, firstStreamId, readRange, tailStream } from '@blockops/events';
+import { bearer, roleForKey } from './auth';
+import { handshakeSchema, matchesAny, roomsOf, type Handshake } from './rooms';
+import type { Services } from './services';
+
+const REPLAY_PAGE = 1000;
+
+/**
+ * The Socket.IO gateway: one tail of the Redis event stream per web process, relayed to rooms.
+ * Every web process tails the stream itself, so N processes need no adapter between them.
+ *
+ * A client that connects with `lastEventId` first gets the events it missed, read from the stream
+ * up to the tail's own position, and joins its rooms in the same tick that it catches up: nothing
+ * falls in the gap and nothing comes twice.
+ */
+export async function attachGateway(httpServer: HttpServer, services: Services) {
+  const { config, redis, metrics, log } = services;
+  const io = new Server(httpServer, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+
+  const tail = await tailStream(redis, {
+    stream: config.EVENTS_STREAM,
+    fromId: '$',
+    blockMs: 1000,
+    onEvents(events) {
+      const now = Date.now();
+      for (const event of events) {
+        io.to(roomsOf(event)).emit('event', event);
+        metrics.eventsRelayed.inc({ type: event.type });
+        metrics.relayLatency.observe(Math.max(0, now - Date.parse(event.timestamp)) / 1000);
+      }
+    },
+    onError: (err) => log.warn({ err }, 'event stream tail failed; retrying'),
+  });
+
+  io.use((socket, next) => {
+    const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return next(new Error(`invalid handshake: ${issue.path.join('.')}: ${issue.message}`));
+    }
+    const token = parsed.data.token ?? bearer(socket.handshake.headers.authorization);
+    const role = roleForKey(config, token);
+    if (!role) return next(new Error('unauthorized: a viewer or operator key is required'));
+    socket.data.handshake = parsed.data;
+    socket.data.role = role;
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    metrics.socketConnections.inc();
+    socket.on('disconnect', () => metrics.socketConnections.dec());
+    const hs = socket.data.handshake as Handshake;
+    if (!hs.lastEventId) {
+      socket.join(hs.rooms);
+      socket.emit('ready', { replayed: 0, lastEventId: tail.lastId() });
+      return;
+    }
+    replayThenJoin(socket, hs.rooms, hs.lastEventId).catch((err) => {
+      log.warn({ err }, 'replay failed');
+      socket.emit('replay_error', { message: 'could not replay missed events; reload to resync' });
+      socket.join(hs.rooms);
+    });
+  });
+
+  async function replayThenJoin(socket: Socket, rooms: string[], since: string) {
+    const oldest = await firstStreamId(redis, config.EVENTS_STREAM);
+    if (oldest && compareStreamIds(since, oldest) < 0 && since !== '0-0') {
+      // The stream was trimmed (MAXLEN) past the client's position: say so rather than pretend.
+      socket.emit('replay_gap', { lastEventId: since, oldestAvailable: oldest });
+    }
+    let cursor = since;
+    let replayed = 0;
+    for (;;) {
+      const target = tail.lastId();
+      while (compareStreamIds(cursor, target) < 0) {
+        const { events, lastId } = await readRange(redis, config.EVENTS_STREAM, cursor, target, REPLAY_PAGE);
+        for (const event of events) {
+          if (!matchesAny(event, rooms)) continue;
+          socket.emit('event', event);
+          replayed++;
+        }
+        cursor = lastId ?? target;
+      }
+      if (!socket.connected) return;
+      // Check and join in one synchronous step: the tail cannot relay in between. If it moved on
+      // while we were reading, read the difference first.
+      if (compareStreamIds(cursor, tail.lastId()) >= 0) {
+        socket.join(rooms);
+        metrics.eventsReplayed.inc(replayed);
+        socket.emit('ready', { replayed, lastEventId: cursor });
+        return;
+      }
+    }
+  }
+
+  return {
+    io,
+    async close() {
+      await tail.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '@blockops/config';
+import type { z } from 'zod';
+import { bearer, roleForKey, satisfies, type Role } from './auth';
+import { getServices, type Services } from './services';
+
+export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
+  return Response.json(data, { status, headers });
+}
+
+/** An error answer: `error` is one readable sentence; `issues` name fields and limits. */
+export function problem(status: number, error: string, extra?: Record<string, unknown>): Response {
+  return json({ error, ...extra }, status);
+}
+
+export function zodIssues(err: z.ZodError) {
+  return err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}
+
+export interface Caller {
+  role: Role;
+  actor: string;
+  correlationId: string;
+}
+
+interface HandlerContext<P> {
+  services: Services;
+  caller: Caller;
+  params: P;
+}
+
+/**
+ * Wraps a route handler: services, authorisation for `role`, a correlation id, and a clear 503
+ * when configuration or a dependency is broken. Route handlers never see unauthorised calls.
+ */
+export function route<P = Record<string, string>>(
+  role: Role,
+  handler: (req: Request, ctx: HandlerContext<P>) => Promise<Response>,
+) {
+  return async (req: Request, routeCtx: { params: Promise<P> }): Promise<Response> => {
+    let services: Services;
+    try {
+      services = await getServices();
+    } catch (err) {
+      const message = err instanceof ConfigError ? err.message : `service unavailable: ${(err as Error).message}`;
+      return problem(503, message);
+    }
+    const key = bearer(req.headers.get('authorization')) ?? req.headers.get('x-api-key') ?? undefined;
+    const granted = roleForKey(services.config, key);
+    if (!granted) return problem(401, 'unauthorized: send a viewer or operator key as "Authorization: Bearer <key>"');
+    if (!satisfies(granted, role)) return problem(403, `forbidden: this call needs the ${role} key`);
+    const actorName = (req.headers.get('x-actor') ?? '').slice(0, 64).replace(/[^\w.@\- ]/g, '') || 'anonymous';
+    const caller: Caller = {
+      role: granted,
+      actor: `${granted}:${actorName}`,
+      correlationId: req.headers.get('x-correlation-id')?.slice(0, 128) || randomUUID(),
+    };
+    try {
+      const res = await handler(req, { services, caller, params: await (routeCtx?.params ?? Promise.resolve({} as P)) });
+      res.headers.set('x-correlation-id', caller.correlationId);
+      return res;
+    } catch (err) {
+      services.log.error({ err, correlationId: caller.correlationId }, 'request failed');
+      return problem(500, `internal error (correlation id ${caller.correlationId})`);
+    }
+  };
+}
+
+/** Reads a JSON body up to `maxBytes`; undefined body = {}. */
+export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<{ ok: true; value: unknown } | { ok: false; res: Response }> {
+  const text = await req.text();
+  if (text.length > maxBytes) return { ok: false, res: problem(413, `request body exceeds ${maxBytes} bytes`) };
+  if (text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, res: problem(400, 'request body is not valid JSON') };
+  }
+}
+
+export function temporalRunUrl(services: Services, workflowId: string, runId?: string): string {
+  const { TEMPORAL_UI_URL, TEMPORAL_NAMESPACE } = services.config;
+  const base = `${TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
+}

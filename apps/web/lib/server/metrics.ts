@@ -1,0 +1,38 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createWebMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    eventsRelayed: new Counter({
+      name: 'blockops_events_relayed_total',
+      help: 'Events relayed from the Redis stream to Socket.IO rooms, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    eventsReplayed: new Counter({
+      name: 'blockops_events_replayed_total',
+      help: 'Events replayed to reconnecting clients',
+      registers: [registry],
+    }),
+    relayLatency: new Histogram({
+      name: 'blockops_event_relay_latency_seconds',
+      help: 'From the producer publishing an event to the gateway emitting it to sockets',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    socketConnections: new Gauge({
+      name: 'blockops_socket_connections',
+      help: 'Open Socket.IO connections',
+      registers: [registry],
+    }),
+    controlActions: new Counter({
+      name: 'blockops_control_actions_total',
+      help: 'Control API calls by action and outcome',
+      labelNames: ['action', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}
+export type WebMetrics = ReturnType<typeof createWebMetrics>;

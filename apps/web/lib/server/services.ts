@@ -1,0 +1,66 @@
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { assertReachable, loadConfig, urlHostPort, type Config } from '@blockops/config';
+import { connectRedis, createAuditLog, type AuditLog, type RedisClient } from '@blockops/events';
+import { createChainClient, type ChainClient } from '@blockops/chain';
+import { createWebMetrics, type WebMetrics } from './metrics';
+
+export interface Services {
+  config: Config;
+  redis: RedisClient;
+  temporal: Client;
+  audit: AuditLog;
+  chain: ChainClient;
+  metrics: WebMetrics;
+  log: pino.Logger;
+}
+
+// The custom server (tsx) and Next's compiled route handlers load this module separately;
+// a global symbol gives both the same connections.
+const KEY = Symbol.for('blockops.web.services');
+type Holder = { [KEY]?: Promise<Services> };
+
+async function create(): Promise<Services> {
+  const config = loadConfig();
+  const log = pino({ name: 'web', level: config.LOG_LEVEL });
+  await assertReachable('REDIS_URL', config.REDIS_URL, urlHostPort(config.REDIS_URL, 6379));
+  await assertReachable('TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS, config.TEMPORAL_ADDRESS);
+  const redis = await connectRedis(config.REDIS_URL);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return {
+    config,
+    redis,
+    temporal,
+    audit: createAuditLog(redis, config.AUDIT_STREAM),
+    chain: createChainClient({
+      url: config.THEBLOCK_RPC_URL,
+      authToken: config.THEBLOCK_AUTH_TOKEN,
+      timeoutMs: config.THEBLOCK_RPC_TIMEOUT_MS,
+    }),
+    metrics: createWebMetrics(),
+    log,
+  };
+}
+
+export function getServices(): Promise<Services> {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
+    holder[KEY] = create().catch((err) => {
+      delete holder[KEY]; // let a later call retry
+      throw err;
+    });
+  }
+  return holder[KEY];
+}
+
+export async function closeServices(): Promise<void> {
+  const holder = globalThis as Holder;
+  const pending = holder[KEY];
+  if (!pending) return;
+  delete holder[KEY];
+  const s = await pending.catch(() => undefined);
+  if (!s) return;
+  await s.temporal.connection.close().catch(() => {});
+  s.redis.destroy();
+}

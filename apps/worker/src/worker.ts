@@ -1,0 +1,39 @@
+import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ChainClient } from '@blockops/chain';
+import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
+import { createNetworkActivities } from './activities/network';
+import { activityEventsInterceptor } from './interceptors/activity-events';
+import { eventSinks } from './event-sinks';
+import type { Publish } from './publish';
+import type { WorkerMetrics } from './metrics';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  chain: ChainClient;
+  publish: Publish;
+  metrics: WorkerMetrics;
+  /** A prebuilt bundle (tests, benchmarks) — it must include the workflow interceptor modules. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+/** The one place activities, interceptors and sinks are wired: main.ts and the tests both use it. */
+export function createWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    activities: {
+      ...createNetworkActivities(deps.chain),
+    },
+    interceptors: {
+      workflowModules: workflowInterceptorModules,
+      activity: [activityEventsInterceptor(deps.publish, deps.metrics)],
+    },
+    sinks: eventSinks(deps.publish, deps.metrics),
+  });
+}
+
+export { workflowInterceptorModules, workflowsPath };

@@ -1,0 +1,16 @@
+import { ConfigError } from './load';
+
+/**
+ * Process entry guard: a ConfigError ends the process with its message and exit code 1, never a
+ * stack trace; anything else is logged in full (it is a bug).
+ */
+export function exitOnStartupError(name: string) {
+  return (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${name}: ${err.message}\n`);
+    } else {
+      process.stderr.write(`${name}: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+    }
+    process.exit(1);
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const port = (def: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be an integer')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(def);
+
+const hostPort = (def: string) =>
+  z
+    .string()
+    .trim()
+    .default(def)
+    .refine((v) => /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(v) && Number(v.split(':').pop()) <= 65535, {
+      error: 'must be host:port, e.g. 127.0.0.1:7233',
+    });
+
+const url = (def: string, protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .default(def)
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { error: `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` },
+    );
+
+const positiveInt = (def: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .default(def);
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .min(16, 'must be at least 16 characters')
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+/**
+ * Every environment variable blockops reads, with its default. The README's configuration table
+ * mirrors this; defaults run the whole stack on one machine.
+ */
+export const configSchema = z.object({
+  TEMPORAL_ADDRESS: hostPort('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('blockops'),
+  TEMPORAL_UI_URL: url('http://127.0.0.1:8233', ['http:', 'https:']),
+  REDIS_URL: url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+  EVENTS_STREAM: z.string().trim().min(1, 'must not be empty').default('blockops:events'),
+  EVENTS_MAXLEN: positiveInt(100_000, 10_000_000),
+  AUDIT_STREAM: z.string().trim().min(1, 'must not be empty').default('blockops:audit'),
+  THEBLOCK_RPC_URL: url('http://127.0.0.1:9933', ['http:', 'https:']),
+  THEBLOCK_AUTH_TOKEN: z.string().trim().optional(),
+  THEBLOCK_RPC_TIMEOUT_MS: positiveInt(5000, 120_000),
+  TB_STARTING_BALANCE: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be at least 0')
+    .max(1e15, 'must be at most 1e15')
+    .default(100_000),
+  WEB_PORT: port(3000),
+  WEB_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  WORKER_METRICS_PORT: port(9464),
+  /** When set, control calls need this key (Authorization: Bearer). Unset = auth off (dev only). */
+  BLOCKOPS_OPERATOR_KEY: optionalSecret,
+  /** When set, read calls and the Socket.IO handshake need this key or the operator key. */
+  BLOCKOPS_VIEWER_KEY: optionalSecret,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;

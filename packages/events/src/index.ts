@@ -1,0 +1,6 @@
+export * from './schemas';
+export * from './stream-id';
+export { connectRedis, type RedisClient } from './redis';
+export { createEventPublisher, EVENT_FIELD, type EventPublisher, type PublisherOptions } from './publisher';
+export { readRange, lastStreamId, firstStreamId, tailStream, entryToEvent, type TailOptions } from './reader';
+export { createAuditLog, type AuditEntry, type AuditLog } from './audit';

@@ -1,0 +1,99 @@
+import type { RedisClient } from './redis';
+import { EVENT_FIELD } from './publisher';
+import { eventSchema, type BlockopsEvent } from './schemas';
+
+interface StreamEntry {
+  id: string;
+  message: Record<string, string>;
+}
+
+/** Turns a stream entry into a validated event; a malformed entry yields undefined (and is skipped). */
+export function entryToEvent(entry: StreamEntry): BlockopsEvent | undefined {
+  const raw = entry.message[EVENT_FIELD];
+  if (raw === undefined) return undefined;
+  const parsed = eventSchema.safeParse({ ...JSON.parse(raw), id: entry.id });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Events with id in (afterId, untilId], oldest first, at most `count` entries. `lastId` is the id of
+ * the last entry read (malformed entries are skipped but still advance it), undefined when none.
+ */
+export async function readRange(
+  redis: RedisClient,
+  stream: string,
+  afterId: string,
+  untilId = '+',
+  count = 1000,
+): Promise<{ events: BlockopsEvent[]; lastId?: string }> {
+  const entries = (await redis.xRange(stream, `(${afterId}`, untilId, { COUNT: count })) as StreamEntry[];
+  return {
+    events: entries.map(entryToEvent).filter((e): e is BlockopsEvent => e !== undefined),
+    lastId: entries.at(-1)?.id,
+  };
+}
+
+/** The id of the newest entry, or '0-0' for an empty stream. */
+export async function lastStreamId(redis: RedisClient, stream: string): Promise<string> {
+  const entries = (await redis.xRevRange(stream, '+', '-', { COUNT: 1 })) as StreamEntry[];
+  return entries[0]?.id ?? '0-0';
+}
+
+/** The id of the oldest entry still held (older ones were trimmed by MAXLEN), or undefined. */
+export async function firstStreamId(redis: RedisClient, stream: string): Promise<string | undefined> {
+  const entries = (await redis.xRange(stream, '-', '+', { COUNT: 1 })) as StreamEntry[];
+  return entries[0]?.id;
+}
+
+export interface TailOptions {
+  stream: string;
+  /** Start after this id; '$' = only new entries. */
+  fromId: string;
+  blockMs?: number;
+  count?: number;
+  onEvents: (events: BlockopsEvent[], lastId: string) => void;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Follows the stream with XREAD BLOCK on its own connection (a blocked connection can serve
+ * nothing else). Returns a stop function.
+ */
+export async function tailStream(
+  redis: RedisClient,
+  opts: TailOptions,
+): Promise<{ stop: () => Promise<void>; lastId: () => string }> {
+  let running = true;
+  const conn = redis.duplicate();
+  conn.on('error', () => {});
+  await conn.connect();
+  // Resolve '$' to a concrete id now, so lastId() is always a real position.
+  let cursor = opts.fromId === '$' ? await lastStreamId(conn, opts.stream) : opts.fromId;
+  const loop = (async () => {
+    while (running) {
+      try {
+        const reply = (await conn.xRead(
+          { key: opts.stream, id: cursor },
+          { BLOCK: opts.blockMs ?? 1000, COUNT: opts.count ?? 1000 },
+        )) as { name: string; messages: StreamEntry[] }[] | null;
+        const entries = reply?.[0]?.messages ?? [];
+        if (entries.length === 0) continue;
+        cursor = entries[entries.length - 1]!.id;
+        const events = entries.map(entryToEvent).filter((e): e is BlockopsEvent => e !== undefined);
+        opts.onEvents(events, cursor);
+      } catch (err) {
+        if (!running) break;
+        opts.onError?.(err);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  })();
+  return {
+    lastId: () => cursor,
+    stop: async () => {
+      running = false;
+      conn.destroy();
+      await loop.catch(() => {});
+    },
+  };
+}

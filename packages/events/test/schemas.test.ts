@@ -1,0 +1,64 @@
+import { compareStreamIds, eventSchema, newEventSchema, EVENT_TYPES, isStreamId } from '../src';
+
+const base = {
+  timestamp: '2026-11-24T10:00:00.000Z',
+  workflowId: 'network-check-1',
+  runId: 'r1',
+  workflowType: 'networkCheck',
+  correlationId: 'c1',
+};
+
+describe('event schemas', () => {
+  it('covers every type of the realtime contract', () => {
+    expect(EVENT_TYPES).toEqual(
+      expect.arrayContaining([
+        'execution_started',
+        'execution_completed',
+        'execution_failed',
+        'execution_halted',
+        'node_started',
+        'node_completed',
+        'node_failed',
+        'breaker_state_changed',
+        'emergency_state_changed',
+        'receipts_processed',
+        'operation_status_changed',
+        'disbursement_status_changed',
+        'pnl_updated',
+      ]),
+    );
+  });
+
+  it('accepts a valid node_completed and rejects one missing its fields', () => {
+    const ok = { ...base, id: '1-0', type: 'node_completed', node_id: 'a1', node_name: 'fetch', duration_ms: 3, status: 'success', outputs: { h: 1 } };
+    expect(eventSchema.parse(ok)).toMatchObject({ type: 'node_completed', duration_ms: 3 });
+    const bad = eventSchema.safeParse({ ...ok, duration_ms: undefined });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toContain('duration_ms');
+  });
+
+  it('producer schema has no id; consumer schema requires one', () => {
+    const ev = { ...base, type: 'execution_started' };
+    expect(newEventSchema.safeParse(ev).success).toBe(true);
+    expect(eventSchema.safeParse(ev).success).toBe(false);
+    expect(eventSchema.safeParse({ ...ev, id: 'x' }).success).toBe(false);
+  });
+
+  it('rejects unknown types', () => {
+    expect(newEventSchema.safeParse({ ...base, type: 'nope' }).success).toBe(false);
+  });
+});
+
+describe('stream ids', () => {
+  it('compare numerically, not lexically', () => {
+    expect(compareStreamIds('9-0', '10-0')).toBe(-1);
+    expect(compareStreamIds('10-2', '10-10')).toBe(-1);
+    expect(compareStreamIds('10-10', '10-10')).toBe(0);
+    expect(compareStreamIds('1700000000001-0', '1700000000000-99')).toBe(1);
+  });
+  it('validates shape', () => {
+    expect(isStreamId('1-0')).toBe(true);
+    expect(isStreamId('1')).toBe(false);
+    expect(isStreamId(5)).toBe(false);
+  });
+});

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import {
+  connectRedis,
+  createAuditLog,
+  createEventPublisher,
+  readRange,
+  tailStream,
+  firstStreamId,
+  type BlockopsEvent,
+  type RedisClient,
+} from '../src';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('events over a real Redis stream', () => {
+  let redis: RedisClient;
+  const stream = `test:events:${randomUUID()}`;
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await redis.del([stream, `${stream}:audit`, `${stream}:cap`]);
+    redis.destroy();
+  });
+
+  const ev = (n: number) => ({
+    type: 'node_started' as const,
+    timestamp: new Date().toISOString(),
+    workflowId: 'wf',
+    runId: 'run',
+    workflowType: 'networkCheck',
+    correlationId: 'corr',
+    node_id: `n${n}`,
+    node_name: 'fetchLatestHeader',
+    attempt: 1,
+  });
+
+  it('publishes validated events and reads them back in order', async () => {
+    const pub = createEventPublisher(redis, { stream, maxLen: 1000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await pub.publish(ev(i)));
+    const { events: all, lastId } = await readRange(redis, stream, '0-0');
+    expect(lastId).toBe(ids[4]);
+    expect(all.map((e) => e.id)).toEqual(ids);
+    expect(all.map((e) => (e as Extract<BlockopsEvent, { type: 'node_started' }>).node_id)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+    // exclusive start: after the 2nd id come the last three
+    expect((await readRange(redis, stream, ids[1]!)).events.map((e) => e.id)).toEqual(ids.slice(2));
+    // inclusive end
+    expect((await readRange(redis, stream, ids[0]!, ids[2]!)).events.map((e) => e.id)).toEqual(ids.slice(1, 3));
+  });
+
+  it('refuses an invalid event before it reaches the stream', async () => {
+    const pub = createEventPublisher(redis, { stream, maxLen: 1000 });
+    const before = await redis.xLen(stream);
+    await expect(pub.publish({ ...ev(9), attempt: 0 })).rejects.toThrow(/attempt/);
+    expect(await redis.xLen(stream)).toBe(before);
+  });
+
+  it('tails new events', async () => {
+    const pub = createEventPublisher(redis, { stream, maxLen: 1000 });
+    const seen: string[] = [];
+    const tail = await tailStream(redis, { stream, fromId: '$', blockMs: 200, onEvents: (evs) => seen.push(...evs.map((e) => e.id)) });
+    const id = await pub.publish(ev(42));
+    for (let i = 0; i < 50 && !seen.includes(id); i++) await new Promise((r) => setTimeout(r, 50));
+    await tail.stop();
+    expect(seen).toEqual([id]);
+  });
+
+  it('caps the stream length (MAXLEN ~)', async () => {
+    const capped = `${stream}:cap`;
+    const pub = createEventPublisher(redis, { stream: capped, maxLen: 10 });
+    for (let i = 0; i < 500; i++) await pub.publish(ev(i));
+    const len = await redis.xLen(capped);
+    expect(len).toBeLessThan(500);
+    expect(len).toBeGreaterThanOrEqual(10);
+    expect(await firstStreamId(redis, capped)).toBeDefined();
+  });
+
+  it('keeps an audit log, newest first', async () => {
+    const audit = createAuditLog(redis, `${stream}:audit`);
+    await audit.append({ actor: 'alice', action: 'workflow.start', target: 'a', outcome: 'accepted' });
+    await audit.append({ actor: 'bob', action: 'workflow.start', target: 'b', outcome: 'rejected', reason: 'bad input' });
+    const list = await audit.list();
+    expect(list.map((e) => e.actor)).toEqual(['bob', 'alice']);
+    expect(list[0]).toMatchObject({ outcome: 'rejected', reason: 'bad input' });
+  });
+});

@@ -1,0 +1,3 @@
+// Workflow code only: everything exported here is registered on the worker.
+export { networkCheck, type NetworkCheckResult } from './network-check';
+export { noop } from './noop';

@@ -1,0 +1,60 @@
+import {
+  ContinueAsNew,
+  defaultPayloadConverter,
+  isCancellation,
+  proxySinks,
+  workflowInfo,
+  type ActivityInput,
+  type LocalActivityInput,
+  type Next,
+  type WorkflowExecuteInput,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptorsFactory,
+  type WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+import { CORRELATION_HEADER, type EventSinks } from './sinks';
+
+const { events } = proxySinks<EventSinks>();
+
+/** The run's correlation id: set by whoever started it (memo), else the workflow id. */
+export function correlationId(): string {
+  const info = workflowInfo();
+  const fromMemo = info.memo?.correlationId;
+  return typeof fromMemo === 'string' && fromMemo.length > 0 ? fromMemo : info.workflowId;
+}
+
+/** Emits execution_* around every workflow, so business code never hand-writes them. */
+class ExecutionEventsInterceptor implements WorkflowInboundCallsInterceptor {
+  async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>) {
+    const info = workflowInfo();
+    const started = Date.now(); // workflow time: deterministic on replay
+    events.emit({ type: 'execution_started', taskQueue: info.taskQueue, attempt: info.attempt });
+    try {
+      const result = await next(input);
+      events.emit({ type: 'execution_completed', duration_ms: Date.now() - started, result });
+      return result;
+    } catch (err) {
+      // continue-as-new ends this run but not the execution: no failure event.
+      if (!(err instanceof ContinueAsNew)) {
+        const error = isCancellation(err) ? 'cancelled' : err instanceof Error ? err.message : String(err);
+        events.emit({ type: 'execution_failed', duration_ms: Date.now() - started, error });
+      }
+      throw err;
+    }
+  }
+}
+
+/** Puts the correlation id on every activity call (read back by the worker's activity interceptor). */
+class CorrelationOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
+  scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
+    return next({ ...input, headers: { ...input.headers, [CORRELATION_HEADER]: defaultPayloadConverter.toPayload(correlationId()) } });
+  }
+  scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) {
+    return next({ ...input, headers: { ...input.headers, [CORRELATION_HEADER]: defaultPayloadConverter.toPayload(correlationId()) } });
+  }
+}
+
+export const interceptors: WorkflowInterceptorsFactory = () => ({
+  inbound: [new ExecutionEventsInterceptor()],
+  outbound: [new CorrelationOutboundInterceptor()],
+});

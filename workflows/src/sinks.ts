@@ -1,0 +1,21 @@
+import type { Sinks } from '@temporalio/workflow';
+
+/**
+ * Workflow-level events leave the sandbox through this sink. The worker adds the envelope
+ * (workflowId, runId, workflowType, correlationId, timestamp) and publishes to the Redis stream;
+ * it is not called during replay, so a replayed history emits nothing twice.
+ */
+export type WorkflowEvent =
+  | { type: 'execution_started'; taskQueue: string; attempt: number }
+  | { type: 'execution_completed'; duration_ms: number; result?: unknown }
+  | { type: 'execution_failed'; duration_ms: number; error: string }
+  | { type: 'execution_halted'; reason: string };
+
+export interface EventSinks extends Sinks {
+  events: {
+    emit(event: WorkflowEvent): void;
+  };
+}
+
+/** Header that carries the run's correlation id to its activities. */
+export const CORRELATION_HEADER = 'blockops-correlation-id';
