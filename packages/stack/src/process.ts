@@ -7,7 +7,7 @@ export interface StartProcessOptions {
   command: string;
   args?: string[];
   cwd?: string;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Resolves true once the process serves; polled until `timeoutMs`. */
   ready: () => Promise<boolean>;
   timeoutMs?: number;

@@ -19,7 +19,7 @@ export interface StackOptions {
   /** 'inherit' prefixes child output to ours; 'files' writes <dataDir>/logs/<name>.log. */
   output?: 'inherit' | 'files';
   /** Extra environment for every child (and the user's own overrides). */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
   /** Extra devnet flags, e.g. ['--block-interval-ms', '100']. */
   devnetArgs?: string[];
   /** Redis logical database to use when Redis is found or started here (tests isolate by db). */

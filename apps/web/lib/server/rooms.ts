@@ -6,8 +6,8 @@ export const roomSchema = z.union([
   z.literal('all'),
   z.literal('emergency'),
   z.literal('breakers'),
-  z.string().regex(/^workflow:[\w.:\-]{1,200}$/, 'workflow:<id>'),
-  z.string().regex(/^type:[\w.\-]{1,100}$/, 'type:<workflowType>'),
+  z.string().regex(/^workflow:[\w.:-]{1,200}$/, 'workflow:<id>'),
+  z.string().regex(/^type:[\w.-]{1,100}$/, 'type:<workflowType>'),
 ]);
 
 export const handshakeSchema = z.object({

@@ -1,0 +1,72 @@
+/**
+ * The operator's path in a real browser (Debian Chromium, headless): open the console, start a
+ * run, watch its live events arrive, follow its Temporal Web link.
+ */
+import { chromium, type Browser } from 'playwright-core';
+import { startTestStack } from '@blockops/stack';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+let stack: TestStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test('start a run in the console, see its live events, open it in Temporal Web', async () => {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (err) => consoleErrors.push(err.message));
+  await page.goto(stack.urls.web!);
+  await page.getByTestId('stream-status').filter({ hasText: 'live' }).waitFor();
+
+  await page.locator('select[name=workflowType]').selectOption('networkCheck');
+  await page.locator('input[name=minPeers]').fill('1');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  const started = page.getByTestId('started');
+  await started.waitFor();
+  const workflowId = (await started.locator('a').first().textContent())!.trim();
+  expect(workflowId).toMatch(/^network-check-/);
+
+  const feed = page.getByTestId('event-feed');
+  const row = (type: string) => feed.locator(`li[data-type="${type}"][data-workflow="${workflowId}"]`);
+  await row('execution_completed').waitFor({ timeout: 30_000 });
+  for (const type of ['execution_started', 'node_started', 'node_completed']) {
+    expect(await row(type).count()).toBeGreaterThan(0);
+  }
+
+  // The run page replays its timeline and shows the result.
+  await started.locator('a').first().click();
+  await page.getByTestId('run-status').filter({ hasText: 'COMPLETED' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('run-result').waitFor();
+  expect(await page.locator('li[data-type="node_completed"]').count()).toBe(2);
+
+  // Follow the Temporal Web link: the page answers and is Temporal's UI.
+  const href = await page.getByTestId('temporal-link').getAttribute('href');
+  expect(href).toContain(`/workflows/${workflowId}/`);
+  const temporal = await browser.newPage();
+  const res = await temporal.goto(href!);
+  expect(res?.status()).toBe(200);
+  await temporal.waitForFunction(() => document.title.toLowerCase().includes('temporal') || document.body.innerText.length > 0);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('invalid input is shown inline by its field', async () => {
+  const page = await browser.newPage();
+  await page.goto(stack.urls.web!);
+  await page.locator('select[name=workflowType]').selectOption('networkCheck');
+  await page.locator('input[name=minStrength]').fill('500');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await page.locator('input[name=minStrength][aria-invalid=true]').waitFor();
+  expect(await page.locator('.error').first().textContent()).toContain('100');
+});

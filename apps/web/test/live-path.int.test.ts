@@ -1,0 +1,170 @@
+/**
+ * The live path end to end, without a browser: start a run through the HTTP API, receive its
+ * events with socket.io-client in order and schema-valid; then the reconnect contract: a client
+ * that drops mid-run and comes back with its last event id misses nothing and sees nothing twice.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { startTestStack } from '@blockops/stack';
+import { eventSchema, type BlockopsEvent } from '@blockops/events';
+import { compareStreamIds } from '@blockops/events/stream-id';
+
+type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function startRun(workflowType: string, input: Record<string, unknown> = {}) {
+  const res = await fetch(`${stack.urls.web}/api/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-actor': 'jest' },
+    body: JSON.stringify({ workflowType, input }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+function connect(auth: Record<string, unknown>): Socket {
+  return io(stack.urls.web!, { path: '/socket.io', transports: ['websocket'], auth, reconnection: false });
+}
+
+function collect(socket: Socket, until: (e: BlockopsEvent) => boolean, timeoutMs = 30_000): Promise<BlockopsEvent[]> {
+  const seen: BlockopsEvent[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out; saw ${seen.map((e) => e.type).join(', ')}`)), timeoutMs);
+    socket.on('event', (e: BlockopsEvent) => {
+      seen.push(e);
+      if (until(e)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    });
+  });
+}
+
+const ready = (s: Socket) => new Promise<void>((resolve, reject) => {
+  s.once('ready', () => resolve());
+  s.once('connect_error', reject);
+});
+
+test('a run started over HTTP streams its events in order, each schema-valid', async () => {
+  const socket = connect({ rooms: ['all'] });
+  await ready(socket);
+  const started = await startRun('networkCheck', { minPeers: 1 });
+  expect(started.status).toBe(202);
+  const { workflowId, runId, correlationId, temporalUrl } = started.body;
+  expect(workflowId).toMatch(/^network-check-/);
+  expect(temporalUrl).toContain(`/workflows/${workflowId}/${runId}/history`);
+
+  const events = (await collect(socket, (e) => e.workflowId === workflowId && e.type === 'execution_completed')).filter(
+    (e) => e.workflowId === workflowId,
+  );
+  socket.close();
+
+  expect(events.map((e) => `${e.type}${'node_name' in e ? ':' + e.node_name : ''}`)).toEqual([
+    'execution_started',
+    'node_started:readLatestHeader',
+    'node_completed:readLatestHeader',
+    'node_started:readNetStats',
+    'node_completed:readNetStats',
+    'execution_completed',
+  ]);
+  for (const e of events) {
+    expect(eventSchema.safeParse(e).success).toBe(true);
+    expect(e).toMatchObject({ workflowId, runId, workflowType: 'networkCheck', correlationId });
+  }
+  for (let i = 1; i < events.length; i++) expect(compareStreamIds(events[i - 1]!.id, events[i]!.id)).toBe(-1);
+  const done = events.at(-1) as Extract<BlockopsEvent, { type: 'execution_completed' }>;
+  expect(done.result).toMatchObject({ healthy: expect.any(Boolean), height: expect.any(Number) });
+
+  // The run is in Temporal visibility and its Temporal Web page answers.
+  const run = await (await fetch(`${stack.urls.web}/api/runs/${workflowId}`)).json();
+  expect(run).toMatchObject({ workflowId, status: 'COMPLETED' });
+  expect((await fetch(temporalUrl)).status).toBe(200);
+});
+
+test('reconnecting with the last event id replays the gap: no event missed, none twice', async () => {
+  // A reference client that stays connected sees everything.
+  const reference = connect({ rooms: ['all'] });
+  await ready(reference);
+  const first = connect({ rooms: ['all'] });
+  await ready(first);
+
+  const runs = await Promise.all([startRun('networkCheck'), startRun('noop'), startRun('networkCheck')]);
+  const ids = new Set(runs.map((r) => r.body.workflowId as string));
+  const allDone = (seen: BlockopsEvent[]) =>
+    [...ids].every((id) => seen.some((e) => e.workflowId === id && e.type === 'execution_completed'));
+
+  const refSeen: BlockopsEvent[] = [];
+  const refDone = new Promise<void>((resolve) =>
+    reference.on('event', (e: BlockopsEvent) => {
+      refSeen.push(e);
+      if (allDone(refSeen)) resolve();
+    }),
+  );
+
+  // The first client disconnects after its first event of these runs.
+  const before = await collect(first, (e) => ids.has(e.workflowId));
+  first.close();
+  const lastEventId = before.at(-1)!.id;
+
+  // Wait a moment so events are published while it is away, then reconnect with its last id.
+  await new Promise((r) => setTimeout(r, 300));
+  const second = connect({ rooms: ['all'], lastEventId });
+  const afterSeen: BlockopsEvent[] = [];
+  const secondDone = new Promise<void>((resolve) =>
+    second.on('event', (e: BlockopsEvent) => {
+      afterSeen.push(e);
+      if (allDone([...before, ...afterSeen])) resolve();
+    }),
+  );
+  await Promise.all([refDone, secondDone]);
+  // let any straggling duplicate arrive before judging
+  await new Promise((r) => setTimeout(r, 500));
+  reference.close();
+  second.close();
+
+  const mine = (list: BlockopsEvent[]) => list.filter((e) => ids.has(e.workflowId)).map((e) => e.id);
+  const combined = [...mine(before), ...mine(afterSeen)];
+  expect(new Set(combined).size).toBe(combined.length); // nothing twice
+  expect(combined).toEqual(mine(refSeen)); // nothing missed, same order
+  expect(mine(afterSeen).length).toBeGreaterThan(0);
+});
+
+test('bad input is refused with the field named, and audited', async () => {
+  const unknown = await startRun('nope');
+  expect(unknown.status).toBe(400);
+  expect(unknown.body.error).toContain('workflowType');
+  const bad = await startRun('networkCheck', { minPeers: -1 });
+  expect(bad.status).toBe(400);
+  expect(bad.body.issues).toEqual([{ field: 'input.minPeers', message: expect.stringContaining('0') }]);
+  const extra = await startRun('networkCheck', { bogus: 1 });
+  expect(extra.status).toBe(400);
+
+  const audit = await (await fetch(`${stack.urls.web}/api/audit?limit=10`)).json();
+  const actions = audit.entries.map((e: any) => `${e.action}:${e.outcome}`);
+  expect(actions).toContain('workflow.start:rejected');
+  expect(actions).toContain('workflow.start:accepted');
+  expect(audit.entries[0].actor).toBe('operator:jest');
+});
+
+test('a handshake with a malformed last event id is refused with the reason', async () => {
+  const s = connect({ rooms: ['all'], lastEventId: 'yesterday' });
+  const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
+  expect(err.message).toContain('lastEventId');
+  s.close();
+});
+
+test('both processes serve Prometheus metrics with the relay figures', async () => {
+  const web = await (await fetch(`${stack.urls.web}/metrics`)).text();
+  expect(web).toMatch(/blockops_events_relayed_total\{type="node_completed"\} \d+/);
+  expect(web).toContain('blockops_event_relay_latency_seconds_bucket');
+  expect(web).toContain('process_cpu_user_seconds_total');
+  const worker = await (await fetch(stack.urls.workerMetrics!)).text();
+  expect(worker).toMatch(/blockops_events_published_total\{type="execution_completed"\} \d+/);
+  expect(worker).toMatch(/blockops_activity_executions_total\{activity="readNetStats",status="completed"\} \d+/);
+});

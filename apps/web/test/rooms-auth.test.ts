@@ -1,0 +1,65 @@
+import { loadConfig } from '@blockops/config';
+import { handshakeSchema, matchesAny, roomsOf } from '../lib/server/rooms';
+import { bearer, roleForKey, satisfies } from '../lib/server/auth';
+import type { BlockopsEvent } from '@blockops/events';
+
+const ev = (over: Partial<BlockopsEvent> = {}) =>
+  ({
+    id: '1-0',
+    type: 'execution_started',
+    timestamp: '2026-11-24T00:00:00.000Z',
+    workflowId: 'wf-1',
+    runId: 'r',
+    workflowType: 'networkCheck',
+    correlationId: 'c',
+    taskQueue: 'q',
+    attempt: 1,
+    ...over,
+  }) as BlockopsEvent;
+
+describe('rooms', () => {
+  it('puts every event in all, its workflow and its type', () => {
+    expect(roomsOf(ev())).toEqual(['all', 'workflow:wf-1', 'type:networkCheck']);
+  });
+  it('adds emergency and breakers rooms for those events', () => {
+    expect(roomsOf(ev({ type: 'emergency_state_changed' } as never))).toContain('emergency');
+    expect(roomsOf(ev({ type: 'breaker_state_changed' } as never))).toContain('breakers');
+  });
+  it('matches a subscription by any of its rooms', () => {
+    expect(matchesAny(ev(), ['workflow:wf-1'])).toBe(true);
+    expect(matchesAny(ev(), ['workflow:wf-2', 'type:other'])).toBe(false);
+  });
+  it('validates the handshake, naming the bad field', () => {
+    expect(handshakeSchema.parse({})).toEqual({ rooms: ['all'] });
+    const bad = handshakeSchema.safeParse({ rooms: ['nope'] });
+    expect(bad.success).toBe(false);
+    const badId = handshakeSchema.safeParse({ lastEventId: '12' });
+    expect(badId.error?.issues[0]?.path).toEqual(['lastEventId']);
+    expect(handshakeSchema.safeParse({ rooms: Array(21).fill('all') }).error?.issues[0]?.message).toContain('20');
+  });
+});
+
+describe('auth', () => {
+  const on = loadConfig({ BLOCKOPS_OPERATOR_KEY: 'operator-key-0123456789', BLOCKOPS_VIEWER_KEY: 'viewer-key-0123456789' });
+  it('is open (operator) when no key is configured', () => {
+    expect(roleForKey(loadConfig({}), undefined)).toBe('operator');
+  });
+  it('grants by key when keys are configured', () => {
+    expect(roleForKey(on, 'operator-key-0123456789')).toBe('operator');
+    expect(roleForKey(on, 'viewer-key-0123456789')).toBe('viewer');
+    expect(roleForKey(on, 'wrong')).toBeUndefined();
+    expect(roleForKey(on, undefined)).toBeUndefined();
+  });
+  it('viewers read, only operators control', () => {
+    expect(satisfies('viewer', 'viewer')).toBe(true);
+    expect(satisfies('viewer', 'operator')).toBe(false);
+    expect(satisfies('operator', 'viewer')).toBe(true);
+    expect(satisfies(undefined, 'viewer')).toBe(false);
+  });
+  it('parses bearer headers', () => {
+    expect(bearer('Bearer abc')).toBe('abc');
+    expect(bearer('bearer  abc ')).toBe('abc');
+    expect(bearer('Basic abc')).toBeUndefined();
+    expect(bearer(null)).toBeUndefined();
+  });
+});

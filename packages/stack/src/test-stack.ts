@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack, type ServiceName, type Stack } from './stack';
+
+/**
+ * A whole stack for one test file: free ports, a throwaway data dir, logs in files, and its own
+ * event stream, audit stream and task queue names, so test files never see each other's events.
+ */
+export async function startTestStack(opts: { services?: ServiceName[]; env?: Record<string, string | undefined>; devnetArgs?: string[] } = {}): Promise<
+  Stack & { dataDir: string; names: { events: string; audit: string; taskQueue: string } }
+> {
+  const root = path.resolve(__dirname, '../../..');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'blockops-test-'));
+  const id = randomUUID().slice(0, 8);
+  const names = { events: `test:${id}:events`, audit: `test:${id}:audit`, taskQueue: `test-${id}` };
+  const stack = await startStack({
+    root,
+    dataDir,
+    services: opts.services,
+    ports: { temporal: 0, temporalUi: 0, devnet: 0, web: 0, workerMetrics: 0 },
+    output: 'files',
+    env: {
+      EVENTS_STREAM: names.events,
+      AUDIT_STREAM: names.audit,
+      TEMPORAL_TASK_QUEUE: names.taskQueue,
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
+    devnetArgs: opts.devnetArgs ?? ['--block-interval-ms', '200'],
+  });
+  return { ...stack, env: { ...stack.env, EVENTS_STREAM: names.events, AUDIT_STREAM: names.audit, TEMPORAL_TASK_QUEUE: names.taskQueue }, dataDir, names };
+}
