@@ -8,6 +8,8 @@ const ignore = [...preset.testPathIgnorePatterns];
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Per-project testTimeout is ignored by jest; integration and e2e tests start real servers.
+  testTimeout: 120_000,
   projects: [
     {
       ...preset,
@@ -21,14 +23,12 @@ module.exports = {
       displayName: 'integration',
       roots,
       testMatch: ['**/*.int.test.ts'],
-      testTimeout: 120_000,
     },
     {
       ...preset,
       displayName: 'e2e',
       roots,
       testMatch: ['**/*.e2e.test.ts'],
-      testTimeout: 180_000,
     },
   ],
 };

@@ -29,7 +29,8 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createNetworkActivities(deps.chain),
     },
     interceptors: {
-      workflowModules: workflowInterceptorModules,
+      // a prebuilt bundle already contains them (and the SDK warns if given twice)
+      ...(deps.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
       activity: [activityEventsInterceptor(deps.publish, deps.metrics)],
     },
     sinks: eventSinks(deps.publish, deps.metrics),
