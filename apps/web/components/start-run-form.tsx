@@ -64,7 +64,8 @@ export function StartRunForm({ workflows, onStarted }: { workflows: CatalogEntry
   }
 
   return (
-    <form onSubmit={submit} className="form" data-testid="start-run-form">
+    // noValidate: the server names the field and the limit; the browser would only block silently.
+    <form onSubmit={submit} className="form" data-testid="start-run-form" noValidate>
       <label>
         Workflow
         <select
