@@ -29,7 +29,7 @@ export function EventFeed({ events, showWorkflow }: { events: BlockopsEvent[]; s
     <ol className="feed" data-testid="event-feed">
       {events.map((e) => (
         <li key={e.id} className={`ev ev-${e.type}`} data-type={e.type} data-workflow={e.workflowId}>
-          <time>{new Date(e.timestamp).toLocaleTimeString()}</time>
+          <time>{new Date(e.timestamp).toLocaleTimeString([], { hour12: false })}</time>
           <span className="ev-type">{e.type}</span>
           {showWorkflow && (
             <Link href={`/runs/${encodeURIComponent(e.workflowId)}`} className="ev-wf">
