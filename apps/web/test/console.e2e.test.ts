@@ -49,6 +49,7 @@ test('start a run in the console, see its live events, open it in Temporal Web',
   await started.locator('a').first().click();
   await page.getByTestId('run-status').filter({ hasText: 'COMPLETED' }).waitFor({ timeout: 30_000 });
   await page.getByTestId('run-result').waitFor();
+  await page.locator('li[data-type="execution_completed"]').waitFor();
   expect(await page.locator('li[data-type="node_completed"]').count()).toBe(2);
 
   // Follow the Temporal Web link: the page answers and is Temporal's UI.
