@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './network';
 export * from './workflow-inputs';
+export * from './accounting';
