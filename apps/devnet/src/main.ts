@@ -1,49 +1,36 @@
-import http from 'node:http';
+import { startDevnet } from './rpc-server';
 
-function arg(name: string, env: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return (i >= 0 ? process.argv[i + 1] : undefined) ?? process.env[env] ?? def;
+/** `--flag value` or the env variable; a bad value exits with one line naming it. */
+function setting(flag: string, env: string, def: string, check: (v: string) => string | undefined): string {
+  const i = process.argv.indexOf(`--${flag}`);
+  const value = (i >= 0 ? process.argv[i + 1] : undefined) ?? process.env[env] ?? def;
+  const problem = check(value);
+  if (problem) {
+    process.stderr.write(`devnet: --${flag} / ${env}: ${problem} (got ${JSON.stringify(value)})\n`);
+    process.exit(1);
+  }
+  return value;
 }
-const port = Number(arg('port', 'DEVNET_PORT', '9933'));
-const host = arg('host', 'DEVNET_HOST', '127.0.0.1');
-const interval = Number(arg('block-interval-ms', 'DEVNET_BLOCK_INTERVAL_MS', '1000'));
-const token = process.env.THEBLOCK_AUTH_TOKEN;
-const genesis = 1_767_225_600_000;
-let height = 1;
-setInterval(() => height++, interval).unref();
+const int = (min: number, max: number) => (v: string) =>
+  /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `must be an integer from ${min} to ${max}`;
 
-const methods: Record<string, () => unknown> = {
-  'light.latest_header': () => ({ height, hash: `0x${height.toString(16).padStart(64, '0')}`, timestamp: Math.floor((genesis + height * interval) / 1000), finality_time: 6 }),
-  'net.stats': () => ({ peer_count: 23, tps: 145.7, bandwidth_in: 1_024_000, bandwidth_out: 512_000, active_connections: 23 }),
-};
-
-const server = http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/health') {
-    res.setHeader('content-type', 'application/json');
-    return res.end(JSON.stringify({ status: 'ok', height }));
-  }
-  if (token && req.headers.authorization !== `Bearer ${token}`) {
-    res.statusCode = 401;
-    return res.end();
-  }
-  let body = '';
-  req.on('data', (c) => (body += c));
-  req.on('end', () => {
-    let id: unknown = null;
-    let out: unknown;
-    try {
-      const msg = JSON.parse(body);
-      id = msg.id ?? null;
-      const fn = methods[msg.method];
-      out = fn ? { jsonrpc: '2.0', id, result: fn() } : { jsonrpc: '2.0', id, error: { code: -32601, message: `method not found: ${msg.method}` } };
-    } catch {
-      out = { jsonrpc: '2.0', id, error: { code: -32700, message: 'parse error' } };
-    }
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(out));
-  });
+const devnet = startDevnet({
+  port: Number(setting('port', 'DEVNET_PORT', '9933', int(0, 65535))),
+  host: setting('host', 'DEVNET_HOST', '127.0.0.1', (v) => (v ? undefined : 'must not be empty')),
+  seed: Number(setting('seed', 'DEVNET_SEED', '42', int(0, 2 ** 31))),
+  blockIntervalMs: Number(setting('block-interval-ms', 'DEVNET_BLOCK_INTERVAL_MS', '1000', int(10, 3_600_000))),
+  confirmBlocks: Number(setting('confirm-blocks', 'DEVNET_CONFIRM_BLOCKS', '2', int(1, 1000))),
+  authToken: process.env.THEBLOCK_AUTH_TOKEN || undefined,
 });
-server.listen(port, host, () => console.log(`devnet listening on http://${host}:${port}`));
-const stop = () => server.close(() => process.exit(0));
+
+devnet
+  .listen()
+  .then((url) => console.log(`devnet listening on ${url}`))
+  .catch((err: NodeJS.ErrnoException) => {
+    process.stderr.write(`devnet: cannot listen: ${err.code === 'EADDRINUSE' ? 'port already in use' : err.message}\n`);
+    process.exit(1);
+  });
+
+const stop = () => devnet.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

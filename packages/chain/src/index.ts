@@ -40,6 +40,18 @@ export interface ChainClientOptions {
 
 let nextId = 1;
 
+/**
+ * Error class from the JSON-RPC code alone (a real node sends no class): -32000…-32099 server
+ * errors are transient; invalid params and the -33xxx business codes (insufficient balance, nonce
+ * conflict, invalid destination, gate closed) cancel the item; everything else — method not found,
+ * malformed request, -34xxx storage failures — is fatal.
+ */
+export function classifyRpcCode(code: number): ErrorClass {
+  if (code <= -32000 && code >= -32099) return 'transient';
+  if (code === -32602 || (code <= -33000 && code > -34000)) return 'cancelled';
+  return 'storage';
+}
+
 async function call<T>(opts: ChainClientOptions, method: string, params: unknown, schema: z.ZodType<T>): Promise<T> {
   let res: Response;
   try {
@@ -65,7 +77,7 @@ async function call<T>(opts: ChainClientOptions, method: string, params: unknown
   const body = (await res.json().catch(() => undefined)) as { result?: unknown; error?: { code: number; message: string } } | undefined;
   if (!body) throw new ChainError(`${method}: unreadable response`, 'storage', 'bad_response', method, undefined, res.status);
   if (body.error) {
-    const cls: ErrorClass = body.error.code === -32601 ? 'storage' : body.error.code <= -32000 && body.error.code >= -32099 ? 'transient' : 'cancelled';
+    const cls = classifyRpcCode(body.error.code);
     throw new ChainError(`${method}: ${body.error.message}`, cls, `rpc_${body.error.code}`, method, body.error.code);
   }
   const parsed = schema.safeParse(body.result);

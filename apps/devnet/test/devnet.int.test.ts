@@ -1,0 +1,92 @@
+/** The devnet as a real process, spoken to over HTTP JSON-RPC. */
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { startStack, type Stack } from '@blockops/stack';
+
+const root = path.resolve(__dirname, '../../..');
+let devnet: Stack;
+let url: string;
+
+beforeAll(async () => {
+  devnet = await startStack({
+    root,
+    dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
+    services: ['devnet'],
+    ports: { devnet: 0 },
+    output: 'files',
+    devnetArgs: ['--block-interval-ms', '3600000', '--confirm-blocks', '2', '--seed', '7'],
+  });
+  url = devnet.urls.devnet!;
+});
+afterAll(() => devnet?.stop());
+
+async function rpc(method: string, params?: unknown) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  return (await res.json()) as { result?: any; error?: { code: number; message: string; data?: any } };
+}
+
+test('blocks are mined on demand with background receipts in all four markets', async () => {
+  const before = (await rpc('light.latest_header')).result.height;
+  expect((await rpc('dev.mine', { blocks: 20 })).result.height).toBe(before + 20);
+  const audit = (await rpc('receipt.audit', { limit: 1000 })).result;
+  expect(audit.total).toBeGreaterThan(0);
+  expect(new Set(audit.receipts.map((r: { market: string }) => r.market))).toEqual(new Set(['compute', 'storage', 'energy', 'ad']));
+  const heights = audit.receipts.map((r: { block_height: number }) => r.block_height);
+  expect(heights).toEqual([...heights].sort((a, b) => a - b));
+  const compute = (await rpc('receipt.audit', { market: 'compute', limit: 2, offset: 1 })).result;
+  expect(compute.receipts.every((r: { market: string }) => r.market === 'compute')).toBe(true);
+  expect(compute.receipts).toHaveLength(2);
+});
+
+test('an operation is submitted once (idempotent by id) and confirmed by a receipt after k blocks', async () => {
+  await rpc('dev.credit', { account: '0xme', amount: 1000 });
+  const op = { operation_id: `op-${randomUUID()}`, account: '0xme', estimated_cost: 50, units: 1000 };
+  const first = (await rpc('compute_market.submit_job', op)).result;
+  const again = (await rpc('compute_market.submit_job', op)).result;
+  expect(again.tx_hash).toBe(first.tx_hash);
+  expect((await rpc('tx.status', { operation_id: op.operation_id })).result.status).toBe('pending');
+  await rpc('dev.mine', { blocks: 2 });
+  const status = (await rpc('tx.status', { operation_id: op.operation_id })).result;
+  expect(status).toMatchObject({ status: 'confirmed', block_height: first.submitted_height + 2 });
+  const audit = (await rpc('receipt.audit', { from_height: status.block_height, to_height: status.block_height, limit: 1000 })).result;
+  const receipt = audit.receipts.find((r: { operation_id: string | null }) => r.operation_id === op.operation_id);
+  expect(receipt).toMatchObject({ consumer: '0xme', market: 'compute', estimated_cost: 50 });
+  expect(receipt.amount).toBeGreaterThanOrEqual(45);
+  expect(receipt.amount).toBeLessThanOrEqual(55);
+  expect((await rpc('ledger.balance', { account: '0xme' })).result.balance).toBeCloseTo(1000 - receipt.amount);
+});
+
+test('gate closed and short balance are business errors naming gate, need and available', async () => {
+  await rpc('dev.set_gate', { market: 'energy', state: 'Halt', reason: 'maintenance' });
+  const closed = await rpc('energy.trade', { operation_id: `op-${randomUUID()}`, account: '0xme', estimated_cost: 1 });
+  expect(closed.error).toMatchObject({ code: -33004, data: { market: 'energy', state: 'Halt', reason: 'maintenance' } });
+  expect((await rpc('governor.status')).result.gates.energy.state).toBe('Halt');
+  const poor = await rpc('storage.put', { operation_id: `op-${randomUUID()}`, account: '0xpoor', estimated_cost: 10 });
+  expect(poor.error).toMatchObject({ code: -33001, data: { need: 10, available: 0 } });
+});
+
+test('bad input gets standard errors naming the param, and the server keeps serving', async () => {
+  const bad = await rpc('receipt.audit', { limit: 5000 });
+  expect(bad.error?.code).toBe(-32602);
+  expect(bad.error?.message).toContain('limit');
+  expect(bad.error?.message).toContain('1000');
+  expect((await rpc('no.such')).error?.code).toBe(-32601);
+  const parse = await (await fetch(url, { method: 'POST', body: '{nope' })).json();
+  expect(parse.error.code).toBe(-32700);
+  const big = await fetch(url, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
+  expect(big.status).toBe(413);
+  const batch = await (await fetch(url, { method: 'POST', body: JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'net.stats' }, { jsonrpc: '2.0', id: 2, method: 'x' }, 5]) })).json();
+  expect(batch.map((r: { id: number }) => r.id)).toEqual([1, 2, null]);
+  expect(batch[0].result.peer_count).toBeGreaterThan(0);
+  expect(batch[2].error.code).toBe(-32600);
+  expect((await rpc('net.peers')).result.peers.length).toBeGreaterThan(0);
+});
+
+test('injected faults fail a method with a transient code until cleared; dev.status shows them', async () => {
+  await rpc('dev.set_fault', { method: 'net.stats', error_rate: 1 });
+  expect((await rpc('net.stats')).error?.code).toBe(-32000);
+  expect((await rpc('dev.status')).result.faults).toEqual({ 'net.stats': { error_rate: 1, latency_ms: 0 } });
+  await rpc('dev.clear_faults');
+  expect((await rpc('net.stats')).result.peer_count).toBe(23);
+});
