@@ -72,11 +72,11 @@ test('bad input gets standard errors naming the param, and the server keeps serv
   expect(bad.error?.message).toContain('limit');
   expect(bad.error?.message).toContain('1000');
   expect((await rpc('no.such')).error?.code).toBe(-32601);
-  const parse = await (await fetch(url, { method: 'POST', body: '{nope' })).json();
+  const parse = (await (await fetch(url, { method: 'POST', body: '{nope' })).json()) as any;
   expect(parse.error.code).toBe(-32700);
   const big = await fetch(url, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
   expect(big.status).toBe(413);
-  const batch = await (await fetch(url, { method: 'POST', body: JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'net.stats' }, { jsonrpc: '2.0', id: 2, method: 'x' }, 5]) })).json();
+  const batch = (await (await fetch(url, { method: 'POST', body: JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'net.stats' }, { jsonrpc: '2.0', id: 2, method: 'x' }, 5]) })).json()) as any;
   expect(batch.map((r: { id: number }) => r.id)).toEqual([1, 2, null]);
   expect(batch[0].result.peer_count).toBeGreaterThan(0);
   expect(batch[2].error.code).toBe(-32600);
