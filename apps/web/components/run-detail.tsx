@@ -4,16 +4,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '@/lib/client/api';
 import { useEventStream } from '@/lib/client/use-event-stream';
 import { EventFeed } from './event-feed';
+import type { RunSummary } from './runs-list';
 
-interface RunDescription {
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  status: string;
-  startTime: string;
-  closeTime: string | null;
+interface RunDescription extends RunSummary {
   result?: unknown;
-  temporalUrl: string;
 }
 
 /** One run: its status and result from Temporal, and its full event timeline, live. */
