@@ -19,7 +19,7 @@ export interface Receipt {
   estimated_cost: number | null;
 }
 
-interface PendingOp {
+export interface Operation {
   operation_id: string;
   tx_hash: string;
   market: Market;
@@ -28,6 +28,27 @@ interface PendingOp {
   units: number;
   submitted_height: number;
   confirm_height: number;
+  status: 'pending' | 'confirmed';
+  receipt_id?: string;
+  block_height?: number;
+}
+
+export interface Disbursement {
+  disbursement_id: string;
+  executor: string;
+  nonce: number;
+  destination: string;
+  amount: number;
+  memo: string | null;
+  tx_hash: string;
+  block_height: number;
+  status: 'executed';
+}
+
+export interface MarketTotals {
+  receipts: number;
+  revenue: number;
+  units: number;
 }
 
 export interface ChainOptions {
@@ -36,10 +57,42 @@ export interface ChainOptions {
   confirmBlocks: number;
   /** ms since epoch of block 0; fixed so timestamps are reproducible */
   genesisMs?: number;
+  /** treasury balance at genesis */
+  treasuryBalance?: number;
+  /** accounts that also act as providers in background receipts (so they earn) */
+  providerAccounts?: string[];
 }
 
-const PROVIDERS = Array.from({ length: 12 }, (_, i) => `0xprov${String(i).padStart(2, '0')}`);
+/** Everything `--state FILE` keeps; faults and outages are test settings and are not kept. */
+export interface ChainSnapshot {
+  version: 1;
+  seed: number;
+  prngState: number;
+  height: number;
+  receipts: Receipt[];
+  gates: Record<Market, { state: GateState; reason: string }>;
+  balances: Record<string, number>;
+  operations: Operation[];
+  treasury: { balance: number; nonces: Record<string, number>; disbursements: Disbursement[] };
+}
+
+const BASE_PROVIDERS = Array.from({ length: 12 }, (_, i) => `0xprov${String(i).padStart(2, '0')}`);
 const ACCOUNTS = Array.from({ length: 30 }, (_, i) => `0xacct${String(i).padStart(2, '0')}`);
+
+const emptyTotals = (): Record<Market, MarketTotals> =>
+  Object.fromEntries(MARKETS.map((m) => [m, { receipts: 0, revenue: 0, units: 0 }])) as Record<Market, MarketTotals>;
+
+/** First index in a height-sorted receipt list whose height is ≥ h. */
+function lowerBound(list: Receipt[], h: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.block_height < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
  * A chain that moves: each block adds background receipts from other accounts in all four markets
@@ -49,6 +102,9 @@ const ACCOUNTS = Array.from({ length: 30 }, (_, i) => `0xacct${String(i).padStar
 export class ChainState {
   height = 0;
   receipts: Receipt[] = [];
+  /** the same receipts per market, so a market filter pages without a scan */
+  private byMarket: Record<Market, Receipt[]> = { compute: [], storage: [], energy: [], ad: [] };
+  totals = emptyTotals();
   gates: Record<Market, { state: GateState; reason: string }> = {
     compute: { state: 'Trade', reason: 'open' },
     storage: { state: 'Trade', reason: 'open' },
@@ -56,13 +112,19 @@ export class ChainState {
     ad: { state: 'Trade', reason: 'open' },
   };
   balances: Record<string, number> = {};
-  operations = new Map<string, PendingOp & { status: 'pending' | 'confirmed'; receipt_id?: string; block_height?: number }>();
+  operations = new Map<string, Operation>();
+  treasury: { balance: number; nonces: Record<string, number>; disbursements: Map<string, Disbursement> };
+  /** bumped on every change, so the state file is written only when something changed */
+  revision = 0;
   private prng: Prng;
+  private providers: string[];
   readonly genesisMs: number;
 
   constructor(readonly opts: ChainOptions) {
     this.prng = createPrng(opts.seed);
     this.genesisMs = opts.genesisMs ?? 1_767_225_600_000; // 2026-01-01T00:00:00Z
+    this.treasury = { balance: opts.treasuryBalance ?? 1_000_000, nonces: {}, disbursements: new Map() };
+    this.providers = [...BASE_PROVIDERS, ...(opts.providerAccounts ?? [])];
   }
 
   timestampOf(height: number): number {
@@ -77,8 +139,28 @@ export class ChainState {
     return this.balances[account] ?? 0;
   }
 
+  changed() {
+    this.revision++;
+  }
+
+  /** Receipts with from ≤ height ≤ to (optionally one market), in chain order. */
+  receiptRange(from: number, to: number, market?: Market): Receipt[] {
+    const list = market ? this.byMarket[market] : this.receipts;
+    return list.slice(lowerBound(list, from), lowerBound(list, to + 1));
+  }
+
   mine(blocks = 1) {
     for (let b = 0; b < blocks; b++) this.mineOne();
+    this.changed();
+  }
+
+  private push(r: Receipt) {
+    this.receipts.push(r);
+    this.byMarket[r.market].push(r);
+    const t = this.totals[r.market];
+    t.receipts++;
+    t.revenue += r.amount;
+    t.units += r.units;
   }
 
   private mineOne() {
@@ -89,12 +171,12 @@ export class ChainState {
     for (const market of MARKETS) {
       const count = this.prng.int(0, 2);
       for (let i = 0; i < count; i++) {
-        this.receipts.push({
+        this.push({
           id: `rcpt-${h}-${n++}`,
           market,
           block_height: h,
           timestamp: ts,
-          provider: this.prng.pick(PROVIDERS),
+          provider: this.prng.pick(this.providers),
           consumer: this.prng.pick(ACCOUNTS),
           amount: this.prng.int(1, 500),
           units: this.prng.int(1, 1000),
@@ -110,12 +192,12 @@ export class ChainState {
       // actual cost within ±10% of the estimate
       const actual = Math.max(0, Math.round(op.estimated_cost * (0.9 + this.prng.next() * 0.2) * 100) / 100);
       const id = `rcpt-${h}-${n++}`;
-      this.receipts.push({
+      this.push({
         id,
         market: op.market,
         block_height: h,
         timestamp: ts,
-        provider: this.prng.pick(PROVIDERS),
+        provider: this.prng.pick(BASE_PROVIDERS),
         consumer: op.account,
         amount: actual,
         units: op.units,
@@ -129,5 +211,33 @@ export class ChainState {
       op.receipt_id = id;
       op.block_height = h;
     }
+  }
+
+  snapshot(): ChainSnapshot {
+    return {
+      version: 1,
+      seed: this.opts.seed,
+      prngState: this.prng.state(),
+      height: this.height,
+      receipts: this.receipts,
+      gates: this.gates,
+      balances: this.balances,
+      operations: [...this.operations.values()],
+      treasury: { balance: this.treasury.balance, nonces: this.treasury.nonces, disbursements: [...this.treasury.disbursements.values()] },
+    };
+  }
+
+  /** A chain that continues exactly where the snapshot left off (same PRNG position). */
+  static restore(opts: ChainOptions, s: ChainSnapshot): ChainState {
+    if (s.version !== 1) throw new Error(`state file version ${String(s.version)} is not supported (expected 1)`);
+    const c = new ChainState({ ...opts, seed: s.seed });
+    c.prng = createPrng(s.seed, s.prngState);
+    c.height = s.height;
+    for (const r of s.receipts) c.push(r);
+    c.gates = s.gates;
+    c.balances = s.balances;
+    c.operations = new Map(s.operations.map((o) => [o.operation_id, o]));
+    c.treasury = { balance: s.treasury.balance, nonces: s.treasury.nonces, disbursements: new Map(s.treasury.disbursements.map((d) => [d.disbursement_id, d])) };
+    return c;
   }
 }

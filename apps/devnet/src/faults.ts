@@ -2,22 +2,41 @@ import type { Prng } from './prng';
 
 export interface Fault {
   errorRate: number;
+  /** the JSON-RPC code an injected error carries (transient -32000 unless set) */
+  errorCode: number;
   latencyMs: number;
+  /** share of calls that get no answer at all: the client's timeout is what ends them */
+  timeoutRate: number;
 }
 
-/** Per-method (or '*') injected errors and latency; dev.* methods are never faulted. */
+export interface FaultDecision {
+  fail: boolean;
+  code: number;
+  latencyMs: number;
+  hang: boolean;
+}
+
+/** Per-method (or '*') injected errors, latency and timeouts; dev.* methods are never faulted. */
 export function createFaults(prng: Prng) {
   const faults = new Map<string, Fault>();
   return {
     set: (method: string, f: Fault) => faults.set(method, f),
     clear: () => faults.clear(),
-    status: () => Object.fromEntries([...faults].map(([m, f]) => [m, { error_rate: f.errorRate, latency_ms: f.latencyMs }])),
+    status: () =>
+      Object.fromEntries(
+        [...faults].map(([m, f]) => [m, { error_rate: f.errorRate, error_code: f.errorCode, latency_ms: f.latencyMs, timeout_rate: f.timeoutRate }]),
+      ),
     /** The fault to apply to a call of `method`, if any. */
-    forMethod(method: string): { fail: boolean; latencyMs: number } | undefined {
+    forMethod(method: string): FaultDecision | undefined {
       if (method.startsWith('dev.')) return undefined;
       const f = faults.get(method) ?? faults.get('*');
       if (!f) return undefined;
-      return { fail: f.errorRate > 0 && prng.next() < f.errorRate, latencyMs: f.latencyMs };
+      return {
+        hang: f.timeoutRate > 0 && prng.next() < f.timeoutRate,
+        fail: f.errorRate > 0 && prng.next() < f.errorRate,
+        code: f.errorCode,
+        latencyMs: f.latencyMs,
+      };
     },
   };
 }

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { MARKETS, type ChainState, type GateState, type Market } from './chain-state';
 import { RPC, RpcError } from './rpc-errors';
 import type { Faults } from './faults';
+import { obj, parse } from './params';
+import { marketStats } from './market-stats';
+import { createTreasuryMethods } from './treasury';
 
 type Handler = (params: unknown) => unknown;
 
-const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 const market = z.enum(MARKETS);
 const submitParams = obj({
   operation_id: z.string().min(1).max(128),
@@ -15,15 +17,19 @@ const submitParams = obj({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-function parse<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
-  const r = schema.safeParse(params ?? {});
-  if (r.success) return r.data;
-  const i = r.error.issues[0]!;
-  const name = i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys?.join(', ') : 'params');
-  throw new RpcError(RPC.INVALID_PARAMS, `invalid params: ${name}: ${i.message}`, { param: name });
+/** What dev.outage needs from the HTTP server. */
+export interface OutageControl {
+  start(mode: 'http_503' | 'refuse', durationMs: number): { mode: string; until_ms: number };
+  status(): { mode: string; until_ms: number } | null;
 }
 
-export function createMethods(chain: ChainState, faults: Faults): Record<string, Handler> {
+/** Injectable JSON-RPC error codes: transient, cancelled-class and storage-class ranges. */
+const injectableCode = z
+  .number()
+  .int()
+  .refine((c) => (c <= -32000 && c >= -32099) || (c <= -33001 && c >= -33999) || (c <= -34001 && c >= -34999), 'must be in -32000…-32099, -33001…-33999 or -34001…-34999');
+
+export function createMethods(chain: ChainState, faults: Faults, outage: OutageControl): Record<string, Handler> {
   const submit = (m: Market) => (params: unknown) => {
     const p = parse(submitParams, params);
     const existing = chain.operations.get(p.operation_id);
@@ -48,6 +54,7 @@ export function createMethods(chain: ChainState, faults: Faults): Record<string,
       confirm_height: chain.height + chain.opts.confirmBlocks,
       status: 'pending',
     });
+    chain.changed();
     return { tx_hash, operation_id: p.operation_id, status: 'pending', submitted_height: chain.height };
   };
 
@@ -83,10 +90,15 @@ export function createMethods(chain: ChainState, faults: Faults): Record<string,
       );
       const to = p.to_height ?? chain.height;
       // receipts are appended in (height, id) order, so a filter keeps a stable order
-      const all = chain.receipts.filter((r) => r.block_height >= p.from_height && r.block_height <= to && (!p.market || r.market === p.market));
+      const all = chain.receiptRange(p.from_height, to, p.market);
       const receipts = all.slice(p.offset, p.offset + p.limit);
       return { receipts, total: all.length, limit: p.limit, offset: p.offset, to_height: to, next_offset: p.offset + receipts.length < all.length ? p.offset + receipts.length : null };
     },
+    'compute_market.stats': () => marketStats(chain, 'compute'),
+    'storage.stats': () => marketStats(chain, 'storage'),
+    'energy.market_state': () => marketStats(chain, 'energy'),
+    'ad_market.stats': () => marketStats(chain, 'ad'),
+    ...createTreasuryMethods(chain),
     'compute_market.submit_job': submit('compute'),
     'storage.put': submit('storage'),
     'energy.trade': submit('energy'),
@@ -105,11 +117,13 @@ export function createMethods(chain: ChainState, faults: Faults): Record<string,
     'dev.set_gate': (params) => {
       const p = parse(obj({ market, state: z.enum(['Trade', 'Halt', 'PostOnly']), reason: z.string().max(500).default('set by dev.set_gate') }), params);
       chain.gates[p.market] = { state: p.state as GateState, reason: p.reason };
+      chain.changed();
       return { gates: chain.gates };
     },
     'dev.credit': (params) => {
       const p = parse(obj({ account: z.string().min(1).max(128), amount: z.number().positive().max(1e15) }), params);
       chain.balances[p.account] = chain.balanceOf(p.account) + p.amount;
+      chain.changed();
       return { account: p.account, balance: chain.balances[p.account] };
     },
     'dev.set_fault': (params) => {
@@ -117,17 +131,29 @@ export function createMethods(chain: ChainState, faults: Faults): Record<string,
         obj({
           method: z.string().min(1).max(100).default('*'),
           error_rate: z.number().min(0).max(1).default(0),
+          error_code: injectableCode.default(RPC.UNAVAILABLE),
           latency_ms: z.number().int().min(0).max(60_000).default(0),
+          timeout_rate: z.number().min(0).max(1).default(0),
         }),
         params,
       );
-      faults.set(p.method, { errorRate: p.error_rate, latencyMs: p.latency_ms });
+      faults.set(p.method, { errorRate: p.error_rate, errorCode: p.error_code, latencyMs: p.latency_ms, timeoutRate: p.timeout_rate });
       return faults.status();
     },
     'dev.clear_faults': () => {
       faults.clear();
       return faults.status();
     },
-    'dev.status': () => ({ height: chain.height, seed: chain.opts.seed, faults: faults.status(), gates: chain.gates }),
+    'dev.outage': (params) => {
+      const p = parse(obj({ mode: z.enum(['http_503', 'refuse']), duration_ms: z.number().int().min(1).max(600_000, 'must be at most 600000') }), params);
+      return outage.start(p.mode, p.duration_ms);
+    },
+    'dev.set_treasury': (params) => {
+      const p = parse(obj({ balance: z.number().nonnegative().max(1e15) }), params);
+      chain.treasury.balance = p.balance;
+      chain.changed();
+      return { balance: chain.treasury.balance };
+    },
+    'dev.status': () => ({ height: chain.height, seed: chain.opts.seed, faults: faults.status(), gates: chain.gates, outage: outage.status() }),
   };
 }

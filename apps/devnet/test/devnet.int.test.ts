@@ -86,7 +86,76 @@ test('bad input gets standard errors naming the param, and the server keeps serv
 test('injected faults fail a method with a transient code until cleared; dev.status shows them', async () => {
   await rpc('dev.set_fault', { method: 'net.stats', error_rate: 1 });
   expect((await rpc('net.stats')).error?.code).toBe(-32000);
-  expect((await rpc('dev.status')).result.faults).toEqual({ 'net.stats': { error_rate: 1, latency_ms: 0 } });
+  expect((await rpc('dev.status')).result.faults).toEqual({ 'net.stats': { error_rate: 1, error_code: -32000, latency_ms: 0, timeout_rate: 0 } });
+  await rpc('dev.set_fault', { method: 'ledger.balance', error_rate: 1, error_code: -34001 });
+  expect((await rpc('ledger.balance', { account: '0xme' })).error?.code).toBe(-34001);
+  expect((await rpc('dev.set_fault', { error_rate: 1, error_code: -1 })).error?.message).toContain('error_code');
   await rpc('dev.clear_faults');
   expect((await rpc('net.stats')).result.peer_count).toBe(23);
+  expect((await rpc('dev.status')).result).toMatchObject({ faults: {}, outage: null });
+});
+
+test('a timeout fault leaves the call unanswered; other methods still answer', async () => {
+  await rpc('dev.set_fault', { method: 'governor.status', timeout_rate: 1 });
+  const held = fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'governor.status' }), signal: AbortSignal.timeout(300) });
+  await expect(held).rejects.toMatchObject({ name: 'TimeoutError' });
+  expect((await rpc('light.latest_header')).result.height).toBeGreaterThanOrEqual(0);
+  await rpc('dev.clear_faults');
+  expect((await rpc('governor.status')).result.gates.compute).toBeDefined();
+});
+
+test('an http_503 outage answers 503 until it is over, then the node serves again', async () => {
+  expect((await rpc('dev.outage', { mode: 'http_503', duration_ms: 400 })).result.mode).toBe('http_503');
+  const during = await fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'net.stats' }) });
+  expect(during.status).toBe(503);
+  await new Promise((r) => setTimeout(r, 450));
+  expect((await rpc('net.stats')).result.peer_count).toBe(23);
+});
+
+test('a refuse outage drops connections and refuses new ones, then listens again on the same port', async () => {
+  expect((await rpc('dev.outage', { mode: 'refuse', duration_ms: 600 })).result.mode).toBe('refuse');
+  await new Promise((r) => setTimeout(r, 100));
+  const refused = await fetch(url, { method: 'POST', body: '{}' }).catch((err: { cause?: { code?: string } }) => err.cause?.code);
+  expect(refused).toBe('ECONNREFUSED');
+  let back = false;
+  for (let i = 0; i < 40 && !back; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    back = await rpc('net.stats').then((r) => r.result?.peer_count === 23, () => false);
+  }
+  expect(back).toBe(true);
+});
+
+test('market stats move with the chain and follow the gates', async () => {
+  await rpc('dev.mine', { blocks: 30 });
+  const compute = (await rpc('compute_market.stats')).result;
+  expect(compute).toMatchObject({ status: 'healthy' });
+  expect(compute.total_revenue).toBeGreaterThan(0);
+  expect(compute.avg_utilization).toBeGreaterThan(0);
+  expect(compute.avg_utilization).toBeLessThanOrEqual(1);
+  expect((await rpc('storage.stats')).result).toEqual(
+    expect.objectContaining({ total_stored: expect.any(Number), total_providers: expect.any(Number), avg_price: expect.any(Number), capacity_used: expect.any(Number) }),
+  );
+  expect((await rpc('energy.market_state')).result).toEqual(expect.objectContaining({ total_credits: expect.any(Number), active_traders: expect.any(Number), trading_volume: expect.any(Number) }));
+  await rpc('dev.set_gate', { market: 'ad', state: 'Halt', reason: 'audit' });
+  expect((await rpc('ad_market.stats')).result).toMatchObject({ status: 'halted', total_impressions: expect.any(Number), avg_cpm: expect.any(Number) });
+  await rpc('dev.set_gate', { market: 'ad', state: 'Trade' });
+});
+
+test('treasury disbursements: executed once per id, nonces rise, business errors are cancelled-class codes', async () => {
+  await rpc('dev.set_treasury', { balance: 1000 });
+  const intent = { disbursement_id: `d-${randomUUID()}`, executor: 'exec-1', nonce: 1, destination: '0xabcdef01', amount: 300, memo: 'grant', signature: 'sig' };
+  const first = (await rpc('treasury.submit_disbursement', intent)).result;
+  expect(first).toMatchObject({ status: 'executed', nonce: 1, disbursement_id: intent.disbursement_id });
+  expect((await rpc('treasury.submit_disbursement', intent)).result).toEqual(first);
+  expect((await rpc('treasury.balance')).result).toEqual({ balance: 700, nonces: { 'exec-1': 1 } });
+  const reused = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}` });
+  expect(reused.error).toMatchObject({ code: -33002, data: { nonce: 1, last_nonce: 1 } });
+  const short = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, amount: 701 });
+  expect(short.error).toMatchObject({ code: -33001, data: { need: 701, available: 700 } });
+  const nowhere = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, destination: '0x0000' });
+  expect(nowhere.error?.code).toBe(-33003);
+  const longMemo = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, memo: 'm'.repeat(1025) });
+  expect(longMemo.error).toMatchObject({ code: -32602, data: { param: 'memo' } });
+  expect(longMemo.error?.message).toContain('1024');
+  expect((await rpc('treasury.balance')).result.balance).toBe(700);
 });
