@@ -9,7 +9,13 @@ export type WorkflowEvent =
   | { type: 'execution_started'; taskQueue: string; attempt: number }
   | { type: 'execution_completed'; duration_ms: number; result?: unknown }
   | { type: 'execution_failed'; duration_ms: number; error: string }
-  | { type: 'execution_halted'; reason: string };
+  | { type: 'execution_halted'; reason: string }
+  | { type: 'receipts_processed'; count: number; applied: number; from_height: number; to_height: number }
+  | { type: 'pnl_updated'; total: number; by_market: Record<string, number>; balance: number }
+  | { type: 'operation_status_changed'; operation_id: string; status: OperationStatus; details?: Record<string, unknown> };
+
+/** An operation's life: SUBMITTED → CONFIRMED | EXPIRED; REJECTED (gate, balance) or FAILED (chain) before that. */
+export type OperationStatus = 'SUBMITTED' | 'CONFIRMED' | 'EXPIRED' | 'REJECTED' | 'FAILED';
 
 export interface EventSinks extends Sinks {
   events: {

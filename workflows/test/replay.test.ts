@@ -1,16 +1,24 @@
 /**
- * Determinism guard: a saved history of a real networkCheck run must replay against the current
- * workflow code. A change that would break running workflows fails here (regenerate the fixture
- * only for an intended, versioned change: UPDATE_FIXTURES=1 on apps/worker/test/network-check.int.test.ts).
+ * Determinism guard: saved histories of real runs must replay against the current workflow code.
+ * A change that would break running workflows fails here. Regenerate a fixture only for an
+ * intended, versioned change: UPDATE_FIXTURES=1 on the integration test that records it
+ * (apps/worker/test/network-check.int.test.ts, apps/worker/test/receipts-operations.int.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { workflowInterceptorModules, workflowsPath } from '../src/public';
 
-test('networkCheck replays its saved history', async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const history = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/network-check.history.json'), 'utf8'));
+const fixtures = [
+  ['networkCheck', 'network-check.history.json'],
+  ['operation (gate, reservation, submit, signal-confirmed)', 'operation.history.json'],
+  ['receiptPoller (batches, signals, continue-as-new input)', 'receipt-poller.history.json'],
+] as const;
+
+beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
+
+test.each(fixtures)('%s replays its saved history', async (_name, file) => {
+  const history = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', file), 'utf8'));
   await expect(
     Worker.runReplayHistory(
       {
@@ -20,7 +28,7 @@ test('networkCheck replays its saved history', async () => {
         sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } },
       },
       history,
-      'network-check-fixture',
+      `${file}-fixture`,
     ),
   ).resolves.toBeUndefined();
 }, 60_000);

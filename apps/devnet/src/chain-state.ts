@@ -31,6 +31,7 @@ export interface Operation {
   status: 'pending' | 'confirmed';
   receipt_id?: string;
   block_height?: number;
+  actual_cost?: number;
 }
 
 export interface Disbursement {
@@ -210,6 +211,7 @@ export class ChainState {
       op.status = 'confirmed';
       op.receipt_id = id;
       op.block_height = h;
+      op.actual_cost = actual;
     }
   }
 

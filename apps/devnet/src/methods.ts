@@ -107,7 +107,7 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       const p = parse(obj({ operation_id: z.string().min(1).max(128) }), params);
       const op = chain.operations.get(p.operation_id);
       if (!op) return { operation_id: p.operation_id, status: 'unknown' };
-      return { operation_id: op.operation_id, tx_hash: op.tx_hash, status: op.status, block_height: op.block_height ?? null, receipt_id: op.receipt_id ?? null };
+      return { operation_id: op.operation_id, tx_hash: op.tx_hash, status: op.status, block_height: op.block_height ?? null, receipt_id: op.receipt_id ?? null, actual_cost: op.actual_cost ?? null };
     },
     'dev.mine': (params) => {
       const p = parse(obj({ blocks: z.number().int().min(1).max(10_000).default(1) }), params);

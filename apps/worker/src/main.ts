@@ -2,8 +2,11 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@blockops/config';
 import { connectRedis, createEventPublisher } from '@blockops/events';
 import { createChainClient } from '@blockops/chain';
+import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
+import { createGateCache } from './gate-cache';
+import { ensureReceiptPoller } from './singletons';
 import { createLogger } from './logger';
-import { createWorkerMetrics, serveMetrics } from './metrics';
+import { createWorkerMetrics, registerAccountingGauges, serveMetrics } from './metrics';
 import { safePublisher } from './publish';
 import { createWorker } from './worker';
 
@@ -22,6 +25,15 @@ async function main() {
     authToken: config.THEBLOCK_AUTH_TOKEN,
     timeoutMs: config.THEBLOCK_RPC_TIMEOUT_MS,
   });
+  const store = createAccountingStore({ redis, prefix: config.ACCOUNTS_PREFIX, startingBalance: config.TB_STARTING_BALANCE });
+  const operations = createOperationsStore({ redis, prefix: config.ACCOUNTS_PREFIX });
+  const gates = createGateCache({
+    redis,
+    key: `${config.ACCOUNTS_PREFIX}:gates`,
+    ttlMs: config.GATE_CACHE_MS,
+    fetch: async () => (await chain.governor.status()).gates,
+  });
+  registerAccountingGauges(metrics.registry, () => store.snapshot());
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,
@@ -30,7 +42,20 @@ async function main() {
     chain,
     publish: safePublisher(publisher, metrics, log),
     metrics,
+    store,
+    operations,
+    gates,
+    account: config.TB_ACCOUNT,
   });
+  if (config.RECEIPT_POLLER_AUTOSTART) {
+    const poller = await ensureReceiptPoller({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      input: { pollIntervalMs: config.RECEIPT_POLL_INTERVAL_MS, batchSize: config.RECEIPT_BATCH_SIZE, batchTimeoutMs: config.RECEIPT_BATCH_TIMEOUT_MS },
+    });
+    log.info({ workflowId: 'receipt-poller', poller }, 'receipt poller singleton');
+  }
   const metricsServer = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT);
   log.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics` },

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { MARKETS, avgCostPerUnit, marketPnl, type AccountingState } from '@blockops/domain';
 
 export function createWorkerMetrics() {
   const registry = new Registry();
@@ -30,6 +31,17 @@ export function createWorkerMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
       registers: [registry],
     }),
+    // receipt poller and accounting: the seeds' metric names
+    pollerCycles: new Counter({ name: 'receipt_poller_cycles', help: 'Receipt poller batches fetched and applied', registers: [registry] }),
+    pollerErrors: new Counter({ name: 'receipt_poller_errors', help: 'Receipt poller batches that failed (retried by Temporal)', labelNames: ['reason'], registers: [registry] }),
+    pollerReceipts: new Counter({ name: 'receipt_poller_receipts_processed', help: 'Receipts read from the chain and processed by the poller', registers: [registry] }),
+    chainReceipts: new Counter({ name: 'theblock_receipts_processed_total', help: 'Chain receipts processed, by market', labelNames: ['market'], registers: [registry] }),
+    accountingReceipts: new Counter({
+      name: 'accounting_receipts_processed_total',
+      help: 'Receipts of our account applied to accounting, by market and direction (spend|earn)',
+      labelNames: ['market', 'direction'],
+      registers: [registry],
+    }),
     workflowExecutions: new Counter({
       name: 'blockops_workflow_executions_total',
       help: 'Workflow runs by type and outcome (started, completed, failed, halted)',
@@ -39,6 +51,45 @@ export function createWorkerMetrics() {
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/**
+ * P&L gauges read from the accounting store at scrape time, so every worker reports the same,
+ * current figures whichever of them applied the last batch.
+ */
+export function registerAccountingGauges(registry: Registry, snapshot: () => Promise<{ state: AccountingState }>) {
+  let last: Promise<{ state: AccountingState }> | undefined;
+  // one store read per scrape, shared by the gauges
+  const read = () => (last ??= snapshot().finally(() => setTimeout(() => (last = undefined), 100)));
+  new Gauge({
+    name: 'accounting_pnl_current',
+    help: 'Current P&L by market (earned + subsidies - spent); market="total" is balance - starting balance',
+    labelNames: ['market'],
+    registers: [registry],
+    async collect() {
+      const { state } = await read();
+      for (const m of MARKETS) this.set({ market: m }, marketPnl(state.positions[m]));
+      this.set({ market: 'total' }, state.balance - state.startingBalance);
+    },
+  });
+  new Gauge({
+    name: 'accounting_position_value',
+    help: 'Position at cost by market: units consumed × average cost per unit',
+    labelNames: ['market'],
+    registers: [registry],
+    async collect() {
+      const { state } = await read();
+      for (const m of MARKETS) this.set({ market: m }, state.positions[m].unitsConsumed * avgCostPerUnit(state.positions[m]));
+    },
+  });
+  new Gauge({
+    name: 'accounting_balance',
+    help: 'Current balance from the starting balance and applied receipts',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).state.balance);
+    },
+  });
+}
 
 /** Serves GET /metrics (Prometheus text) and GET /health on `port`. */
 export function serveMetrics(registry: Registry, port: number, host = '0.0.0.0'): Promise<http.Server> {

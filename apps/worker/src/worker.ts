@@ -1,7 +1,11 @@
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ChainClient } from '@blockops/chain';
 import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
+import type { AccountingStore, OperationsStore } from '@blockops/accounts';
 import { createNetworkActivities } from './activities/network';
+import { createReceiptActivities } from './activities/receipts';
+import { createOperationActivities } from './activities/operations';
+import type { GateCache } from './gate-cache';
 import { activityEventsInterceptor } from './interceptors/activity-events';
 import { eventSinks } from './event-sinks';
 import type { Publish } from './publish';
@@ -14,6 +18,11 @@ export interface WorkerDeps {
   chain: ChainClient;
   publish: Publish;
   metrics: WorkerMetrics;
+  store: AccountingStore;
+  operations: OperationsStore;
+  gates: GateCache;
+  /** our account on The Block */
+  account: string;
   /** A prebuilt bundle (tests, benchmarks) — it must include the workflow interceptor modules. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -27,6 +36,8 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     activities: {
       ...createNetworkActivities(deps.chain),
+      ...createReceiptActivities(deps),
+      ...createOperationActivities(deps),
     },
     interceptors: {
       // a prebuilt bundle already contains them (and the SDK warns if given twice)

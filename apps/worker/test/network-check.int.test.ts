@@ -11,12 +11,10 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createChainClient } from '@blockops/chain';
-import { connectRedis, createEventPublisher, readRange, type RedisClient } from '@blockops/events';
-import { resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
-import { createLogger } from '../src/logger';
-import { createWorkerMetrics } from '../src/metrics';
-import { safePublisher } from '../src/publish';
-import { createWorker, workflowInterceptorModules, workflowsPath } from '../src/worker';
+import { connectRedis, readRange, type RedisClient } from '@blockops/events';
+import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import { workflowInterceptorModules, workflowsPath } from '../src/worker';
+import { harness } from './support/worker-harness';
 
 const root = path.resolve(__dirname, '../../..');
 // Replay never calls sinks (callDuringReplay: false), but the workflow references them.
@@ -31,7 +29,7 @@ beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   [env, devnet, redis, bundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) } },
+      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
     }),
     startStack({ root, dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`), services: ['devnet'], ports: { devnet: 0 }, output: 'files', devnetArgs: ['--block-interval-ms', '100'] }),
     connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
@@ -46,19 +44,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, chainUrl = devnet.urls.devnet!): Promise<T> {
-  const taskQueue = `tq-${randomUUID()}`;
-  const metrics = createWorkerMetrics();
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    chain: createChainClient({ url: chainUrl, timeoutMs: 1000 }),
-    publish: safePublisher(createEventPublisher(redis, { stream, maxLen: 10_000 }), metrics, createLogger('test', 'silent')),
-    metrics,
-    workflowBundle: bundle,
-  });
-  return worker.runUntil(fn(taskQueue));
+function withWorker<T>(fn: (taskQueue: string) => Promise<T>, chainUrl = devnet.urls.devnet!): Promise<T> {
+  return harness({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', redis, chainUrl, stream, bundle }).withWorker(fn);
 }
 
 test('networkCheck reads the devnet and emits its events in order through sinks and the interceptor', async () => {

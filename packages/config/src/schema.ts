@@ -69,6 +69,22 @@ export const configSchema = z.object({
     .min(0, 'must be at least 0')
     .max(1e15, 'must be at most 1e15')
     .default(100_000),
+  /** Our account on The Block: receipts where it is consumer (spend) or provider (earn) are accounted. */
+  TB_ACCOUNT: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').default('0xblockops'),
+  /** Redis key prefix of the accounting state (balance, positions, history, series, reservations, operations). */
+  ACCOUNTS_PREFIX: z.string().trim().min(1, 'must not be empty').default('blockops:acct'),
+  RECEIPT_POLL_INTERVAL_MS: positiveInt(1000, 3_600_000),
+  RECEIPT_BATCH_SIZE: positiveInt(1000, 1000),
+  /** A batch attempt running longer (its worker died, the node hangs) is retried by Temporal. */
+  RECEIPT_BATCH_TIMEOUT_MS: positiveInt(60_000, 600_000),
+  /** Start the receipt-poller singleton when the worker starts (it is a fixed workflow id: at most one runs). */
+  RECEIPT_POLLER_AUTOSTART: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
+  OPERATION_CONFIRM_TIMEOUT_MS: positiveInt(120_000, 86_400_000),
+  OPERATION_POLL_INTERVAL_MS: positiveInt(5000, 3_600_000),
+  GATE_CACHE_MS: positiveInt(2000, 60_000),
   WEB_PORT: port(3000),
   WEB_HOST: z.string().trim().min(1).default('127.0.0.1'),
   WORKER_METRICS_PORT: port(9464),

@@ -2,3 +2,4 @@ export * from './errors';
 export * from './network';
 export * from './workflow-inputs';
 export * from './accounting';
+export * from './gates';

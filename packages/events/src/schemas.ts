@@ -74,7 +74,10 @@ export const emergencyStateChangedSchema = base.extend({
 });
 export const receiptsProcessedSchema = base.extend({
   type: z.literal('receipts_processed'),
+  /** receipts read from the chain in this batch */
   count: z.number().int().nonnegative(),
+  /** of those, receipts of our account applied to accounting */
+  applied: z.number().int().nonnegative().optional(),
   from_height: z.number().int().nonnegative(),
   to_height: z.number().int().nonnegative(),
 });
@@ -94,6 +97,7 @@ export const pnlUpdatedSchema = base.extend({
   type: z.literal('pnl_updated'),
   total: z.number(),
   by_market: z.record(z.string(), z.number()),
+  balance: z.number().optional(),
 });
 
 /** An event as a producer hands it over: no id yet. Validated before it reaches the stream. */

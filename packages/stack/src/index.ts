@@ -1,5 +1,5 @@
 export * from './process';
 export * from './net';
 export { resolveTemporalCli, resolveRedisServer, TEMPORAL_CLI_VERSION } from './tools';
-export { startStack, type Stack, type StackOptions, type ServiceName } from './stack';
+export { startStack, DEV_SERVER_DYNAMIC_CONFIG, type Stack, type StackOptions, type ServiceName } from './stack';
 export { startTestStack } from './test-stack';

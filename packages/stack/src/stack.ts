@@ -5,6 +5,16 @@ import { freePort, httpOk, isListening } from './net';
 import { startProcess, type ManagedProcess } from './process';
 import { resolveRedisServer, resolveTemporalCli } from './tools';
 
+/**
+ * One partition per task queue on the single-node dev server: with the default four, a task
+ * landing on a partition with no waiting poller is forwarded to the root at ≤ 10/s, which adds
+ * ~100 ms to every activity and workflow task. A cluster keeps its partitions (and more pollers).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+];
+
 export type ServiceName = 'redis' | 'temporal' | 'devnet' | 'worker' | 'web';
 
 export interface StackOptions {
@@ -120,6 +130,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
               '--db-filename', db,
               '--namespace', userEnv.TEMPORAL_NAMESPACE ?? 'default',
               '--log-level', 'warn',
+              ...DEV_SERVER_DYNAMIC_CONFIG,
             ],
             ready: async () => (await isListening(port)) && (await httpOk(`http://127.0.0.1:${uiPort}/`)),
             timeoutMs: 60_000,
@@ -142,11 +153,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         const port = await pick(opts.ports?.devnet, 9933);
         if (await isListening(port)) throw new Error(`Port ${port} is taken; the devnet cannot start. Set THEBLOCK_RPC_URL to use a running node.`);
         const { command, args } = tsx('apps/devnet/src/main.ts');
+        const account = userEnv.TB_ACCOUNT ?? '0xblockops';
         processes.push(
           await startProcess({
             name: 'devnet',
             command,
-            args: [...args, '--port', String(port), '--host', '127.0.0.1', '--state', path.join(opts.dataDir, 'devnet-state.json'), ...(opts.devnetArgs ?? [])],
+            args: [
+              ...args,
+              ...['--port', String(port), '--host', '127.0.0.1', '--state', path.join(opts.dataDir, 'devnet-state.json')],
+              // our account starts with the balance the accounting starts from, and earns as a provider
+              ...['--fund', `${account}=${userEnv.TB_STARTING_BALANCE ?? 100_000}`, '--provider-account', account],
+              ...(opts.devnetArgs ?? []),
+            ],
             env: childEnv(),
             ready: () => httpOk(`http://127.0.0.1:${port}/health`),
             output: output('devnet'),

@@ -9,12 +9,12 @@ import { startStack, type ServiceName, type Stack } from './stack';
  * event stream, audit stream and task queue names, so test files never see each other's events.
  */
 export async function startTestStack(opts: { services?: ServiceName[]; env?: Record<string, string | undefined>; devnetArgs?: string[] } = {}): Promise<
-  Stack & { dataDir: string; names: { events: string; audit: string; taskQueue: string } }
+  Stack & { dataDir: string; names: { events: string; audit: string; taskQueue: string; accounts: string } }
 > {
   const root = path.resolve(__dirname, '../../..');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'blockops-test-'));
   const id = randomUUID().slice(0, 8);
-  const names = { events: `test:${id}:events`, audit: `test:${id}:audit`, taskQueue: `test-${id}` };
+  const names = { events: `test:${id}:events`, audit: `test:${id}:audit`, taskQueue: `test-${id}`, accounts: `test:${id}:acct` };
   const stack = await startStack({
     root,
     dataDir,
@@ -25,10 +25,11 @@ export async function startTestStack(opts: { services?: ServiceName[]; env?: Rec
       EVENTS_STREAM: names.events,
       AUDIT_STREAM: names.audit,
       TEMPORAL_TASK_QUEUE: names.taskQueue,
+      ACCOUNTS_PREFIX: names.accounts,
       LOG_LEVEL: 'warn',
       ...opts.env,
     },
     devnetArgs: opts.devnetArgs ?? ['--block-interval-ms', '200'],
   });
-  return { ...stack, env: { ...stack.env, EVENTS_STREAM: names.events, AUDIT_STREAM: names.audit, TEMPORAL_TASK_QUEUE: names.taskQueue }, dataDir, names };
+  return { ...stack, env: { ...stack.env, EVENTS_STREAM: names.events, AUDIT_STREAM: names.audit, TEMPORAL_TASK_QUEUE: names.taskQueue, ACCOUNTS_PREFIX: names.accounts }, dataDir, names };
 }

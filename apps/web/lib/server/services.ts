@@ -3,6 +3,7 @@ import pino from 'pino';
 import { assertReachable, loadConfig, urlHostPort, type Config } from '@blockops/config';
 import { connectRedis, createAuditLog, type AuditLog, type RedisClient } from '@blockops/events';
 import { createChainClient, type ChainClient } from '@blockops/chain';
+import { createAccountingStore, createOperationsStore, type AccountingStore, type OperationsStore } from '@blockops/accounts';
 import { createWebMetrics, type WebMetrics } from './metrics';
 
 export interface Services {
@@ -11,6 +12,9 @@ export interface Services {
   temporal: Client;
   audit: AuditLog;
   chain: ChainClient;
+  /** accounting state written by the receipt poller (read-only here) */
+  store: AccountingStore;
+  operations: OperationsStore;
   metrics: WebMetrics;
   log: pino.Logger;
 }
@@ -38,6 +42,8 @@ async function create(): Promise<Services> {
       authToken: config.THEBLOCK_AUTH_TOKEN,
       timeoutMs: config.THEBLOCK_RPC_TIMEOUT_MS,
     }),
+    store: createAccountingStore({ redis, prefix: config.ACCOUNTS_PREFIX, startingBalance: config.TB_STARTING_BALANCE }),
+    operations: createOperationsStore({ redis, prefix: config.ACCOUNTS_PREFIX }),
     metrics: createWebMetrics(),
     log,
   };

@@ -1,0 +1,134 @@
+/**
+ * The operations and accounting HTTP API on the whole stack (real processes): POST
+ * /api/operations answers from the workflow's admission (202/409/402/400), nothing reaches the
+ * chain otherwise, and the read endpoints answer with the seed's shapes.
+ */
+import { startTestStack } from '@blockops/stack';
+
+type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+let stack: TestStack;
+const OPERATOR = 'operator-key-for-tests-0001';
+const VIEWER = 'viewer-key-for-tests-00001';
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    env: { BLOCKOPS_OPERATOR_KEY: OPERATOR, BLOCKOPS_VIEWER_KEY: VIEWER, RECEIPT_POLL_INTERVAL_MS: '100', OPERATION_POLL_INTERVAL_MS: '500', GATE_CACHE_MS: '100' },
+    // blocks only when a test mines them
+    devnetArgs: ['--block-interval-ms', '3600000', '--seed', '3'],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function rpc(method: string, params?: unknown) {
+  const res = await fetch(stack.env.THEBLOCK_RPC_URL!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  return ((await res.json()) as { result: any }).result;
+}
+
+async function call(method: 'GET' | 'POST', path: string, body?: unknown, key = method === 'POST' ? OPERATOR : VIEWER) {
+  const res = await fetch(`${stack.urls.web}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-actor': 'jest' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+test('202: submitted, pending, then confirmed by its receipt; P&L and the audit log show it', async () => {
+  const res = await call('POST', '/api/operations', { market: 'compute', estimatedCost: 50, units: 100 });
+  expect(res.status).toBe(202);
+  expect(res.body).toMatchObject({ operationId: expect.any(String), workflowId: `op-${res.body.operationId}`, status: 'SUBMITTED', txHash: expect.any(String) });
+  expect(res.body.temporalUrl).toContain(encodeURIComponent(res.body.workflowId));
+  const id = res.body.operationId as string;
+  const pending = await call('GET', '/api/operations/pending');
+  expect(pending.body.items.map((o: { operationId: string }) => o.operationId)).toContain(id);
+  expect((await call('GET', '/api/pnl')).body.reserved).toBe(50);
+
+  await rpc('dev.mine', { blocks: 2 });
+  const confirmed = await until('the operation to be confirmed', async () => {
+    const page = await call('GET', '/api/operations/confirmed');
+    return page.body.items.find((o: { operationId: string }) => o.operationId === id);
+  });
+  expect(confirmed).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number), actualCost: expect.any(Number) });
+  const pnl = (await call('GET', '/api/pnl')).body;
+  expect(pnl.reserved).toBe(0);
+  expect(pnl.positions.compute.totalSpent).toBeGreaterThanOrEqual(confirmed.actualCost);
+  expect(pnl.transactions.some((t: { direction: string; amount: number }) => t.direction === 'spend' && t.amount === confirmed.actualCost)).toBe(true);
+  expect((await call('GET', '/api/pnl/series')).body.points.length).toBeGreaterThan(0);
+
+  const audit = (await call('GET', '/api/audit?limit=50')).body;
+  expect(JSON.stringify(audit)).toContain(id);
+});
+
+test('409 when the gate is closed, naming gate and reason; nothing reaches the chain', async () => {
+  await rpc('dev.set_gate', { market: 'ad', state: 'PostOnly', reason: 'campaign review' });
+  try {
+    await sleep(200); // the gate cache holds states for GATE_CACHE_MS
+    const res = await call('POST', '/api/operations', { operationId: 'gate-test-1', market: 'ad', estimatedCost: 5 });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ gate: { market: 'ad', state: 'PostOnly', reason: 'campaign review' } });
+    expect(res.body.error).toContain('PostOnly');
+    expect((await rpc('tx.status', { operation_id: 'gate-test-1' })).status).toBe('unknown');
+  } finally {
+    await rpc('dev.set_gate', { market: 'ad', state: 'Trade', reason: 'open' });
+  }
+});
+
+test('402 when the balance is short, naming need and available; nothing reaches the chain', async () => {
+  const res = await call('POST', '/api/operations', { operationId: 'poor-1', market: 'storage', estimatedCost: 900_000_000 });
+  expect(res.status).toBe(402);
+  expect(res.body).toMatchObject({ need: 900_000_000, available: expect.any(Number) });
+  expect((await rpc('tx.status', { operation_id: 'poor-1' })).status).toBe('unknown');
+});
+
+test('400 names the field and the limit; no key → 401; viewer key → 403', async () => {
+  const bad = await call('POST', '/api/operations', { market: 'moon', estimatedCost: -1 });
+  expect(bad.status).toBe(400);
+  expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['estimatedCost', 'market']);
+  const big = await call('POST', '/api/operations', { market: 'energy', estimatedCost: 2e9 });
+  expect(big.body.issues[0]).toMatchObject({ field: 'estimatedCost', message: expect.stringContaining('1e9') });
+  expect((await fetch(`${stack.urls.web}/api/operations`, { method: 'POST', body: '{}' })).status).toBe(401);
+  expect((await call('POST', '/api/operations', { market: 'energy', estimatedCost: 1 }, VIEWER)).status).toBe(403);
+});
+
+test('read endpoints answer with the seed shapes; OpenAPI lists them all', async () => {
+  await rpc('dev.mine', { blocks: 20 });
+  const receipts = (await call('GET', '/api/receipts?limit=5&market=energy')).body;
+  expect(receipts.receipts.length).toBeLessThanOrEqual(5);
+  expect(receipts.receipts.every((r: { market: string }) => r.market === 'energy')).toBe(true);
+  const heights = receipts.receipts.map((r: { block_height: number }) => r.block_height);
+  expect(heights).toEqual([...heights].sort((a, b) => b - a)); // newest first
+  expect((await call('GET', '/api/receipts?limit=5000')).status).toBe(400);
+  expect((await call('GET', '/api/gates')).body.gates.compute).toMatchObject({ state: 'Trade' });
+  expect((await call('GET', '/api/network/metrics')).body).toMatchObject({ network_strength: expect.any(Number), block_height: expect.any(Number), peer_count: 23 });
+  const markets = (await call('GET', '/api/markets/health')).body;
+  expect(Object.keys(markets.markets).sort()).toEqual(['ads', 'compute', 'energy', 'storage']);
+  expect(markets.total_markets).toBe(4);
+  expect((await call('GET', '/api/peers')).body.total).toBe(23);
+  const status = (await call('GET', '/api/status')).body;
+  expect(status.poller).toMatchObject({ workflowId: 'receipt-poller', status: 'RUNNING' });
+  expect(status.accounting.account).toBe('0xblockops');
+  const health = await until('the poller to catch up', async () => {
+    const h = await fetch(`${stack.urls.web}/api/health`).then((r) => r.json() as Promise<Record<string, any>>);
+    return h.status === 'healthy' ? h : undefined;
+  });
+  expect(health.poller.lag).toBeLessThanOrEqual(100);
+  const doc = (await fetch(`${stack.urls.web}/api/openapi.json`).then((r) => r.json())) as { paths: Record<string, unknown> };
+  for (const p of ['/api/health', '/api/status', '/api/pnl', '/api/pnl/series', '/api/gates', '/api/operations', '/api/operations/pending', '/api/operations/confirmed', '/api/receipts', '/api/network/metrics', '/api/markets/health', '/api/peers']) {
+    expect(doc.paths).toHaveProperty([p]);
+  }
+});

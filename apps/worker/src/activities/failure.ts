@@ -1,0 +1,28 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { isClassifiedError } from '@blockops/domain';
+
+/**
+ * A classified error as a Temporal failure: its type is the error class name (retry policies list
+ * the non-retryable ones) and its details carry the node's code and data (e.g. {need, available}),
+ * so a workflow can answer precisely without parsing messages.
+ */
+export function asActivityFailure(err: unknown): unknown {
+  if (!isClassifiedError(err)) return err;
+  const e = err as typeof err & { rpcCode?: number; data?: unknown; method?: string };
+  return ApplicationFailure.create({
+    type: err.name,
+    message: err.message,
+    nonRetryable: !err.retryable,
+    details: [{ reason: err.reason, rpcCode: e.rpcCode, data: e.data, method: e.method }],
+    cause: err,
+  });
+}
+
+/** Runs `fn`, rethrowing a classified error as its Temporal failure. */
+export async function classified<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw asActivityFailure(err);
+  }
+}

@@ -1,0 +1,93 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { gateRefusal } from '@blockops/domain';
+import type { ChainClient } from '@blockops/chain';
+import type { AccountingStore, OperationsStore } from '@blockops/accounts';
+import type { OperationActivities, SubmitRequest } from '@blockops/workflows/public';
+import type { GateCache } from '../gate-cache';
+import { classified } from './failure';
+
+export interface OperationDeps {
+  chain: Pick<ChainClient, 'computeMarket' | 'storage' | 'energy' | 'adMarket' | 'tx'>;
+  store: Pick<AccountingStore, 'reserve' | 'release' | 'checkpoint'>;
+  operations: OperationsStore;
+  gates: GateCache;
+  account: string;
+}
+
+const workflowId = () => Context.current().info.workflowExecution.workflowId;
+
+export function createOperationActivities(deps: OperationDeps): OperationActivities {
+  const { chain, store, operations, gates, account } = deps;
+  const submitters: Record<SubmitRequest['market'], (p: { operation_id: string; account: string; estimated_cost: number; units: number }) => Promise<{ tx_hash: string; submitted_height: number }>> = {
+    compute: (p) => chain.computeMarket.submitJob(p),
+    storage: (p) => chain.storage.put(p),
+    energy: (p) => chain.energy.trade(p),
+    ad: (p) => chain.adMarket.createCampaign(p),
+  };
+
+  return {
+    async checkGate(market) {
+      const refusal = gateRefusal(await classified(() => gates.get()), market);
+      return refusal ? { admits: false, state: refusal.state, reason: refusal.reason } : { admits: true };
+    },
+
+    reserveFunds: (operationId, amount) => store.reserve(operationId, amount),
+
+    async submitOperation(req) {
+      const r = await classified(() =>
+        submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: req.estimatedCost, units: req.units }),
+      );
+      const now = Date.now();
+      await operations.put({
+        operationId: req.operationId,
+        workflowId: workflowId(),
+        market: req.market,
+        estimatedCost: req.estimatedCost,
+        units: req.units,
+        status: 'SUBMITTED',
+        txHash: r.tx_hash,
+        submittedAt: now,
+        updatedAt: now,
+      });
+      return { txHash: r.tx_hash, submittedHeight: r.submitted_height };
+    },
+
+    async readOperationStatus(operationId) {
+      const s = await classified(() => chain.tx.status({ operation_id: operationId }));
+      return {
+        status: s.status,
+        blockHeight: s.block_height ?? undefined,
+        actualCost: s.actual_cost ?? undefined,
+        receiptId: s.receipt_id ?? undefined,
+      };
+    },
+
+    async settleOperation(s) {
+      if (s.outcome === 'CONFIRMED' && s.blockHeight !== undefined) {
+        // release only once accounting holds the receipt, else the cost would be counted in neither
+        const checkpoint = await store.checkpoint();
+        if (checkpoint < s.blockHeight) {
+          throw ApplicationFailure.retryable(`accounting is at height ${checkpoint}, the receipt is at ${s.blockHeight}`, 'AccountingBehind');
+        }
+      }
+      await store.release(s.operationId);
+      const now = Date.now();
+      const before = await operations.get(s.operationId);
+      await operations.put({
+        operationId: s.operationId,
+        workflowId: workflowId(),
+        market: s.market,
+        estimatedCost: s.estimatedCost,
+        units: before?.units,
+        txHash: before?.txHash,
+        submittedAt: before?.submittedAt ?? now,
+        status: s.outcome,
+        blockHeight: s.blockHeight,
+        actualCost: s.actualCost,
+        reason: s.reason,
+        updatedAt: now,
+      });
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * A worker process killed (SIGKILL) in the middle of a receipt batch, then a new one started: the
+ * batch is retried by Temporal, and P&L equals a recomputation from the full receipt log — no
+ * receipt counted twice, none skipped. Real processes: Temporal dev server, devnet, Redis, workers.
+ */
+import path from 'node:path';
+import { applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
+import { createChainClient } from '@blockops/chain';
+import { createAccountingStore } from '@blockops/accounts';
+import { connectRedis, type RedisClient } from '@blockops/events';
+import { freePort, httpOk, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
+
+const root = path.resolve(__dirname, '../../..');
+const ACCOUNT = '0xblockops';
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let redis: RedisClient;
+const workers: ManagedProcess[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    services: ['temporal', 'redis', 'devnet'],
+    env: { TB_ACCOUNT: ACCOUNT, TB_STARTING_BALANCE: '100000' },
+    devnetArgs: ['--block-interval-ms', '3600000', '--seed', '21'],
+  });
+  redis = await connectRedis(stack.env.REDIS_URL!);
+}, 120_000);
+
+afterAll(async () => {
+  for (const w of workers) await w.stop(1000);
+  const keys = await redis?.keys(`${stack.names.accounts}*`);
+  if (keys?.length) await redis.del(keys);
+  redis?.destroy();
+  await stack?.stop();
+});
+
+async function startWorker(n: number): Promise<ManagedProcess> {
+  const port = await freePort();
+  const w = await startProcess({
+    name: `worker-${n}`,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(root, 'apps/worker/src/main.ts')],
+    env: {
+      ...process.env,
+      ...stack.env,
+      WORKER_METRICS_PORT: String(port),
+      TB_ACCOUNT: ACCOUNT,
+      RECEIPT_POLL_INTERVAL_MS: '100',
+      RECEIPT_BATCH_SIZE: '50',
+      // the killed worker's attempt is retried after this
+      RECEIPT_BATCH_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'warn',
+    },
+    ready: () => httpOk(`http://127.0.0.1:${port}/health`),
+    timeoutMs: 90_000,
+    output: { file: path.join(stack.dataDir, 'logs', `worker-${n}.log`) },
+  });
+  workers.push(w);
+  return w;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a worker killed mid-batch and restarted leaves P&L equal to a recomputation from the full receipt log', async () => {
+  const chain = createChainClient({ url: stack.env.THEBLOCK_RPC_URL! });
+  const store = createAccountingStore({ redis, prefix: stack.names.accounts, startingBalance: 100_000 });
+  await chain.dev.mine({ blocks: 400 });
+  const head = (await chain.light.latestHeader()).height;
+  // every batch takes a while, so a kill lands inside one
+  await chain.dev.setFault({ method: 'receipt.audit', latency_ms: 150 });
+
+  const first = await startWorker(1);
+  const deadline = Date.now() + 60_000;
+  while ((await store.checkpoint()) < head / 4) {
+    if (Date.now() > deadline) throw new Error('the poller did not start applying');
+    await sleep(20);
+  }
+  await sleep(70); // inside the next batch's fetch
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const atKill = await store.checkpoint();
+  expect(atKill).toBeLessThan(head);
+
+  await startWorker(2);
+  while ((await store.checkpoint()) < head) {
+    if (Date.now() > deadline + 60_000) throw new Error(`the poller did not catch up (at ${await store.checkpoint()} of ${head})`);
+    await sleep(50);
+  }
+  await chain.dev.clearFaults();
+
+  const ours: AccountingReceipt[] = [];
+  for (let offset: number | null = 0; offset !== null; ) {
+    const page: Awaited<ReturnType<typeof chain.receipt.audit>> = await chain.receipt.audit({ from_height: 1, to_height: head, limit: 1000, offset });
+    for (const r of page.receipts) {
+      if (r.consumer !== ACCOUNT && r.provider !== ACCOUNT) continue;
+      ours.push({ id: r.id, market: r.market, blockHeight: r.block_height, timestamp: r.timestamp, direction: r.consumer === ACCOUNT ? 'spend' : 'earn', amount: r.amount, units: r.units, subsidy: r.subsidy });
+    }
+    offset = page.next_offset;
+  }
+  const expected = applyReceipts(initialAccounting(100_000), ours);
+  const { state } = await store.snapshot();
+  expect(ours.length).toBeGreaterThan(0);
+  expect(state.receiptsProcessed).toBe(ours.length);
+  expect(state.balance).toBeCloseTo(expected.balance, 6);
+  expect(state.positions).toEqual(expected.positions);
+});

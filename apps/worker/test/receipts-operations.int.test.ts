@@ -1,0 +1,264 @@
+/**
+ * The receipt poller and the operation workflow against the real Temporal dev server, the real
+ * devnet process (blocks mined on demand, so every test decides when receipts appear) and Redis.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WithStartWorkflowOperation, WorkflowFailedError, type Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
+import { connectRedis, readRange, type RedisClient } from '@blockops/events';
+import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import type { OperationResult, SubmitAnswer } from '@blockops/workflows/public';
+import { workflowInterceptorModules, workflowsPath } from '../src/worker';
+import { createReceiptActivities } from '../src/activities/receipts';
+import { harness } from './support/worker-harness';
+
+const root = path.resolve(__dirname, '../../..');
+const ACCOUNT = '0xblockops';
+const noopSinks = { events: { emit: { fn: () => {}, callDuringReplay: false } } };
+let env: TestWorkflowEnvironment;
+let devnet: Stack;
+let redis: RedisClient;
+let bundle: WorkflowBundleWithSourceMap;
+let client: Client;
+const stream = `test:${randomUUID().slice(0, 8)}:events`;
+const prefixes: string[] = [];
+
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  [env, devnet, redis, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG } }),
+    startStack({
+      root,
+      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
+      services: ['devnet'],
+      ports: { devnet: 0 },
+      output: 'files',
+      // blocks only when a test mines them
+      devnetArgs: ['--block-interval-ms', '3600000', '--confirm-blocks', '2', '--seed', '5', '--fund', `${ACCOUNT}=100000`, '--provider-account', ACCOUNT],
+    }),
+    connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
+    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
+  ]);
+  client = env.client;
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of prefixes) {
+    const keys = await redis.keys(`${p}*`);
+    if (keys.length) await redis.del(keys);
+  }
+  await redis?.del(stream);
+  redis?.destroy();
+  await devnet?.stop();
+  await env?.teardown();
+});
+
+function setup() {
+  const h = harness({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', redis, chainUrl: devnet.urls.devnet!, stream, bundle, account: ACCOUNT });
+  prefixes.push(h.prefix);
+  return h;
+}
+const chain = () => setup().chain;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Our receipts from the full receipt log, recomputed with the pure domain functions. */
+async function recompute(toHeight: number) {
+  const c = chain();
+  const ours: AccountingReceipt[] = [];
+  for (let offset: number | null = 0; offset !== null; ) {
+    const page: Awaited<ReturnType<typeof c.receipt.audit>> = await c.receipt.audit({ from_height: 1, to_height: toHeight, limit: 1000, offset });
+    for (const r of page.receipts) {
+      if (r.consumer !== ACCOUNT && r.provider !== ACCOUNT) continue;
+      ours.push({ id: r.id, market: r.market, blockHeight: r.block_height, timestamp: r.timestamp, direction: r.consumer === ACCOUNT ? 'spend' : 'earn', amount: r.amount, units: r.units, subsidy: r.subsidy });
+    }
+    offset = page.next_offset;
+  }
+  return { state: applyReceipts(initialAccounting(100_000), ours), count: ours.length };
+}
+
+const startPoller = (taskQueue: string, workflowId: string, input: Record<string, unknown> = {}) =>
+  client.workflow.start('receiptPoller', { taskQueue, workflowId, args: [{ pollIntervalMs: 50, batchSize: 100, ...input }] });
+
+test('the poller applies every receipt of ours exactly once across continue-as-new; P&L equals a recomputation', async () => {
+  const h = setup();
+  await h.chain.dev.mine({ blocks: 300 });
+  const head = (await h.chain.light.latestHeader()).height;
+  const workflowId = `receipt-poller-${randomUUID()}`;
+  await h.withWorker(async (taskQueue) => {
+    const handle = await startPoller(taskQueue, workflowId, { cyclesPerRun: 3 });
+    await until('the poller to reach the head', async () => (await h.store.checkpoint()) >= head);
+    // continued as new, carrying the checkpoint (visibility lists every run)
+    await until('several runs in visibility', async () => {
+      let runs = 0;
+      for await (const _ of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs++;
+      return runs > 1;
+    });
+    await handle.terminate('test over');
+  });
+  const expected = await recompute(head);
+  const { state, checkpoint } = await h.store.snapshot();
+  expect(checkpoint).toBe(head);
+  expect(expected.count).toBeGreaterThan(0);
+  expect(state.receiptsProcessed).toBe(expected.count);
+  expect(state.balance).toBeCloseTo(expected.state.balance, 6);
+  for (const m of ['compute', 'storage', 'energy', 'ad'] as const) expect(state.positions[m]).toEqual(expected.state.positions[m]);
+
+  const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+  const processed = events.filter((e) => e.workflowId === workflowId && e.type === 'receipts_processed') as Array<{ count: number; applied?: number; from_height: number; to_height: number }>;
+  expect(processed.reduce((s, e) => s + (e.applied ?? 0), 0)).toBe(expected.count);
+  // consecutive, non-overlapping height ranges from 0 to the head
+  expect(processed[0]!.from_height).toBe(0);
+  for (let i = 1; i < processed.length; i++) expect(processed[i]!.from_height).toBe(processed[i - 1]!.to_height);
+  expect(processed.at(-1)!.to_height).toBe(head);
+  expect(events.some((e) => e.workflowId === workflowId && e.type === 'pnl_updated')).toBe(true);
+});
+
+test('the same batch applied twice (a retried or raced attempt) leaves P&L unchanged', async () => {
+  const h = setup();
+  await h.chain.dev.mine({ blocks: 50 });
+  const activities = createReceiptActivities({ chain: h.chain, store: h.store, account: ACCOUNT, metrics: h.metrics });
+  const [a, b] = await Promise.all([activities.pollReceipts({ batchSize: 1000 }), activities.pollReceipts({ batchSize: 1000 })]);
+  expect([a.applied, b.applied].sort()).toEqual([false, true]);
+  const { state, checkpoint } = await h.store.snapshot();
+  const expected = await recompute(checkpoint);
+  expect(state.receiptsProcessed).toBe(expected.count);
+  expect(state.balance).toBeCloseTo(expected.state.balance, 6);
+});
+
+async function submit(taskQueue: string, input: Record<string, unknown>) {
+  const operationId = (input.operationId as string | undefined) ?? `t${randomUUID().slice(0, 12)}`;
+  const workflowId = `op-${operationId}`;
+  const start = WithStartWorkflowOperation.create('operation', {
+    workflowId,
+    taskQueue,
+    args: [{ operationId, market: 'compute', estimatedCost: 25, units: 10, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000, ...input }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+  });
+  const answer = await client.workflow.executeUpdateWithStart<SubmitAnswer, []>('submit', { startWorkflowOperation: start });
+  return { operationId, workflowId, answer, handle: client.workflow.getHandle(workflowId) };
+}
+
+test('a receipt confirms an operation: the poller signals it, CONFIRMED with height and actual cost, reservation settled', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const poller = await startPoller(taskQueue, `receipt-poller-${randomUUID()}`);
+    const op = await submit(taskQueue, { estimatedCost: 40 });
+    expect(op.answer).toMatchObject({ status: 'submitted', code: 202, operationId: op.operationId, txHash: expect.any(String) });
+    expect(await h.store.reservations()).toEqual({ [op.operationId]: 40 });
+    expect((await h.operations.list('SUBMITTED', { limit: 10, offset: 0 })).items.map((o) => o.operationId)).toContain(op.operationId);
+    await h.chain.dev.mine({ blocks: 2 });
+    const result = (await op.handle.result()) as OperationResult;
+    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number) });
+    expect(result.actualCost).toBeGreaterThanOrEqual(36);
+    expect(result.actualCost).toBeLessThanOrEqual(44);
+    expect(await h.store.reservations()).toEqual({});
+    expect((await h.operations.get(op.operationId))?.status).toBe('CONFIRMED');
+    const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+    expect(events.filter((e) => e.workflowId === op.workflowId && e.type === 'operation_status_changed').map((e) => (e as { status: string }).status)).toEqual(['SUBMITTED', 'CONFIRMED']);
+    await poller.terminate('test over');
+
+    // replay guard: save the histories the replay test replays, and replay them right now too
+    for (const [id, file] of [[op.workflowId, 'operation'], [poller.workflowId, 'receipt-poller']] as const) {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      if (process.env.UPDATE_FIXTURES) writeFileSync(path.join(root, `workflows/test/fixtures/${file}.history.json`), historyToJSON(history));
+      await Worker.runReplayHistory({ workflowBundle: bundle, sinks: noopSinks }, history, id);
+    }
+  });
+});
+
+test('gate closed → 409 naming the gate, nothing submitted, nothing reserved', async () => {
+  const h = setup();
+  await h.chain.dev.setGate({ market: 'energy', state: 'Halt', reason: 'maintenance' });
+  try {
+    await h.withWorker(async (taskQueue) => {
+      const op = await submit(taskQueue, { market: 'energy' });
+      expect(op.answer).toMatchObject({ status: 'rejected', code: 409, gate: { market: 'energy', state: 'Halt', reason: 'maintenance' } });
+      await expect(op.handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('unknown');
+      expect(await h.store.reservations()).toEqual({});
+    });
+  } finally {
+    await h.chain.dev.setGate({ market: 'energy', state: 'Trade', reason: 'open' });
+  }
+});
+
+test('short balance → 402 naming need and available, nothing submitted', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const op = await submit(taskQueue, { estimatedCost: 5_000_000 });
+    expect(op.answer).toMatchObject({ status: 'rejected', code: 402, need: 5_000_000, available: expect.any(Number) });
+    expect((op.answer as { available: number }).available).toBeLessThan(5_000_000);
+    expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('unknown');
+    // a rejected id may be used again
+    const again = await submit(taskQueue, { operationId: op.operationId, estimatedCost: 5 });
+    expect(again.answer.code).toBe(202);
+  });
+});
+
+test('no receipt in time → EXPIRED and the reservation released', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const before = await h.store.available();
+    const op = await submit(taskQueue, { estimatedCost: 30, confirmTimeoutMs: 800, pollIntervalMs: 200 });
+    expect(op.answer.code).toBe(202);
+    expect(await h.store.available()).toBeCloseTo(before - 30, 6);
+    expect(await op.handle.result()).toMatchObject({ status: 'EXPIRED' });
+    expect(await h.store.reservations()).toEqual({});
+    expect(await h.store.available()).toBeCloseTo(before, 6);
+    expect((await h.operations.get(op.operationId))?.status).toBe('EXPIRED');
+  });
+});
+
+test('the fallback poll confirms an operation whose signal never came, once accounting has its block', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const op = await submit(taskQueue, { estimatedCost: 12, pollIntervalMs: 200 });
+    await h.chain.dev.mine({ blocks: 2 }); // no poller runs: no signal
+    await until('the receipt on chain', async () => (await h.chain.tx.status({ operation_id: op.operationId })).status === 'confirmed');
+    await sleep(600);
+    expect(await h.store.reservations()).toEqual({ [op.operationId]: 12 }); // settled only once accounting holds the receipt
+    const poller = await startPoller(taskQueue, `receipt-poller-${randomUUID()}`);
+    expect(await op.handle.result()).toMatchObject({ status: 'CONFIRMED' });
+    expect(await h.store.reservations()).toEqual({});
+    await poller.terminate('test over');
+  });
+});
+
+test("the node's transient faults are retried; its cancelled-class errors are not", async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    await h.chain.dev.setFault({ method: 'compute_market.submit_job', error_rate: 1 });
+    const pending = submit(taskQueue, {});
+    await sleep(700);
+    await h.chain.dev.clearFaults();
+    const ok = await pending;
+    expect(ok.answer.code).toBe(202);
+
+    await h.chain.dev.setFault({ method: 'storage.put', error_rate: 1, error_code: -33003 });
+    const bad = await submit(taskQueue, { market: 'storage' });
+    await h.chain.dev.clearFaults();
+    expect(bad.answer).toMatchObject({ status: 'failed', code: 422 });
+    expect(await h.store.reservations()).not.toHaveProperty(bad.operationId);
+
+    const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+    const failures = (id: string) => events.filter((e) => e.workflowId === id && e.type === 'node_failed' && (e as { node_name: string }).node_name === 'submitOperation') as Array<{ retryable: boolean }>;
+    expect(failures(ok.workflowId).length).toBeGreaterThanOrEqual(1);
+    expect(failures(ok.workflowId).every((f) => f.retryable)).toBe(true);
+    expect(failures(bad.workflowId)).toHaveLength(1);
+    expect(failures(bad.workflowId)[0]!.retryable).toBe(false);
+  });
+});

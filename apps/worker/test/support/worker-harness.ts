@@ -1,0 +1,63 @@
+/** A worker wired exactly as main.ts wires it (createWorker), for tests against real servers. */
+import { randomUUID } from 'node:crypto';
+import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createChainClient } from '@blockops/chain';
+import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
+import { createEventPublisher, type RedisClient } from '@blockops/events';
+import { createLogger } from '../../src/logger';
+import { createWorkerMetrics } from '../../src/metrics';
+import { safePublisher } from '../../src/publish';
+import { createGateCache } from '../../src/gate-cache';
+import { createWorker } from '../../src/worker';
+
+export interface HarnessOptions {
+  connection: NativeConnection;
+  namespace: string;
+  redis: RedisClient;
+  chainUrl: string;
+  stream: string;
+  bundle: WorkflowBundleWithSourceMap;
+  prefix?: string;
+  account?: string;
+  startingBalance?: number;
+  gateCacheMs?: number;
+  chainTimeoutMs?: number;
+}
+
+export function harness(o: HarnessOptions) {
+  const prefix = o.prefix ?? `test:${randomUUID().slice(0, 8)}:acct`;
+  const account = o.account ?? '0xblockops';
+  const chain = createChainClient({ url: o.chainUrl, timeoutMs: o.chainTimeoutMs ?? 1000 });
+  const store = createAccountingStore({ redis: o.redis, prefix, startingBalance: o.startingBalance ?? 100_000 });
+  const operations = createOperationsStore({ redis: o.redis, prefix });
+  const gates = createGateCache({ redis: o.redis, key: `${prefix}:gates`, ttlMs: o.gateCacheMs ?? 50, fetch: async () => (await chain.governor.status()).gates });
+  const metrics = createWorkerMetrics();
+  const make = (taskQueue: string) =>
+    createWorker({
+      connection: o.connection,
+      namespace: o.namespace,
+      taskQueue,
+      chain,
+      publish: safePublisher(createEventPublisher(o.redis, { stream: o.stream, maxLen: 100_000 }), metrics, createLogger('test', 'silent')),
+      metrics,
+      store,
+      operations,
+      gates,
+      account,
+      workflowBundle: o.bundle,
+    });
+  return {
+    prefix,
+    account,
+    chain,
+    store,
+    operations,
+    metrics,
+    /** Runs `fn` with a worker polling a fresh task queue. */
+    async withWorker<T>(fn: (taskQueue: string) => Promise<T>, taskQueue = `tq-${randomUUID()}`): Promise<T> {
+      const worker = await make(taskQueue);
+      return worker.runUntil(fn(taskQueue));
+    },
+    make,
+  };
+}

@@ -1,0 +1,67 @@
+import type { RedisClient } from '@blockops/events';
+
+export const OPERATION_STATUSES = ['SUBMITTED', 'CONFIRMED', 'EXPIRED', 'REJECTED', 'FAILED'] as const;
+export type OperationRecordStatus = (typeof OPERATION_STATUSES)[number];
+
+export interface OperationRecord {
+  operationId: string;
+  workflowId: string;
+  market: string;
+  estimatedCost: number;
+  units?: number;
+  status: OperationRecordStatus;
+  txHash?: string;
+  blockHeight?: number;
+  actualCost?: number;
+  reason?: string;
+  /** ms since the epoch */
+  submittedAt: number;
+  updatedAt: number;
+}
+
+/** Closed operations kept per status; pending ones are never trimmed. */
+const KEEP_CLOSED = 10_000;
+
+/**
+ * The operations index behind /api/operations/pending and /confirmed: one hash of records and a
+ * sorted set (by time) per status. Written by the operation workflow's activities; a record moves
+ * between sets in one MULTI, so it is never listed twice or lost between lists.
+ */
+export function createOperationsStore(opts: { redis: RedisClient; prefix: string }) {
+  const { redis, prefix } = opts;
+  const records = `${prefix}:ops`;
+  const byStatus = (s: OperationRecordStatus) => `${prefix}:ops:${s}`;
+
+  async function get(operationId: string): Promise<OperationRecord | undefined> {
+    const raw = await redis.hGet(records, operationId);
+    return raw ? (JSON.parse(raw) as OperationRecord) : undefined;
+  }
+
+  return {
+    get,
+    async put(record: OperationRecord): Promise<void> {
+      const m = redis.multi();
+      for (const s of OPERATION_STATUSES) if (s !== record.status) m.zRem(byStatus(s), record.operationId);
+      m.zAdd(byStatus(record.status), { score: record.updatedAt, value: record.operationId });
+      m.hSet(records, record.operationId, JSON.stringify(record));
+      if (record.status !== 'SUBMITTED') m.zRemRangeByRank(byStatus(record.status), 0, -KEEP_CLOSED - 1);
+      await m.exec();
+    },
+    /** Newest first. */
+    async list(status: OperationRecordStatus, q: { limit: number; offset: number }): Promise<{ items: OperationRecord[]; total: number }> {
+      if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new RangeError('limit must be an integer from 1 to 1000');
+      if (!Number.isInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be an integer ≥ 0');
+      const [ids, total] = await Promise.all([
+        redis.zRange(byStatus(status), q.offset, q.offset + q.limit - 1, { REV: true }),
+        redis.zCard(byStatus(status)),
+      ]);
+      const raws = ids.length ? await redis.hmGet(records, ids) : [];
+      return { items: raws.flatMap((r) => (r ? [JSON.parse(r) as OperationRecord] : [])), total };
+    },
+    async counts(): Promise<Record<OperationRecordStatus, number>> {
+      const n = await Promise.all(OPERATION_STATUSES.map((s) => redis.zCard(byStatus(s))));
+      return Object.fromEntries(OPERATION_STATUSES.map((s, i) => [s, n[i] ?? 0])) as Record<OperationRecordStatus, number>;
+    },
+  };
+}
+export type OperationsStore = ReturnType<typeof createOperationsStore>;

@@ -1,0 +1,137 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  proxySinks,
+  setHandler,
+} from '@temporalio/workflow';
+import { ERROR_NAMES, NON_RETRYABLE_ERROR_TYPES, type OperationInput } from '@blockops/domain';
+import type { Confirmation, OperationActivities, OperationSettlement } from './activity-types';
+import { operationStatusQuery, receiptConfirmedSignal, submitUpdate, type OperationView, type SubmitAnswer } from './operation-messages';
+import type { EventSinks, OperationStatus } from './sinks';
+
+const { events } = proxySinks<EventSinks>();
+
+// Gate (cached) and reservation (one Redis script) are quick local reads/writes.
+const { checkGate, reserveFunds } = proxyLocalActivities<OperationActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '100 ms', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+});
+// The submit is answered to an HTTP caller that waits: a few quick retries, then the answer.
+const { submitOperation } = proxyActivities<OperationActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+});
+const { readOperationStatus, settleOperation } = proxyActivities<OperationActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+});
+
+export interface OperationResult {
+  operationId: string;
+  status: OperationStatus;
+  txHash?: string;
+  blockHeight?: number;
+  actualCost?: number;
+  reason?: string;
+}
+
+/** Details of a failed activity, as Temporal hands them to workflow code. */
+function failureOf(err: unknown): { type?: string; message: string; details?: Record<string, unknown> } {
+  let e = err as { cause?: unknown; type?: string; message?: string; details?: unknown[] } | undefined;
+  while (e?.cause && !e.type) e = e.cause as typeof e;
+  return { type: e?.type, message: e?.message ?? String(err), details: e?.details?.[0] as Record<string, unknown> | undefined };
+}
+
+/**
+ * `op-<operationId>`: gate must be Trade → reserve the estimated cost → submit once (idempotency
+ * key = operation id) → wait for the confirming receipt (the poller's signal, with a fallback
+ * poll) up to a timeout → CONFIRMED | EXPIRED, the reservation settled or released either way.
+ * The `submit` update answers the HTTP caller as soon as admission is decided.
+ */
+export async function operation(input: OperationInput): Promise<OperationResult> {
+  const { operationId, market, estimatedCost } = input;
+  const units = input.units ?? 1;
+  const confirmTimeoutMs = input.confirmTimeoutMs ?? 120_000;
+  const pollIntervalMs = input.pollIntervalMs ?? 5000;
+  const view: OperationView = { operationId, market, estimatedCost, units, status: 'ADMITTING' };
+  let answer: SubmitAnswer | undefined;
+  let confirmation: Confirmation | undefined;
+
+  setHandler(submitUpdate, async () => {
+    await condition(() => answer !== undefined);
+    return answer!;
+  });
+  setHandler(receiptConfirmedSignal, (c) => {
+    confirmation ??= c;
+  });
+  setHandler(operationStatusQuery, () => view);
+
+  const settle = async (s: Omit<OperationSettlement, 'operationId' | 'market' | 'estimatedCost'>, details: Record<string, unknown> = {}): Promise<OperationResult> => {
+    await settleOperation({ operationId, market, estimatedCost, ...s });
+    Object.assign(view, { status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost, reason: s.reason });
+    events.emit({ type: 'operation_status_changed', operation_id: operationId, status: s.outcome, details: { market, ...details, ...(s.reason ? { reason: s.reason } : {}) } });
+    return { operationId, status: s.outcome, txHash: view.txHash, blockHeight: s.blockHeight, actualCost: s.actualCost, reason: s.reason };
+  };
+  /** Ends the run as failed (so the same operation id may be submitted again) once the caller has its answer. */
+  const refuse = async (a: SubmitAnswer & { message: string }, outcome: 'REJECTED' | 'FAILED'): Promise<never> => {
+    answer = a;
+    await settle({ outcome, reason: a.message });
+    await condition(allHandlersFinished);
+    throw ApplicationFailure.nonRetryable(a.message, outcome === 'REJECTED' ? 'OperationRejected' : 'OperationFailed');
+  };
+
+  // 1. gate
+  const gate = await checkGate(market);
+  if (!gate.admits) {
+    const message = `gate closed: ${market} is ${gate.state} (${gate.reason})`;
+    return refuse({ status: 'rejected', code: 409, operationId, message, gate: { market, state: gate.state, reason: gate.reason } }, 'REJECTED');
+  }
+  // 2. balance, with a reservation
+  const reservation = await reserveFunds(operationId, estimatedCost);
+  if (!reservation.ok) {
+    const message = `insufficient balance: need ${reservation.need}, available ${reservation.available}`;
+    return refuse({ status: 'rejected', code: 402, operationId, message, need: reservation.need, available: reservation.available }, 'REJECTED');
+  }
+  // 3. submit once; a transient failure after the retries may still have reached the node
+  try {
+    const { txHash } = await submitOperation({ operationId, market, estimatedCost, units });
+    view.txHash = txHash;
+  } catch (err) {
+    const f = failureOf(err);
+    if (f.type === ERROR_NAMES.cancelled && f.details?.rpcCode === -33004) {
+      const g = f.details.data as { market: string; state: string; reason: string };
+      return refuse({ status: 'rejected', code: 409, operationId, message: f.message, gate: g }, 'REJECTED');
+    }
+    if (f.type === ERROR_NAMES.cancelled && f.details?.rpcCode === -33001) {
+      const d = f.details.data as { need: number; available: number };
+      return refuse({ status: 'rejected', code: 402, operationId, message: f.message, need: d.need, available: d.available }, 'REJECTED');
+    }
+    const known = f.type === ERROR_NAMES.transient ? await readOperationStatus(operationId) : { status: 'unknown' as const };
+    if (known.status === 'unknown') {
+      return refuse({ status: 'failed', code: f.type === ERROR_NAMES.transient ? 502 : 422, operationId, message: f.message }, 'FAILED');
+    }
+  }
+  answer = { status: 'submitted', code: 202, operationId, txHash: view.txHash ?? '' };
+  view.status = 'SUBMITTED';
+  events.emit({ type: 'operation_status_changed', operation_id: operationId, status: 'SUBMITTED', details: { market, estimated_cost: estimatedCost, tx_hash: view.txHash } });
+
+  // 4. wait for the receipt: the poller's signal, or a fallback poll of tx.status
+  const deadline = Date.now() + confirmTimeoutMs;
+  while (!confirmation) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) break;
+    if (await condition(() => confirmation !== undefined, Math.min(pollIntervalMs, remaining))) break;
+    const s = await readOperationStatus(operationId);
+    if (s.status === 'confirmed' && s.blockHeight !== undefined) {
+      confirmation = { operationId, blockHeight: s.blockHeight, actualCost: s.actualCost ?? estimatedCost, receiptId: s.receiptId ?? '' };
+    }
+  }
+  const result = confirmation
+    ? await settle({ outcome: 'CONFIRMED', blockHeight: confirmation.blockHeight, actualCost: confirmation.actualCost }, { block_height: confirmation.blockHeight, actual_cost: confirmation.actualCost })
+    : await settle({ outcome: 'EXPIRED', reason: `no confirming receipt within ${confirmTimeoutMs} ms` });
+  await condition(allHandlersFinished);
+  return result;
+}
