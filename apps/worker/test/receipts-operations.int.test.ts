@@ -9,6 +9,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WithStartWorkflowOperation, WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
@@ -141,14 +142,14 @@ test('the same batch applied twice (a retried or raced attempt) leaves P&L uncha
 async function submit(taskQueue: string, input: Record<string, unknown>) {
   const operationId = (input.operationId as string | undefined) ?? `t${randomUUID().slice(0, 12)}`;
   const workflowId = `op-${operationId}`;
-  const start = WithStartWorkflowOperation.create('operation', {
+  const start = new WithStartWorkflowOperation('operation', {
     workflowId,
     taskQueue,
     args: [{ operationId, market: 'compute', estimatedCost: 25, units: 10, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000, ...input }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
   });
-  const answer = await client.workflow.executeUpdateWithStart<SubmitAnswer, []>('submit', { startWorkflowOperation: start });
+  const answer = await client.workflow.executeUpdateWithStart<Workflow, SubmitAnswer, []>('submit', { startWorkflowOperation: start });
   return { operationId, workflowId, answer, handle: client.workflow.getHandle(workflowId) };
 }
 

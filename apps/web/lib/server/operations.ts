@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import { operationIdSchema, operationInputSchema, operationWorkflowId, type OperationInput } from '@blockops/domain';
 import type { SubmitAnswer } from '@blockops/workflows/public';
 import type { Services } from './services';
@@ -18,7 +19,7 @@ export type SubmitOutcome = { kind: 'answer'; answer: SubmitAnswer; workflowId: 
  */
 export async function submitOperation(services: Services, input: OperationInput, memo: Record<string, string>): Promise<SubmitOutcome> {
   const workflowId = operationWorkflowId(input.operationId);
-  const start = WithStartWorkflowOperation.create('operation', {
+  const start = new WithStartWorkflowOperation('operation', {
     workflowId,
     taskQueue: services.config.TEMPORAL_TASK_QUEUE,
     args: [
@@ -33,7 +34,7 @@ export async function submitOperation(services: Services, input: OperationInput,
     memo,
   });
   try {
-    const answer = await services.temporal.workflow.executeUpdateWithStart<SubmitAnswer, []>('submit', { startWorkflowOperation: start });
+    const answer = await services.temporal.workflow.executeUpdateWithStart<Workflow, SubmitAnswer, []>('submit', { startWorkflowOperation: start });
     return { kind: 'answer', answer, workflowId };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -15,7 +15,7 @@ export interface OperationDeps {
   account: string;
 }
 
-const workflowId = () => Context.current().info.workflowExecution.workflowId;
+const workflowId = () => Context.current().info.workflowExecution?.workflowId ?? '';
 
 export function createOperationActivities(deps: OperationDeps): OperationActivities {
   const { chain, store, operations, gates, account } = deps;

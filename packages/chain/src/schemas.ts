@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+const market = z.enum(['compute', 'storage', 'energy', 'ad']);
+const gateState = z.enum(['Trade', 'Halt', 'PostOnly']);
+const marketStatus = z.enum(['healthy', 'degraded', 'idle', 'halted']);
+const nn = () => z.number().nonnegative();
+const int = () => z.number().int().nonnegative();
+
+export const latestHeaderSchema = z.object({ height: int(), hash: z.string(), timestamp: z.number(), finality_time: nn() });
+export const netStatsSchema = z.object({ peer_count: int(), tps: nn(), bandwidth_in: nn(), bandwidth_out: nn(), active_connections: int() });
+export const peerSchema = z.object({
+  id: z.string(),
+  address: z.string(),
+  connected_at: z.number(),
+  latency_ms: nn(),
+  version: z.string(),
+  is_validator: z.boolean(),
+  reputation: z.number(),
+});
+export const netPeersSchema = z.object({ peers: z.array(peerSchema) });
+
+export const receiptSchema = z.object({
+  id: z.string(),
+  market,
+  block_height: int(),
+  timestamp: z.number(),
+  provider: z.string(),
+  consumer: z.string(),
+  amount: nn(),
+  units: nn(),
+  subsidy: nn(),
+  status: z.string(),
+  operation_id: z.string().nullable(),
+  estimated_cost: z.number().nullable(),
+});
+export const receiptAuditSchema = z.object({
+  receipts: z.array(receiptSchema),
+  total: int(),
+  limit: int(),
+  offset: int(),
+  to_height: int(),
+  next_offset: int().nullable(),
+});
+
+export const computeStatsSchema = z.object({ status: marketStatus, active_jobs: int(), total_providers: int(), avg_utilization: nn(), total_revenue: nn() });
+export const storageStatsSchema = z.object({ status: marketStatus, total_stored: nn(), total_providers: int(), avg_price: nn(), capacity_used: nn() });
+export const energyStateSchema = z.object({ status: marketStatus, total_credits: nn(), avg_price: nn(), active_traders: int(), trading_volume: nn() });
+export const adStatsSchema = z.object({ status: marketStatus, active_campaigns: int(), total_impressions: nn(), total_revenue: nn(), avg_cpm: nn() });
+
+const gate = z.object({ state: gateState, reason: z.string() });
+export const governorStatusSchema = z.object({ gates: z.object({ compute: gate, storage: gate, energy: gate, ad: gate }) });
+export const ledgerBalanceSchema = z.object({ account: z.string(), balance: z.number() });
+export const submitResultSchema = z.object({ tx_hash: z.string(), operation_id: z.string(), status: z.enum(['pending', 'confirmed']), submitted_height: int() });
+export const txStatusSchema = z.object({
+  operation_id: z.string(),
+  tx_hash: z.string().optional(),
+  status: z.enum(['pending', 'confirmed', 'unknown']),
+  block_height: int().nullable().optional(),
+  receipt_id: z.string().nullable().optional(),
+  actual_cost: z.number().nullable().optional(),
+});
+export const treasuryBalanceSchema = z.object({ balance: z.number(), nonces: z.record(z.string(), z.number()) });
+export const disbursementResultSchema = z.object({ tx_hash: z.string(), disbursement_id: z.string(), nonce: int(), block_height: int(), status: z.literal('executed') });
+
+const faultSchema = z.object({ error_rate: nn(), error_code: z.number(), latency_ms: nn(), timeout_rate: nn() });
+const outageSchema = z.object({ mode: z.enum(['http_503', 'refuse']), until_ms: z.number() });
+export const devStatusSchema = z.object({
+  height: int(),
+  seed: z.number(),
+  faults: z.record(z.string(), faultSchema),
+  gates: governorStatusSchema.shape.gates,
+  outage: outageSchema.nullable(),
+});
+export const devFaultsSchema = z.record(z.string(), faultSchema);
+export const devOutageSchema = outageSchema;
+export const heightSchema = z.object({ height: int() });
+export const balanceOnlySchema = z.object({ balance: z.number() });
+
+export type Receipt = z.infer<typeof receiptSchema>;
+export type ReceiptAudit = z.infer<typeof receiptAuditSchema>;
+export type LatestHeader = z.infer<typeof latestHeaderSchema>;
+export type NetStats = z.infer<typeof netStatsSchema>;
+export type Peer = z.infer<typeof peerSchema>;
+export type GovernorStatus = z.infer<typeof governorStatusSchema>;
+export type TxStatus = z.infer<typeof txStatusSchema>;
+export type SubmitResult = z.infer<typeof submitResultSchema>;
+export type DisbursementResult = z.infer<typeof disbursementResultSchema>;
+export type DevStatus = z.infer<typeof devStatusSchema>;

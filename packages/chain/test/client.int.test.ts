@@ -1,0 +1,151 @@
+/** The typed client against the real devnet process: every method, every error class, faults, auth. */
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { startStack, type Stack } from '@blockops/stack';
+import { ChainError, createChainClient, type ChainClient } from '../src';
+
+const root = path.resolve(__dirname, '../../..');
+const TOKEN = 'devnet-token-for-tests-000';
+let open: Stack;
+let locked: Stack;
+let chain: ChainClient;
+
+const devnet = (env?: Record<string, string>) =>
+  startStack({
+    root,
+    dataDir: path.join(os.tmpdir(), `blockops-chain-${randomUUID()}`),
+    services: ['devnet'],
+    ports: { devnet: 0 },
+    output: 'files',
+    env,
+    devnetArgs: ['--block-interval-ms', '3600000', '--seed', '7'],
+  });
+
+beforeAll(async () => {
+  [open, locked] = await Promise.all([devnet(), devnet({ THEBLOCK_AUTH_TOKEN: TOKEN })]);
+  chain = createChainClient({ url: open.urls.devnet!, timeoutMs: 2000 });
+});
+afterAll(async () => {
+  await open?.stop();
+  await locked?.stop();
+});
+afterEach(() => chain.dev.clearFaults());
+
+async function failure(p: Promise<unknown>): Promise<ChainError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ChainError)) throw new Error(`expected a ChainError, got ${String(err)}`);
+  return err;
+}
+
+test('every read method answers with its typed, validated result', async () => {
+  await chain.dev.mine({ blocks: 40 });
+  expect((await chain.light.latestHeader()).height).toBeGreaterThanOrEqual(40);
+  expect((await chain.net.stats()).peer_count).toBe(23);
+  expect((await chain.net.peers()).peers).toHaveLength(23);
+  const audit = await chain.receipt.audit({ limit: 5, market: 'energy' });
+  expect(audit.receipts.every((r) => r.market === 'energy')).toBe(true);
+  expect(audit.limit).toBe(5);
+  expect((await chain.computeMarket.stats()).status).toBe('healthy');
+  expect((await chain.storage.stats()).capacity_used).toBeGreaterThanOrEqual(0);
+  expect((await chain.energy.marketState()).total_credits).toBeGreaterThan(0);
+  expect((await chain.adMarket.stats()).total_impressions).toBeGreaterThan(0);
+  expect((await chain.governor.status()).gates.compute.state).toBe('Trade');
+  expect((await chain.ledger.balance({ account: '0xnobody' })).balance).toBe(0);
+  expect((await chain.treasury.balance()).balance).toBeGreaterThan(0);
+  expect((await chain.tx.status({ operation_id: 'none' })).status).toBe('unknown');
+  expect((await chain.dev.status()).outage).toBeNull();
+});
+
+test('every write method: submits, confirmation, disbursement', async () => {
+  await chain.dev.credit({ account: '0xc', amount: 1000 });
+  const p = (m: string) => ({ operation_id: `${m}-${randomUUID()}`, account: '0xc', estimated_cost: 10, units: 5 });
+  const subs = [await chain.computeMarket.submitJob(p('c')), await chain.storage.put(p('s')), await chain.energy.trade(p('e')), await chain.adMarket.createCampaign(p('a'))];
+  expect(subs.every((s) => s.status === 'pending')).toBe(true);
+  await chain.dev.mine({ blocks: 2 });
+  const st = await chain.tx.status({ operation_id: subs[0]!.operation_id });
+  expect(st).toMatchObject({ status: 'confirmed', block_height: expect.any(Number), actual_cost: expect.any(Number) });
+  await chain.dev.setTreasury({ balance: 500 });
+  const d = await chain.treasury.submitDisbursement({ disbursement_id: `d-${randomUUID()}`, executor: 'ex', nonce: 1, destination: '0xabcd', amount: 100, signature: 's' });
+  expect(d.status).toBe('executed');
+  expect((await chain.treasury.balance()).nonces.ex).toBe(1);
+});
+
+test('error classes: cancelled business errors carry code and data; storage for fatal codes', async () => {
+  await chain.dev.setGate({ market: 'ad', state: 'Halt', reason: 'review' });
+  const gate = await failure(chain.adMarket.createCampaign({ operation_id: `g-${randomUUID()}`, account: '0xc', estimated_cost: 1 }));
+  await chain.dev.setGate({ market: 'ad', state: 'Trade' });
+  expect(gate).toMatchObject({ errorClass: 'cancelled', rpcCode: -33004, reason: 'gate_closed', data: { market: 'ad', state: 'Halt' } });
+  expect(gate.retryable).toBe(false);
+  const poor = await failure(chain.storage.put({ operation_id: `p-${randomUUID()}`, account: '0xpoor', estimated_cost: 5 }));
+  expect(poor).toMatchObject({ errorClass: 'cancelled', rpcCode: -33001, data: { need: 5, available: 0 } });
+  const intent = { disbursement_id: `d-${randomUUID()}`, executor: 'ex2', nonce: 3, destination: '0xabcd', amount: 1, signature: 's' };
+  await chain.treasury.submitDisbursement(intent);
+  expect(await failure(chain.treasury.submitDisbursement({ ...intent, disbursement_id: `d-${randomUUID()}` }))).toMatchObject({ errorClass: 'cancelled', reason: 'nonce_conflict' });
+  expect(await failure(chain.treasury.submitDisbursement({ ...intent, nonce: 9, disbursement_id: `d-${randomUUID()}`, destination: 'nowhere' }))).toMatchObject({ reason: 'invalid_destination' });
+  expect(await failure(chain.receipt.audit({ limit: 5000 }))).toMatchObject({ errorClass: 'cancelled', rpcCode: -32602 });
+  await chain.dev.setFault({ method: 'ledger.balance', error_rate: 1, error_code: -34001 });
+  const storage = await failure(chain.ledger.balance({ account: '0xc' }));
+  expect(storage).toMatchObject({ errorClass: 'storage', rpcCode: -34001 });
+  expect(storage.countsForBreaker).toBe(false);
+});
+
+test('reads are retried on transient errors, writes are not', async () => {
+  await chain.dev.setFault({ method: 'net.stats', error_rate: 1 });
+  const c = createChainClient({ url: open.urls.devnet!, readRetries: 3, retryDelayMs: 150 });
+  const pending = c.net.stats();
+  setTimeout(() => void chain.dev.clearFaults(), 250);
+  expect((await pending).peer_count).toBe(23); // failed, retried, then answered
+
+  await chain.dev.setFault({ method: 'compute_market.submit_job', error_rate: 1 });
+  const id = `w-${randomUUID()}`;
+  const t0 = Date.now();
+  const err = await failure(c.computeMarket.submitJob({ operation_id: id, account: '0xc', estimated_cost: 1 }));
+  expect(err).toMatchObject({ errorClass: 'transient', rpcCode: -32000 });
+  expect(err.countsForBreaker).toBe(true);
+  expect(Date.now() - t0).toBeLessThan(150); // no retry delay: one attempt
+  expect((await chain.tx.status({ operation_id: id })).status).toBe('unknown');
+});
+
+test('a call the node never answers ends at its per-call timeout as transient', async () => {
+  await chain.dev.setFault({ method: 'governor.status', timeout_rate: 1 });
+  const c = createChainClient({ url: open.urls.devnet!, readRetries: 0 });
+  const t0 = Date.now();
+  const err = await failure(c.governor.status({ timeoutMs: 300 }));
+  expect(err).toMatchObject({ errorClass: 'transient', reason: 'timeout' });
+  expect(Date.now() - t0).toBeLessThan(2000);
+});
+
+test('outages: HTTP 503 and refused connections are transient; the node comes back', async () => {
+  const c = createChainClient({ url: open.urls.devnet!, readRetries: 0 });
+  await chain.dev.outage({ mode: 'http_503', duration_ms: 300 });
+  expect(await failure(c.net.stats())).toMatchObject({ errorClass: 'transient', httpStatus: 503, reason: 'http_5xx' });
+  await new Promise((r) => setTimeout(r, 350));
+  expect((await c.net.stats()).peer_count).toBe(23);
+
+  await chain.dev.outage({ mode: 'refuse', duration_ms: 500 });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(await failure(c.net.stats())).toMatchObject({ errorClass: 'transient', reason: 'unreachable' });
+  const back = createChainClient({ url: open.urls.devnet!, readRetries: 8, retryDelayMs: 100 });
+  expect((await back.net.stats()).peer_count).toBe(23);
+});
+
+test('batch: one request, per-item results in order; auditPages validates each page', async () => {
+  const results = await chain.batch([{ method: 'net.stats' }, { method: 'no.such' }, { method: 'receipt.audit', params: { limit: 2 } }]);
+  expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+  expect(!results[1]!.ok && results[1]!.error.rpcCode).toBe(-32601);
+  expect(!results[1]!.ok && results[1]!.error.errorClass).toBe('storage');
+  const pages = await chain.receipt.auditPages([{ limit: 3, offset: 0 }, { limit: 3, offset: 3 }]);
+  expect(pages.map((p) => p.offset)).toEqual([0, 3]);
+});
+
+test('auth: the token opens the node; without it, a storage-class 401', async () => {
+  const url = locked.urls.devnet!;
+  expect((await createChainClient({ url, authToken: TOKEN }).light.latestHeader()).height).toBeGreaterThanOrEqual(0);
+  const err = await failure(createChainClient({ url }).light.latestHeader());
+  expect(err).toMatchObject({ errorClass: 'storage', reason: 'auth', httpStatus: 401 });
+  expect((await failure(createChainClient({ url, authToken: 'wrong' }).net.stats())).httpStatus).toBe(401);
+});
