@@ -18,6 +18,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav>
             <Link href="/">Runs</Link>
+            <Link href="/operations">Operations</Link>
+            <Link href="/pnl">P&amp;L</Link>
+            <Link href="/receipts">Receipts</Link>
+            <Link href="/network">Network</Link>
             <Link href="/audit">Audit</Link>
           </nav>
           <KeyBox />

@@ -1,0 +1,7 @@
+import { OperationsPage } from '@/components/operations-page';
+
+export const dynamic = 'force-dynamic';
+
+export default function Page() {
+  return <OperationsPage />;
+}

@@ -1,0 +1,7 @@
+import { ReceiptsPage } from '@/components/receipts-page';
+
+export const dynamic = 'force-dynamic';
+
+export default function Page() {
+  return <ReceiptsPage />;
+}

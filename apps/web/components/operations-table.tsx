@@ -1,0 +1,59 @@
+import Link from 'next/link';
+import { money, time } from '@/lib/client/format';
+
+export interface OperationRow {
+  operationId: string;
+  workflowId: string;
+  market: string;
+  estimatedCost: number;
+  status: string;
+  txHash?: string;
+  blockHeight?: number;
+  actualCost?: number;
+  reason?: string;
+  submittedAt: number;
+  updatedAt: number;
+  temporalUrl: string;
+}
+
+export function OperationsTable({ rows, empty, testId }: { rows: OperationRow[]; empty: string; testId: string }) {
+  if (rows.length === 0) return <p className="muted" data-testid={testId}>{empty}</p>;
+  return (
+    <table className="table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>operation</th>
+          <th>market</th>
+          <th>status</th>
+          <th>estimated</th>
+          <th>actual</th>
+          <th>block</th>
+          <th>updated</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((o) => (
+          <tr key={o.operationId} data-operation-id={o.operationId} data-status={o.status} title={o.reason}>
+            <td>
+              <Link href={`/runs/${encodeURIComponent(o.workflowId)}`}>{o.operationId}</Link>
+            </td>
+            <td>{o.market}</td>
+            <td>
+              <span className={`badge badge-${o.status.toLowerCase()}`}>{o.status}</span>
+            </td>
+            <td>{money(o.estimatedCost)}</td>
+            <td>{money(o.actualCost)}</td>
+            <td>{o.blockHeight ?? '—'}</td>
+            <td>{time(o.updatedAt)}</td>
+            <td>
+              <a href={o.temporalUrl} target="_blank" rel="noreferrer">
+                Temporal
+              </a>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
