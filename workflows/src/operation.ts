@@ -75,10 +75,11 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     events.emit({ type: 'operation_status_changed', operation_id: operationId, status: s.outcome, details: { market, ...details, ...(s.reason ? { reason: s.reason } : {}) } });
     return { operationId, status: s.outcome, txHash: view.txHash, blockHeight: s.blockHeight, actualCost: s.actualCost, reason: s.reason };
   };
-  /** Ends the run as failed (so the same operation id may be submitted again) once the caller has its answer. */
+  /** Ends the run as failed (so the same operation id may be submitted again once it has ended) after answering. */
   const refuse = async (a: SubmitAnswer & { message: string }, outcome: 'REJECTED' | 'FAILED'): Promise<never> => {
-    answer = a;
+    // release first: when the caller reads the refusal, nothing of it is left reserved
     await settle({ outcome, reason: a.message });
+    answer = a;
     await condition(allHandlersFinished);
     throw ApplicationFailure.nonRetryable(a.message, outcome === 'REJECTED' ? 'OperationRejected' : 'OperationFailed');
   };

@@ -9,6 +9,7 @@ import { createChainClient } from '@blockops/chain';
 import { createAccountingStore } from '@blockops/accounts';
 import { connectRedis, type RedisClient } from '@blockops/events';
 import { freePort, httpOk, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
+import { Client, Connection } from '@temporalio/client';
 
 const root = path.resolve(__dirname, '../../..');
 const ACCOUNT = '0xblockops';
@@ -102,4 +103,14 @@ test('a worker killed mid-batch and restarted leaves P&L equal to a recomputatio
   expect(state.receiptsProcessed).toBe(ours.length);
   expect(state.balance).toBeCloseTo(expected.balance, 6);
   expect(state.positions).toEqual(expected.positions);
+
+  // the kill did land inside a batch: Temporal timed that attempt out and retried it
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle('receipt-poller').fetchHistory();
+    const retried = (history.events ?? []).some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
+    expect(retried).toBe(true);
+  } finally {
+    await connection.close();
+  }
 });

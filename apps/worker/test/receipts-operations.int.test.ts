@@ -204,7 +204,8 @@ test('short balance → 402 naming need and available, nothing submitted', async
     expect(op.answer).toMatchObject({ status: 'rejected', code: 402, need: 5_000_000, available: expect.any(Number) });
     expect((op.answer as { available: number }).available).toBeLessThan(5_000_000);
     expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('unknown');
-    // a rejected id may be used again
+    // a rejected id may be used again once its run has ended
+    await expect(op.handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
     const again = await submit(taskQueue, { operationId: op.operationId, estimatedCost: 5 });
     expect(again.answer.code).toBe(202);
   });
