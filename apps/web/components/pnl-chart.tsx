@@ -1,6 +1,6 @@
 'use client';
 
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export interface SeriesPoint {
   t: number;
@@ -23,6 +23,7 @@ export function PnlChart({ points }: { points: SeriesPoint[] }) {
           <CartesianGrid stroke="#26313d" />
           <XAxis dataKey="time" stroke="#8a97a5" minTickGap={40} />
           <YAxis stroke="#8a97a5" width={70} />
+          <Legend />
           <Tooltip contentStyle={{ background: '#171e26', border: '1px solid #26313d' }} labelFormatter={(l, p) => `${l} · block ${p?.[0]?.payload?.height ?? ''}`} />
           {Object.entries(COLORS).map(([k, c]) => (
             <Line key={k} type="monotone" dataKey={k} stroke={c} dot={false} strokeWidth={k === 'total' ? 2.5 : 1.2} isAnimationActive={false} />
