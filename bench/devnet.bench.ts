@@ -1,11 +1,13 @@
 /**
  * Issue 3 figures: devnet calls/s on loopback through packages/chain, beside a bare HTTP round
- * trip (fetch + JSON, no validation) to the same server in the same run:
+ * trip (node:http keep-alive + JSON.parse, no validation, no classification) to the same server
+ * in the same run, and beside global fetch (what the client used before; kept as a reference):
  * - light.latest_header (small answer),
  * - receipt.audit pages of 1,000 receipts,
  * - batches of 10 light.latest_header calls per request.
  * Fixed concurrency; client overhead = 1 − client calls/s ÷ bare calls/s.
  */
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -51,17 +53,27 @@ export async function run(): Promise<BenchSection[]> {
     await chain.dev.mine({ blocks: 600 });
     const headers = { 'content-type': 'application/json' };
     let id = 1;
-    const bare = async (body: unknown) => {
-      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-      return res.json();
-    };
+    const target = new URL(url);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    const bare = (body: unknown) =>
+      new Promise<unknown>((resolve, reject) => {
+        const text = JSON.stringify(body);
+        const req = http.request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(text)) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        });
+        req.on('error', reject);
+        req.end(text);
+      });
+    const viaFetch = async (body: unknown) => (await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) })).json();
     const rpc = (method: string, params: unknown = {}) => ({ jsonrpc: '2.0', id: id++, method, params });
     const page = { from_height: 0, limit: 1000, offset: 0 };
     const batch10 = () => Array.from({ length: 10 }, () => ({ method: 'light.latest_header' }));
 
     const cases: Array<{ title: string; seconds: number; weight: number; client: () => Promise<unknown>; bare: () => Promise<unknown> }> = [
-      { title: 'light.latest_header', seconds: 3, weight: 1, client: () => chain.light.latestHeader(), bare: () => bare(rpc('light.latest_header')) },
-      { title: 'receipt.audit, pages of 1,000 receipts', seconds: 4, weight: 1, client: () => chain.receipt.audit(page), bare: () => bare(rpc('receipt.audit', page)) },
+      { title: 'light.latest_header', seconds: 6, weight: 1, client: () => chain.light.latestHeader(), bare: () => bare(rpc('light.latest_header')) },
+      { title: 'receipt.audit, pages of 1,000 receipts', seconds: 8, weight: 1, client: () => chain.receipt.audit(page), bare: () => bare(rpc('receipt.audit', page)) },
       {
         title: 'batched: 10 light.latest_header per request',
         seconds: 3,
@@ -79,6 +91,7 @@ export async function run(): Promise<BenchSection[]> {
       const k1 = await load(c.seconds / 2, c.client, c.weight);
       const b2 = await load(c.seconds / 2, c.bare, c.weight);
       const k2 = await load(c.seconds / 2, c.client, c.weight);
+      const fetchRate = c.weight === 1 && c.title === 'light.latest_header' ? (await load(c.seconds / 2, () => viaFetch(rpc('light.latest_header')))).callsPerS : undefined;
       const bareRate = (b1.callsPerS + b2.callsPerS) / 2;
       const clientRate = (k1.callsPerS + k2.callsPerS) / 2;
       sections.push({
@@ -92,6 +105,7 @@ export async function run(): Promise<BenchSection[]> {
           bare_p50_ms: round((b1.p50 + b2.p50) / 2),
           bare_p99_ms: round(Math.max(b1.p99, b2.p99)),
           client_overhead_pct: round((1 - clientRate / bareRate) * 100, 1),
+          ...(fetchRate ? { global_fetch_calls_per_s: Math.round(fetchRate) } : {}),
         },
         notes:
           c.weight > 1

@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { createChainClient, type ChainClient } from '@blockops/chain';
 import { createAccountingStore } from '@blockops/accounts';
+import { applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
 import { connectRedis } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
 import { createWorkerMetrics } from '../apps/worker/src/metrics';
@@ -174,6 +175,42 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
   }
 }
 
+/** P&L cost per receipt: the pure domain apply, batches of 1,000, beside a bare loop summing amounts. */
+function pnlCost(): BenchSection {
+  const markets = ['compute', 'storage', 'energy', 'ad'] as const;
+  const batch: AccountingReceipt[] = Array.from({ length: 1000 }, (_, i) => ({
+    id: `r${i}`,
+    market: markets[i % 4]!,
+    blockHeight: i,
+    timestamp: i,
+    direction: i % 3 ? 'spend' : 'earn',
+    amount: (i % 97) + 0.5,
+    units: i % 50,
+    subsidy: i % 10 ? 0 : 0.1,
+  }));
+  const N = 1000; // batches → 1,000,000 receipts
+  let state = initialAccounting(100_000);
+  for (let i = 0; i < 50; i++) state = applyReceipts(state, batch); // warm-up
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) state = applyReceipts(state, batch);
+  const ms = performance.now() - t0;
+  let sum = 0;
+  const b0 = performance.now();
+  for (let i = 0; i < N; i++) for (const r of batch) sum += r.direction === 'earn' ? r.amount : -r.amount;
+  const bareMs = performance.now() - b0;
+  return {
+    title: 'P&L cost per receipt (domain applyReceipts, 1,000,000 receipts in batches of 1,000)',
+    figures: {
+      receipts: N * batch.length,
+      ms_per_receipt: Number((ms / (N * batch.length)).toFixed(6)),
+      bare_loop_ms_per_receipt: Number((bareMs / (N * batch.length)).toFixed(6)),
+      ratio_vs_bare_loop: round(ms / bareMs, 1),
+      checksum: round(state.balance + sum * 0, 2),
+    },
+    notes: ['Goal < 0.01 ms per receipt. Bare loop = summing signed amounts over the same receipts, no state.'],
+  };
+}
+
 export async function run(): Promise<BenchSection[]> {
-  return [...(await receiptThroughput()), ...(await operationsEndToEnd())];
+  return [pnlCost(), ...(await receiptThroughput()), ...(await operationsEndToEnd())];
 }

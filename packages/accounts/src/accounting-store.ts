@@ -1,18 +1,10 @@
-import {
-  MARKETS,
-  applyReceipts,
-  avgCostPerUnit,
-  initialAccounting,
-  marketPnl,
-  pnlSummary,
-  type AccountingReceipt,
-  type AccountingState,
-  type Market,
-  type PnlSummary,
-  type Position,
-} from '@blockops/domain';
+import { MARKETS, avgCostPerUnit, initialAccounting, marketPnl, pnlSummary, type AccountingReceipt, type AccountingState, type Market, type PnlSummary, type Position } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-import { APPLY_BATCH, RESERVE } from './scripts';
+import { checkBatchHeights, prepareBatch, type ReceiptBatch, type SeriesPoint } from './apply-batch';
+import { integerIn } from './checks';
+import { accountingKeys } from './keys';
+import { createReservations } from './reservations';
+import { applyBatchScript } from './scripts';
 
 export interface AccountingStoreOptions {
   redis: RedisClient;
@@ -25,27 +17,16 @@ export interface AccountingStoreOptions {
   historyMaxLen?: number;
 }
 
-export interface SeriesPoint {
-  /** ms since the epoch */
-  t: number;
-  height: number;
-  total: number;
-  byMarket: Record<Market, number>;
-  balance: number;
-}
-
 export interface ApplyResult {
   applied: boolean;
+  /** the store's checkpoint after the call */
   checkpoint: number;
+  /** receipts applied by this call (0 when not applied) */
   count: number;
   summary: PnlSummary;
 }
 
-export type Reservation = { ok: true; available: number } | { ok: false; need: number; available: number };
-
-const range = (name: string, value: number, min: number, max: number) => {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer from ${min} to ${max} (got ${value})`);
-};
+export type PositionSummary = Position & { pnl: number; avgCostPerUnit: number };
 
 /**
  * Accounting state in Redis. The checkpoint height and the state live in one hash and change only
@@ -56,105 +37,74 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
   const { redis, prefix, startingBalance } = opts;
   const seriesMaxLen = opts.seriesMaxLen ?? 10_000;
   const historyMaxLen = opts.historyMaxLen ?? 100_000;
-  const keys = {
-    state: `${prefix}:state`,
-    history: `${prefix}:history`,
-    market: (m: Market) => `${prefix}:history:${m}`,
-    series: `${prefix}:series`,
-    reservations: `${prefix}:reservations`,
-  };
+  if (!prefix) throw new RangeError('prefix must not be empty');
+  if (!(Number.isFinite(startingBalance) && startingBalance >= 0)) throw new RangeError(`startingBalance must be a finite number ≥ 0 (got ${startingBalance})`);
+  integerIn('seriesMaxLen', seriesMaxLen, 1, 10_000_000);
+  integerIn('historyMaxLen', historyMaxLen, 1, 100_000_000);
+  const keys = accountingKeys(prefix);
+  const applyKeys = [keys.state, keys.history, ...keys.markets, keys.series];
 
   async function snapshot(): Promise<{ checkpoint: number; state: AccountingState }> {
     const [cp, json] = await redis.hmGet(keys.state, ['checkpoint', 'state']);
     return { checkpoint: cp ? Number(cp) : 0, state: json ? (JSON.parse(json) as AccountingState) : initialAccounting(startingBalance) };
   }
 
-  async function reservations(): Promise<Record<string, number>> {
-    const all = await redis.hGetAll(keys.reservations);
-    return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, Number(v)]));
-  }
-
-  async function available(): Promise<number> {
-    const [{ state }, r] = await Promise.all([snapshot(), reservations()]);
-    return state.balance - Object.values(r).reduce((a, b) => a + b, 0);
-  }
+  const notApplied = ({ checkpoint, state }: { checkpoint: number; state: AccountingState }): ApplyResult => ({ applied: false, checkpoint, count: 0, summary: pnlSummary(state) });
 
   return {
     snapshot,
-    checkpoint: async () => (await snapshot()).checkpoint,
 
-    async applyBatch(batch: { fromCheckpoint: number; toHeight: number; receipts: AccountingReceipt[] }): Promise<ApplyResult> {
-      if (!(batch.toHeight >= batch.fromCheckpoint)) throw new RangeError(`toHeight must be ≥ fromCheckpoint (${batch.fromCheckpoint}), got ${batch.toHeight}`);
+    /** Last fully applied block height (0 before the first batch). */
+    checkpoint: async (): Promise<number> => (await snapshot()).checkpoint,
+
+    /**
+     * Applies the receipts of blocks fromCheckpoint+1..toHeight and moves the checkpoint to
+     * toHeight, all or nothing; applied:false (nothing changed) when the store is no longer at
+     * fromCheckpoint — a retry of a batch already applied, a concurrent attempt, or a stale batch.
+     */
+    async applyBatch(batch: ReceiptBatch): Promise<ApplyResult> {
+      checkBatchHeights(batch);
       const current = await snapshot();
-      if (current.checkpoint !== batch.fromCheckpoint) return { applied: false, checkpoint: current.checkpoint, count: 0, summary: pnlSummary(current.state) };
-      const next = applyReceipts(current.state, batch.receipts);
-      const summary = pnlSummary(next);
-      const point: SeriesPoint | undefined = batch.receipts.length
-        ? { t: Date.now(), height: batch.toHeight, total: summary.total, byMarket: summary.byMarket, balance: next.balance }
-        : undefined;
-      const args = [
-        String(batch.fromCheckpoint),
-        String(batch.toHeight),
-        String(next.balance),
-        JSON.stringify(next),
-        String(historyMaxLen),
-        String(seriesMaxLen),
-        point ? JSON.stringify(point) : '',
-        String(batch.receipts.length),
-      ];
-      for (const r of batch.receipts) args.push(String(MARKETS.indexOf(r.market) + 1), JSON.stringify(r));
-      const ok = await redis.eval(APPLY_BATCH, { keys: [keys.state, keys.history, ...MARKETS.map(keys.market), keys.series], arguments: args });
-      if (ok !== 1) {
-        const now = await snapshot();
-        return { applied: false, checkpoint: now.checkpoint, count: 0, summary: pnlSummary(now.state) };
-      }
-      return { applied: true, checkpoint: batch.toHeight, count: batch.receipts.length, summary };
+      if (current.checkpoint !== batch.fromCheckpoint) return notApplied(current);
+      const prepared = prepareBatch(current.state, batch, { historyMaxLen, seriesMaxLen, now: Date.now() });
+      if ((await applyBatchScript(redis, applyKeys, prepared.args)) !== 1) return notApplied(await snapshot());
+      return { applied: true, checkpoint: batch.toHeight, count: prepared.receipts.length, summary: prepared.summary };
     },
 
-    async summary(): Promise<PnlSummary & { checkpoint: number; positions: Record<Market, Position & { pnl: number; avgCostPerUnit: number }> }> {
+    async summary(): Promise<PnlSummary & { positions: Record<Market, PositionSummary>; checkpoint: number }> {
       const { checkpoint, state } = await snapshot();
-      const positions = Object.fromEntries(MARKETS.map((m) => [m, { ...state.positions[m], pnl: marketPnl(state.positions[m]), avgCostPerUnit: avgCostPerUnit(state.positions[m]) }])) as Record<
-        Market,
-        Position & { pnl: number; avgCostPerUnit: number }
-      >;
-      return { ...pnlSummary(state), checkpoint, positions };
+      const positions = Object.fromEntries(
+        MARKETS.map((m) => [m, { ...state.positions[m], pnl: marketPnl(state.positions[m]), avgCostPerUnit: avgCostPerUnit(state.positions[m]) }]),
+      ) as Record<Market, PositionSummary>;
+      return { ...pnlSummary(state), positions, checkpoint };
     },
 
-    /** Our receipts, newest first. */
-    async history(q: { limit: number; offset: number; market?: Market }) {
-      range('limit', q.limit, 1, 1000);
-      range('offset', q.offset, 0, Number.MAX_SAFE_INTEGER);
+    /** Our receipts, newest first; `total` counts the list read (one market's when filtered). */
+    async history(q: { limit: number; offset: number; market?: Market }): Promise<{ items: AccountingReceipt[]; total: number; limit: number; offset: number }> {
+      integerIn('limit', q.limit, 1, 1000);
+      integerIn('offset', q.offset, 0, Number.MAX_SAFE_INTEGER);
+      if (q.market !== undefined && !MARKETS.includes(q.market)) throw new RangeError(`market must be one of ${MARKETS.join(', ')} (got ${String(q.market)})`);
       const key = q.market ? keys.market(q.market) : keys.history;
-      const [items, total] = await Promise.all([redis.lRange(key, q.offset, q.offset + q.limit - 1), redis.lLen(key)]);
+      // one MULTI: items and total from the same moment
+      const [items, total] = (await redis.multi().lRange(key, q.offset, q.offset + q.limit - 1).lLen(key).exec()) as unknown as [string[], number];
       return { items: items.map((i) => JSON.parse(i) as AccountingReceipt), total, limit: q.limit, offset: q.offset };
     },
 
-    /** The last `limit` P&L points, oldest first. */
+    /** The last `limit` P&L points (500, at most 10,000), oldest first: one per non-empty batch. */
     async series(q: { limit?: number } = {}): Promise<SeriesPoint[]> {
       const limit = q.limit ?? 500;
-      range('limit', limit, 1, 10_000);
+      integerIn('limit', limit, 1, 10_000);
       return (await redis.lRange(keys.series, -limit, -1)).map((p) => JSON.parse(p) as SeriesPoint);
     },
 
-    /** Reserves `amount` for `id` against balance − reserved, atomically; idempotent by id. */
-    async reserve(id: string, amount: number): Promise<Reservation> {
-      if (!(Number.isFinite(amount) && amount > 0)) throw new RangeError(`amount must be a finite number > 0 (got ${amount})`);
-      if (!id) throw new RangeError('id must not be empty');
-      const ok = await redis.eval(RESERVE, { keys: [keys.state, keys.reservations], arguments: [id, String(amount), String(startingBalance)] });
-      const left = await available();
-      return ok === 1 ? { ok: true, available: left } : { ok: false, need: amount, available: left };
-    },
-    release: async (id: string) => {
-      await redis.hDel(keys.reservations, id);
-    },
-    reservations,
-    available,
+    ...createReservations({ redis, keys, startingBalance }),
 
     /** Deletes every key of the prefix (tests, dev resets). */
-    async reset() {
-      const found: string[] = [];
-      for await (const batch of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) found.push(...(batch as unknown as string[]));
-      if (found.length) await redis.del(found);
+    async reset(): Promise<void> {
+      for await (const found of redis.scanIterator({ MATCH: keys.all, COUNT: 1000 })) {
+        const batch = found as unknown as string[];
+        if (batch.length) await redis.del(batch);
+      }
     },
   };
 }

@@ -1,2 +1,4 @@
-export { createAccountingStore, type AccountingStore, type AccountingStoreOptions, type ApplyResult, type Reservation, type SeriesPoint } from './accounting-store';
+export { createAccountingStore, type AccountingStore, type AccountingStoreOptions, type ApplyResult, type PositionSummary } from './accounting-store';
+export type { ReceiptBatch, SeriesPoint } from './apply-batch';
+export type { Reservation } from './reservations';
 export { createOperationsStore, OPERATION_STATUSES, type OperationsStore, type OperationRecord, type OperationRecordStatus } from './operations-store';

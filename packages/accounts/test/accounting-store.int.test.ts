@@ -1,111 +1,276 @@
 /** The accounting store against real Redis: atomic, idempotent batches; history; series; reservations. */
 import { randomUUID } from 'node:crypto';
-import { applyReceipts, initialAccounting, type AccountingReceipt, type Market } from '@blockops/domain';
+import { MARKETS, applyReceipts, avgCostPerUnit, initialAccounting, marketPnl, pnlSummary, type AccountingReceipt } from '@blockops/domain';
 import { connectRedis, type RedisClient } from '@blockops/events';
-import { createAccountingStore, createOperationsStore } from '../src';
+import { createAccountingStore, createOperationsStore, type AccountingStore } from '../src';
+import { luaScript } from '../src/lua';
 
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const filePrefix = `test:accounts:${randomUUID().slice(0, 8)}`;
 let redis: RedisClient;
-const stores: Array<{ reset(): Promise<void> }> = [];
+let n = 0;
 
 beforeAll(async () => {
-  redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  redis = await connectRedis(REDIS_URL);
 });
 afterAll(async () => {
-  for (const s of stores) await s.reset();
-  redis.destroy();
+  await createAccountingStore({ redis, prefix: filePrefix, startingBalance: 0 }).reset();
+  await redis.close();
 });
 
-function store(opts: { startingBalance?: number; seriesMaxLen?: number } = {}) {
-  const s = createAccountingStore({ redis, prefix: `test:${randomUUID().slice(0, 8)}:acct`, startingBalance: opts.startingBalance ?? 1000, seriesMaxLen: opts.seriesMaxLen });
-  stores.push(s);
-  return s;
+function store(opts: { startingBalance?: number; seriesMaxLen?: number; historyMaxLen?: number } = {}, client = redis): AccountingStore {
+  return createAccountingStore({ redis: client, prefix: `${filePrefix}:${++n}`, startingBalance: opts.startingBalance ?? 1000, seriesMaxLen: opts.seriesMaxLen, historyMaxLen: opts.historyMaxLen });
 }
 
-const markets: Market[] = ['compute', 'storage', 'energy', 'ad'];
-const receipts = (from: number, n: number): AccountingReceipt[] =>
-  Array.from({ length: n }, (_, i) => ({
-    id: `r-${from}-${i}`,
-    market: markets[i % 4]!,
-    blockHeight: from + Math.floor(i / 3),
+/** `count` receipts spread over blocks from+1..to, every market and direction, awkward decimals. */
+const receipts = (from: number, to: number, count: number, tag = 'r'): AccountingReceipt[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: `${tag}-${from}-${i}`,
+    market: MARKETS[i % 4]!,
+    blockHeight: from + 1 + Math.floor((i * (to - from)) / count),
     timestamp: 1_700_000_000 + i,
     direction: i % 5 === 0 ? 'earn' : 'spend',
-    amount: 1.1 + (i % 7),
+    amount: 1.1 + (i % 7) / 3,
     units: 10 + i,
-    subsidy: i % 11 === 0 ? 0.3 : 0,
+    subsidy: i % 11 === 0 ? 0.3 : undefined,
   }));
 
 test('a batch advances the checkpoint and the state equals the pure recomputation', async () => {
   const s = store();
-  const a = receipts(1, 30);
-  const b = receipts(11, 30).map((r) => ({ ...r, id: `b-${r.id}` }));
-  expect((await s.applyBatch({ fromCheckpoint: 0, toHeight: 10, receipts: a })).applied).toBe(true);
-  const second = await s.applyBatch({ fromCheckpoint: 10, toHeight: 20, receipts: b });
-  expect(second).toMatchObject({ applied: true, checkpoint: 20, count: 30 });
+  expect(await s.checkpoint()).toBe(0);
+  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
+  const a = receipts(0, 10, 30);
+  const b = receipts(10, 20, 30);
+  const first = await s.applyBatch({ fromCheckpoint: 0, toHeight: 10, receipts: a });
+  expect(first).toMatchObject({ applied: true, checkpoint: 10, count: 30 });
+  expect(first.summary).toEqual(pnlSummary(applyReceipts(initialAccounting(1000), a)));
+  expect(await s.applyBatch({ fromCheckpoint: 10, toHeight: 20, receipts: b })).toMatchObject({ applied: true, checkpoint: 20, count: 30 });
+
+  const expected = applyReceipts(initialAccounting(1000), [...a, ...b]);
   const { checkpoint, state } = await s.snapshot();
   expect(checkpoint).toBe(20);
-  expect(state).toEqual(applyReceipts(initialAccounting(1000), [...a, ...b]));
-  expect((await s.summary()).positions.compute.avgCostPerUnit).toBeGreaterThan(0);
+  expect(state).toEqual(expected); // exact: floats survive the round trip through Redis
+  const summary = await s.summary();
+  expect(summary).toMatchObject({ ...pnlSummary(expected), checkpoint: 20 });
+  for (const m of MARKETS) {
+    expect(summary.positions[m]).toEqual({ ...expected.positions[m], pnl: marketPnl(expected.positions[m]), avgCostPerUnit: avgCostPerUnit(expected.positions[m]) });
+  }
 });
 
-test('the same batch twice, or a stale one, changes nothing', async () => {
+test('the same batch twice changes nothing the second time', async () => {
   const s = store();
-  const batch = { fromCheckpoint: 0, toHeight: 5, receipts: receipts(1, 12) };
-  await s.applyBatch(batch);
+  const batch = { fromCheckpoint: 0, toHeight: 5, receipts: receipts(0, 5, 12) };
+  expect((await s.applyBatch(batch)).applied).toBe(true);
+  const before = { snap: await s.snapshot(), summary: await s.summary(), series: await s.series(), history: await s.history({ limit: 100, offset: 0 }) };
+  const again = await s.applyBatch(batch);
+  expect(again).toEqual({ applied: false, checkpoint: 5, count: 0, summary: pnlSummary(before.snap.state) });
+  expect({ snap: await s.snapshot(), summary: await s.summary(), series: await s.series(), history: await s.history({ limit: 100, offset: 0 }) }).toEqual(before);
+});
+
+test('a stale batch, behind or ahead of the checkpoint, changes nothing', async () => {
+  const s = store();
+  await s.applyBatch({ fromCheckpoint: 0, toHeight: 5, receipts: receipts(0, 5, 6) });
   const before = await s.snapshot();
-  expect((await s.applyBatch(batch)).applied).toBe(false);
-  expect((await s.applyBatch({ fromCheckpoint: 3, toHeight: 9, receipts: receipts(4, 3) })).applied).toBe(false);
+  expect(await s.applyBatch({ fromCheckpoint: 3, toHeight: 9, receipts: receipts(3, 9, 3) })).toMatchObject({ applied: false, checkpoint: 5, count: 0 });
+  expect(await s.applyBatch({ fromCheckpoint: 7, toHeight: 9, receipts: receipts(7, 9, 3) })).toMatchObject({ applied: false, checkpoint: 5, count: 0 });
   expect(await s.snapshot()).toEqual(before);
-  expect((await s.history({ limit: 100, offset: 0 })).total).toBe(12);
+  expect((await s.history({ limit: 100, offset: 0 })).total).toBe(6);
 });
 
-test('two concurrent attempts at one batch: exactly one applies', async () => {
-  const s = store();
-  const batch = { fromCheckpoint: 0, toHeight: 4, receipts: receipts(1, 9) };
-  const results = await Promise.all(Array.from({ length: 5 }, () => s.applyBatch(batch)));
-  expect(results.filter((r) => r.applied)).toHaveLength(1);
-  expect((await s.snapshot()).state.receiptsProcessed).toBe(9);
+test('concurrent attempts at one checkpoint, from two connections: exactly one applies', async () => {
+  const other = redis.duplicate();
+  await other.connect();
+  try {
+    const prefixN = n + 1;
+    const s1 = store();
+    const s2 = createAccountingStore({ redis: other, prefix: `${filePrefix}:${prefixN}`, startingBalance: 1000 });
+    const a = receipts(0, 4, 9, 'a');
+    const b = receipts(0, 4, 7, 'b');
+    const results = await Promise.all([
+      s1.applyBatch({ fromCheckpoint: 0, toHeight: 4, receipts: a }),
+      s2.applyBatch({ fromCheckpoint: 0, toHeight: 4, receipts: b }),
+      s1.applyBatch({ fromCheckpoint: 0, toHeight: 4, receipts: a }),
+      s2.applyBatch({ fromCheckpoint: 0, toHeight: 4, receipts: b }),
+    ]);
+    const winners = results.filter((r) => r.applied);
+    expect(winners).toHaveLength(1);
+    const won = winners[0]!.count === 9 ? a : b;
+    expect((await s1.snapshot()).state).toEqual(applyReceipts(initialAccounting(1000), won));
+    expect((await s1.history({ limit: 100, offset: 0 })).total).toBe(won.length);
+    expect(await s1.series()).toHaveLength(1);
+    for (const r of results.filter((x) => !x.applied)) expect(r.checkpoint).toBe(4);
+  } finally {
+    await other.close();
+  }
 });
 
 test('an empty batch advances the checkpoint without a series point', async () => {
   const s = store();
-  expect(await s.applyBatch({ fromCheckpoint: 0, toHeight: 7, receipts: [] })).toMatchObject({ applied: true, checkpoint: 7, count: 0 });
+  expect(await s.applyBatch({ fromCheckpoint: 0, toHeight: 7, receipts: [] })).toMatchObject({ applied: true, checkpoint: 7, count: 0, summary: pnlSummary(initialAccounting(1000)) });
   expect(await s.checkpoint()).toBe(7);
   expect(await s.series()).toEqual([]);
-  await expect(s.applyBatch({ fromCheckpoint: 7, toHeight: 6, receipts: [] })).rejects.toThrow(/toHeight/);
+  expect((await s.applyBatch({ fromCheckpoint: 7, toHeight: 9, receipts: receipts(7, 9, 2) })).applied).toBe(true);
+  expect((await s.series()).map((p) => p.height)).toEqual([9]);
 });
 
-test('history pages newest first with a market filter; the series is capped', async () => {
+test('duplicate receipt ids within a batch count once', async () => {
+  const s = store();
+  const rs = receipts(0, 3, 5);
+  const res = await s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...rs, rs[0]!, rs[3]!] });
+  expect(res).toMatchObject({ applied: true, count: 5 });
+  expect((await s.snapshot()).state).toEqual(applyReceipts(initialAccounting(1000), rs));
+  expect((await s.history({ limit: 10, offset: 0 })).total).toBe(5);
+});
+
+test('history pages newest first, filters by market and counts the list read', async () => {
+  const s = store();
+  const all: AccountingReceipt[] = [];
+  for (let h = 0; h < 5; h++) {
+    const rs = receipts(h * 2, h * 2 + 2, 8);
+    all.push(...rs);
+    await s.applyBatch({ fromCheckpoint: h * 2, toHeight: h * 2 + 2, receipts: rs });
+  }
+  const newestFirst = [...all].reverse();
+  const pages: AccountingReceipt[] = [];
+  for (let offset = 0; offset < 40; offset += 7) {
+    const page = await s.history({ limit: 7, offset });
+    expect(page).toMatchObject({ total: 40, limit: 7, offset });
+    pages.push(...page.items);
+  }
+  expect(pages).toEqual(newestFirst);
+  expect((await s.history({ limit: 10, offset: 40 })).items).toEqual([]);
+
+  const energy = await s.history({ limit: 3, offset: 2, market: 'energy' });
+  expect(energy.total).toBe(10);
+  expect(energy.items).toEqual(newestFirst.filter((r) => r.market === 'energy').slice(2, 5));
+});
+
+test('history lists are trimmed to historyMaxLen', async () => {
+  const s = store({ historyMaxLen: 6 });
+  await s.applyBatch({ fromCheckpoint: 0, toHeight: 2, receipts: receipts(0, 2, 5) });
+  const rs = receipts(2, 4, 5);
+  await s.applyBatch({ fromCheckpoint: 2, toHeight: 4, receipts: rs });
+  const page = await s.history({ limit: 100, offset: 0 });
+  expect(page.total).toBe(6);
+  expect(page.items.slice(0, 5)).toEqual([...rs].reverse());
+  expect((await s.snapshot()).state.receiptsProcessed).toBe(10); // trimming the list never touches the state
+});
+
+test('the series grows one point per non-empty batch, oldest first, capped at seriesMaxLen', async () => {
   const s = store({ seriesMaxLen: 3 });
-  for (let h = 0; h < 5; h++) await s.applyBatch({ fromCheckpoint: h, toHeight: h + 1, receipts: receipts(h + 1, 4).map((r) => ({ ...r, id: `${h}-${r.id}` })) });
-  const page = await s.history({ limit: 3, offset: 0 });
-  expect(page.total).toBe(20);
-  expect(page.items[0]!.id.startsWith('4-')).toBe(true);
-  const energy = await s.history({ limit: 100, offset: 0, market: 'energy' });
-  expect(energy.total).toBe(5);
-  expect(energy.items.every((r) => r.market === 'energy')).toBe(true);
+  const t0 = Date.now();
+  let state = initialAccounting(1000);
+  for (let h = 0; h < 5; h++) {
+    const rs = receipts(h, h + 1, 4);
+    state = applyReceipts(state, rs);
+    await s.applyBatch({ fromCheckpoint: h, toHeight: h + 1, receipts: rs });
+    expect(await s.series()).toHaveLength(Math.min(3, h + 1));
+  }
+  await s.applyBatch({ fromCheckpoint: 5, toHeight: 6, receipts: [] });
   const series = await s.series();
   expect(series.map((p) => p.height)).toEqual([3, 4, 5]);
-  await expect(s.history({ limit: 5000, offset: 0 })).rejects.toThrow(/limit must be an integer from 1 to 1000/);
+  const last = series[2]!;
+  const sum = pnlSummary(state);
+  expect(last).toEqual({ t: last.t, height: 5, total: sum.total, byMarket: sum.byMarket, balance: state.balance });
+  expect(last.t).toBeGreaterThanOrEqual(t0);
+  expect((await s.series({ limit: 2 })).map((p) => p.height)).toEqual([4, 5]);
 });
 
-test('reservations: short balance names need and available; idempotent by id; concurrent reserves never over-reserve', async () => {
+test('reservations: short balance names need and available; idempotent by id; release restores', async () => {
   const s = store({ startingBalance: 100 });
+  expect(await s.available()).toBe(100);
   expect(await s.reserve('big', 150)).toEqual({ ok: false, need: 150, available: 100 });
   expect(await s.reserve('a', 30)).toEqual({ ok: true, available: 70 });
   expect(await s.reserve('a', 30)).toEqual({ ok: true, available: 70 });
-  const many = await Promise.all(Array.from({ length: 20 }, (_, i) => s.reserve(`c${i}`, 10)));
-  expect(many.filter((r) => r.ok)).toHaveLength(7);
-  expect(await s.available()).toBe(0);
+  expect(await s.reserve('a', 50)).toEqual({ ok: true, available: 70 }); // the first amount stands
+  expect(await s.reserve('b', 71)).toEqual({ ok: false, need: 71, available: 70 });
+  expect(await s.reservations()).toEqual({ a: 30 });
   await s.release('a');
   await s.release('a');
-  expect(await s.available()).toBe(30);
-  await expect(s.reserve('x', -1)).rejects.toThrow(/amount/);
+  await s.release('never');
+  expect(await s.reservations()).toEqual({});
+  expect(await s.available()).toBe(100);
+
+  // available follows the applied balance
+  const rs = receipts(0, 1, 3).map((r) => ({ ...r, direction: 'spend' as const, subsidy: undefined }));
+  await s.applyBatch({ fromCheckpoint: 0, toHeight: 1, receipts: rs });
+  const balance = applyReceipts(initialAccounting(100), rs).balance;
+  expect(await s.reserve('c', 10)).toEqual({ ok: true, available: balance - 10 });
+  expect(await s.available()).toBe(balance - 10);
+});
+
+test('concurrent reserves never over-reserve: 20 × 10 against 100 → exactly 10', async () => {
+  const s = store({ startingBalance: 100 });
+  const other = redis.duplicate();
+  await other.connect();
+  try {
+    const s2 = createAccountingStore({ redis: other, prefix: `${filePrefix}:${n}`, startingBalance: 100 });
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? s : s2).reserve(`c${i}`, 10)));
+    expect(many.filter((r) => r.ok)).toHaveLength(10);
+    expect(many.filter((r) => !r.ok).every((r) => !r.ok && r.need === 10 && r.available === 0)).toBe(true);
+    expect(await s.available()).toBe(0);
+    expect(Object.keys(await s.reservations())).toHaveLength(10);
+  } finally {
+    await other.close();
+  }
+});
+
+test('the reserved total keeps full float precision and returns to exactly 0', async () => {
+  const s = store({ startingBalance: 100 });
+  expect(await s.reserve('x', 0.1)).toEqual({ ok: true, available: 100 - 0.1 });
+  expect(await s.reserve('y', 0.2)).toEqual({ ok: true, available: 100 - (0.1 + 0.2) });
+  expect(await s.reserve('z', 1 / 3)).toEqual({ ok: true, available: 100 - (0.1 + 0.2 + 1 / 3) });
+  await s.release('y');
+  await s.release('x');
+  await s.release('z');
+  expect(await s.available()).toBe(100);
+});
+
+test('bad arguments throw a RangeError naming the field, and write nothing', async () => {
+  const s = store();
+  await expect(s.applyBatch({ fromCheckpoint: 7, toHeight: 6, receipts: [] })).rejects.toThrow(RangeError);
+  await expect(s.applyBatch({ fromCheckpoint: 7, toHeight: 6, receipts: [] })).rejects.toThrow(/toHeight/);
+  await expect(s.applyBatch({ fromCheckpoint: -1, toHeight: 6, receipts: [] })).rejects.toThrow(/fromCheckpoint/);
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 1.5, receipts: [] })).rejects.toThrow(/toHeight/);
+  const good = receipts(0, 3, 4);
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[0]!, id: 'late', blockHeight: 4 }] })).rejects.toThrow(
+    /receipts\[4\]\.blockHeight/,
+  );
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[0]!, market: 'gold' as never }] })).rejects.toThrow(/receipts\[0\]\.market/);
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'neg', amount: -1 }] })).rejects.toThrow(/amount/);
+  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
+  expect((await s.history({ limit: 10, offset: 0 })).total).toBe(0);
+
+  await expect(s.history({ limit: 5000, offset: 0 })).rejects.toThrow(/limit must be an integer from 1 to 1000 \(got 5000\)/);
+  await expect(s.history({ limit: 0, offset: 0 })).rejects.toThrow(/limit.*got 0/);
+  await expect(s.history({ limit: 10, offset: -1 })).rejects.toThrow(/offset/);
+  await expect(s.series({ limit: 10_001 })).rejects.toThrow(/limit.*10001/);
+  for (const bad of [0, -1, NaN, Infinity]) await expect(s.reserve('x', bad)).rejects.toThrow(/amount/);
+  expect(await s.reservations()).toEqual({});
+});
+
+test('a script the server does not hold yet runs through the EVAL fallback, then by SHA', async () => {
+  const script = luaScript(`-- ${randomUUID()}\nreturn ARGV[1]`);
+  expect(await script(redis, [], ['x'])).toBe('x');
+  expect(await script(redis, [], ['y'])).toBe('y');
+});
+
+test('reset deletes every key of the prefix and nothing else', async () => {
+  const s = store();
+  const neighbour = store();
+  await s.applyBatch({ fromCheckpoint: 0, toHeight: 2, receipts: receipts(0, 2, 3) });
+  await s.reserve('r', 1);
+  await neighbour.applyBatch({ fromCheckpoint: 0, toHeight: 1, receipts: [] });
+  await s.reset();
+  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
+  expect((await s.history({ limit: 10, offset: 0 })).total).toBe(0);
+  expect(await s.series()).toEqual([]);
+  expect(await s.reservations()).toEqual({});
+  expect(await neighbour.checkpoint()).toBe(1);
 });
 
 test('operations index: a record moves between status lists in one step', async () => {
-  const prefix = `test:${randomUUID().slice(0, 8)}:acct`;
-  const ops = createOperationsStore({ redis, prefix });
-  stores.push(createAccountingStore({ redis, prefix, startingBalance: 0 }));
+  const ops = createOperationsStore({ redis, prefix: `${filePrefix}:${++n}` });
   const rec = { operationId: 'o1', workflowId: 'op-o1', market: 'compute', estimatedCost: 5, status: 'SUBMITTED' as const, submittedAt: 1, updatedAt: 1 };
   await ops.put(rec);
   expect((await ops.list('SUBMITTED', { limit: 10, offset: 0 })).items).toEqual([rec]);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { z } from 'zod';
 import { ChainError, classifyRpcCode, reasonForCode } from './errors';
 
@@ -21,28 +23,63 @@ type RpcReply = { id?: unknown; result?: unknown; error?: { code: number; messag
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** An HTTP answer read whole. */
+interface HttpReply {
+  status: number;
+  text: string;
+}
+
+/**
+ * node:http with a keep-alive agent rather than global fetch: measured on the devnet, undici's
+ * fetch served ~2,100 calls/s where node:http served ~16,000 on the same loopback server.
+ */
+function createHttp(url: string) {
+  const target = new URL(url);
+  const lib = target.protocol === 'https:' ? https : http;
+  const agent = new lib.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
+  // a plain timer per call: AbortSignal.timeout() cost a third of a small call's time
+  return (headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal) =>
+    new Promise<HttpReply>((resolve, reject) => {
+      let timedOut = false;
+      const req = lib.request(target, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('connection lost mid-answer'), { code: 'ECONNRESET' })));
+      });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy(new Error('timeout'));
+      }, timeoutMs);
+      function fail(err: unknown) {
+        clearTimeout(timer);
+        reject(timedOut ? Object.assign(new Error('timeout'), { timedOut: true }) : err);
+      }
+      req.on('error', fail);
+      req.end(body);
+    });
+}
+
 export function createTransport(opts: ChainClientOptions) {
-  // built once: every call reuses the same header object (fetch keeps connections alive)
+  // built once: every call reuses the same header object and pooled connections
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.authToken ? { authorization: `Bearer ${opts.authToken}` } : {}) };
+  const request = createHttp(opts.url);
   let nextId = 1;
 
   /** One HTTP round trip; HTTP-level failures become classified ChainErrors. */
   async function post(label: string, body: string, call?: CallOptions): Promise<unknown> {
-    const timeout = AbortSignal.timeout(call?.timeoutMs ?? opts.timeoutMs ?? 5000);
-    let res: Response;
+    const ms = call?.timeoutMs ?? opts.timeoutMs ?? 5000;
+    let res: HttpReply;
     try {
-      res = await fetch(opts.url, { method: 'POST', headers, body, signal: call?.signal ? AbortSignal.any([timeout, call.signal]) : timeout });
+      res = await request(headers, body, ms, call?.signal);
     } catch (err) {
-      const e = err as { name?: string; cause?: { code?: string } };
-      const timedOut = e.name === 'TimeoutError' || timeout.aborted;
-      const cause = timedOut ? 'timeout' : (e.cause?.code ?? e.name ?? 'error');
-      throw new ChainError(`${label}: node ${timedOut ? `did not answer within ${call?.timeoutMs ?? opts.timeoutMs ?? 5000} ms` : `unreachable (${cause})`}`, 'transient', timedOut ? 'timeout' : 'unreachable', label);
-    }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw new ChainError(`${label}: connection lost while reading the answer (${(err as Error).name})`, 'transient', 'unreachable', label, undefined, res.status);
+      const e = err as { name?: string; code?: string; timedOut?: boolean };
+      const cause = e.timedOut ? 'timeout' : (e.code ?? e.name ?? 'error');
+      throw new ChainError(`${label}: node ${e.timedOut ? `did not answer within ${ms} ms` : `unreachable (${cause})`}`, 'transient', e.timedOut ? 'timeout' : 'unreachable', label);
     }
     if (res.status === 401 || res.status === 403) {
       throw new ChainError(`${label}: node refused the auth token (HTTP ${res.status})`, 'storage', 'auth', label, undefined, res.status);
@@ -50,7 +87,7 @@ export function createTransport(opts: ChainClientOptions) {
     if (res.status >= 500) throw new ChainError(`${label}: node answered HTTP ${res.status}`, 'transient', 'http_5xx', label, undefined, res.status);
     if (res.status === 204) return undefined;
     try {
-      return JSON.parse(text);
+      return JSON.parse(res.text);
     } catch {
       throw new ChainError(`${label}: unreadable answer (HTTP ${res.status})`, 'storage', 'bad_response', label, undefined, res.status);
     }
