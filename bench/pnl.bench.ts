@@ -11,7 +11,7 @@ import { createAccountingStore } from '@blockops/accounts';
 import { MARKETS, applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
 import { connectRedis, type RedisClient } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
-import { prepareBatch } from '../packages/accounts/src/apply-batch';
+import { checkBatch, prepareBatch } from '../packages/accounts/src/apply-batch';
 import type { BenchSection } from './run';
 import { percentile, round } from './stats';
 
@@ -99,7 +99,7 @@ async function storeThroughput(redis: RedisClient, prefix: string): Promise<Benc
   for (let i = 0; i < 100; i++) {
     const receipts = batchOf(height + i * 10);
     const t = performance.now();
-    prepareBatch(state, { fromCheckpoint: height + i * 10, toHeight: height + i * 10 + 10, receipts }, { historyMaxLen, seriesMaxLen: 10_000, now: Date.now() });
+    prepareBatch(state, checkBatch({ fromCheckpoint: height + i * 10, toHeight: height + i * 10 + 10, receipts }), { historyMaxLen, seriesMaxLen: 10_000, now: Date.now() });
     prepareMs.push(performance.now() - t);
   }
   const history = await store.history({ limit: 1, offset: 0 });

@@ -1,6 +1,6 @@
 import { MARKETS, avgCostPerUnit, initialAccounting, marketPnl, pnlSummary, type AccountingReceipt, type AccountingState, type Market, type PnlSummary, type Position } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-import { checkBatchHeights, prepareBatch, type ReceiptBatch, type SeriesPoint } from './apply-batch';
+import { checkBatch, prepareBatch, type ReceiptBatch, type SeriesPoint } from './apply-batch';
 import { integerIn } from './checks';
 import { accountingKeys } from './keys';
 import { createReservations } from './reservations';
@@ -55,7 +55,7 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
     snapshot,
 
     /** Last fully applied block height (0 before the first batch). */
-    checkpoint: async (): Promise<number> => (await snapshot()).checkpoint,
+    checkpoint: async (): Promise<number> => Number((await redis.hGet(keys.state, 'checkpoint')) ?? 0),
 
     /**
      * Applies the receipts of blocks fromCheckpoint+1..toHeight and moves the checkpoint to
@@ -63,12 +63,12 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
      * fromCheckpoint — a retry of a batch already applied, a concurrent attempt, or a stale batch.
      */
     async applyBatch(batch: ReceiptBatch): Promise<ApplyResult> {
-      checkBatchHeights(batch);
+      const checked = checkBatch(batch);
       const current = await snapshot();
-      if (current.checkpoint !== batch.fromCheckpoint) return notApplied(current);
-      const prepared = prepareBatch(current.state, batch, { historyMaxLen, seriesMaxLen, now: Date.now() });
+      if (current.checkpoint !== checked.fromCheckpoint) return notApplied(current);
+      const prepared = prepareBatch(current.state, checked, { historyMaxLen, seriesMaxLen, now: Date.now() });
       if ((await applyBatchScript(redis, applyKeys, prepared.args)) !== 1) return notApplied(await snapshot());
-      return { applied: true, checkpoint: batch.toHeight, count: prepared.receipts.length, summary: prepared.summary };
+      return { applied: true, checkpoint: checked.toHeight, count: checked.receipts.length, summary: prepared.summary };
     },
 
     async summary(): Promise<PnlSummary & { positions: Record<Market, PositionSummary>; checkpoint: number }> {

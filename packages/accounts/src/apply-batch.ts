@@ -18,53 +18,62 @@ export interface SeriesPoint {
   balance: number;
 }
 
+export interface CheckedBatch extends ReceiptBatch {
+  /** the receipts to apply: duplicate ids within the batch count once */
+  receipts: AccountingReceipt[];
+  /** per receipt: market index 1–4, receipt JSON (the apply script's ARGV tail) */
+  receiptArgs: string[];
+}
+
 export interface PreparedBatch {
   next: AccountingState;
   summary: PnlSummary;
-  /** the receipts applied: duplicate ids within the batch count once */
-  receipts: AccountingReceipt[];
   /** the apply script's ARGV */
   args: string[];
 }
 
 const marketIndex = new Map<string, number>(MARKETS.map((m, i) => [m, i + 1]));
 
-export function checkBatchHeights(batch: ReceiptBatch): void {
+/**
+ * Validates a batch whatever the store's state, so a bad batch always throws. A receipt must lie
+ * in (fromCheckpoint, toHeight]: that is what makes the checkpoint CAS a guarantee that no receipt
+ * is applied twice.
+ */
+export function checkBatch(batch: ReceiptBatch): CheckedBatch {
   integerIn('fromCheckpoint', batch.fromCheckpoint, 0, Number.MAX_SAFE_INTEGER);
   integerIn('toHeight', batch.toHeight, 0, Number.MAX_SAFE_INTEGER);
   if (batch.toHeight < batch.fromCheckpoint) throw new RangeError(`toHeight must be ≥ fromCheckpoint (${batch.fromCheckpoint}), got ${batch.toHeight}`);
-}
-
-/**
- * Validates the batch and computes the state after it, in Node with the domain functions; the
- * script only stores the result. A receipt must lie in (fromCheckpoint, toHeight]: that is what
- * makes the checkpoint CAS a guarantee that no receipt is applied twice.
- */
-export function prepareBatch(state: AccountingState, batch: ReceiptBatch, opts: { historyMaxLen: number; seriesMaxLen: number; now: number }): PreparedBatch {
+  if (!Array.isArray(batch.receipts)) throw new RangeError('receipts must be an array');
   const seen = new Set<string>();
   const receipts: AccountingReceipt[] = [];
-  const args = ['', '', '', '', String(opts.historyMaxLen), String(opts.seriesMaxLen), ''];
+  const receiptArgs: string[] = [];
   batch.receipts.forEach((r, i) => {
     if (typeof r.id !== 'string' || r.id === '') throw new RangeError(`receipts[${i}].id must be a non-empty string`);
     const m = marketIndex.get(r.market);
     if (m === undefined) throw new RangeError(`receipts[${i}].market must be one of ${MARKETS.join(', ')} (got ${String(r.market)})`);
-    if (!(r.blockHeight > batch.fromCheckpoint && r.blockHeight <= batch.toHeight)) {
+    if (!(Number.isInteger(r.blockHeight) && r.blockHeight > batch.fromCheckpoint && r.blockHeight <= batch.toHeight)) {
       throw new RangeError(`receipts[${i}].blockHeight must be in (fromCheckpoint, toHeight] = (${batch.fromCheckpoint}, ${batch.toHeight}] (got ${r.blockHeight})`);
     }
+    if (r.direction !== 'spend' && r.direction !== 'earn') throw new RangeError(`receipts[${i}].direction must be spend or earn (got ${String(r.direction)})`);
+    // a NaN here would reach the stored balance (and serialise as null): reject it before any write
+    if (!(Number.isFinite(r.amount) && r.amount >= 0)) throw new RangeError(`receipts[${i}].amount must be a finite number ≥ 0 (got ${r.amount})`);
+    if (r.subsidy !== undefined && !Number.isFinite(r.subsidy)) throw new RangeError(`receipts[${i}].subsidy must be a finite number (got ${r.subsidy})`);
+    if (r.units !== undefined && !(Number.isFinite(r.units) && r.units >= 0)) throw new RangeError(`receipts[${i}].units must be a finite number ≥ 0 (got ${r.units})`);
     if (seen.has(r.id)) return;
     seen.add(r.id);
     receipts.push(r);
-    args.push(String(m), JSON.stringify(r));
+    receiptArgs.push(String(m), JSON.stringify(r));
   });
-  const next = applyReceipts(state, receipts);
+  return { fromCheckpoint: batch.fromCheckpoint, toHeight: batch.toHeight, receipts, receiptArgs };
+}
+
+/** The state after the batch, computed in Node with the domain functions; the script only stores it. */
+export function prepareBatch(state: AccountingState, batch: CheckedBatch, opts: { historyMaxLen: number; seriesMaxLen: number; now: number }): PreparedBatch {
+  const next = applyReceipts(state, batch.receipts);
   const summary = pnlSummary(next);
-  const point: SeriesPoint | undefined = receipts.length
+  const point: SeriesPoint | undefined = batch.receipts.length
     ? { t: opts.now, height: batch.toHeight, total: summary.total, byMarket: summary.byMarket, balance: next.balance }
     : undefined;
-  args[0] = String(batch.fromCheckpoint);
-  args[1] = String(batch.toHeight);
-  args[2] = String(next.balance);
-  args[3] = JSON.stringify(next);
-  args[6] = point ? JSON.stringify(point) : '';
-  return { next, summary, receipts, args };
+  const head = [String(batch.fromCheckpoint), String(batch.toHeight), String(next.balance), JSON.stringify(next), String(opts.historyMaxLen), String(opts.seriesMaxLen), point ? JSON.stringify(point) : ''];
+  return { next, summary, args: head.concat(batch.receiptArgs) };
 }

@@ -238,6 +238,10 @@ test('bad arguments throw a RangeError naming the field, and write nothing', asy
   );
   await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[0]!, market: 'gold' as never }] })).rejects.toThrow(/receipts\[0\]\.market/);
   await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'neg', amount: -1 }] })).rejects.toThrow(/amount/);
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'nan', subsidy: NaN }] })).rejects.toThrow(/receipts\[4\]\.subsidy/);
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[1]!, direction: 'refund' as never }] })).rejects.toThrow(/receipts\[0\]\.direction/);
+  // validation does not depend on the store's state: a stale bad batch throws too
+  await expect(s.applyBatch({ fromCheckpoint: 9, toHeight: 10, receipts: [{ ...good[0]!, blockHeight: 3 }] })).rejects.toThrow(/receipts\[0\]\.blockHeight/);
   expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
   expect((await s.history({ limit: 10, offset: 0 })).total).toBe(0);
 
