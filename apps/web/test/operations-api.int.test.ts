@@ -127,6 +127,12 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
     return h.status === 'healthy' ? h : undefined;
   });
   expect(health.poller.lag).toBeLessThanOrEqual(100);
+  // the worker exports the seeds' accounting and poller metrics
+  const metrics = await fetch(stack.urls.workerMetrics!).then((r) => r.text());
+  for (const name of ['receipt_poller_cycles', 'receipt_poller_receipts_processed', 'theblock_receipts_processed_total{market="compute"}', 'accounting_receipts_processed_total{market="compute",direction="spend"}', 'accounting_pnl_current{market="total"}', 'accounting_position_value{market="compute"}']) {
+    expect(metrics).toContain(name);
+  }
+  expect(Number(/^receipt_poller_receipts_processed (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   const doc = (await fetch(`${stack.urls.web}/api/openapi.json`).then((r) => r.json())) as { paths: Record<string, unknown> };
   for (const p of ['/api/health', '/api/status', '/api/pnl', '/api/pnl/series', '/api/gates', '/api/operations', '/api/operations/pending', '/api/operations/confirmed', '/api/receipts', '/api/network/metrics', '/api/markets/health', '/api/peers']) {
     expect(doc.paths).toHaveProperty([p]);
