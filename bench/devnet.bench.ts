@@ -5,7 +5,8 @@
  * - light.latest_header (small answer),
  * - receipt.audit pages of 1,000 receipts,
  * - batches of 10 light.latest_header calls per request.
- * Fixed concurrency; client overhead = 1 − client calls/s ÷ bare calls/s.
+ * Fixed concurrency; client overhead = 1 − client calls/s ÷ bare calls/s, the median over
+ * alternating rounds (min and max reported beside it).
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -15,9 +16,11 @@ import { performance } from 'node:perf_hooks';
 import { createChainClient } from '@blockops/chain';
 import { startStack } from '@blockops/stack';
 import type { BenchSection } from './run';
-import { percentile, round } from './stats';
+import { median, percentile, round } from './stats';
 
 const CONCURRENCY = 32;
+/** bare/client alternations per case */
+const ROUNDS = 8;
 
 /** Runs `call` with CONCURRENCY in flight for `seconds`; calls/s and latency percentiles. */
 async function load(seconds: number, call: () => Promise<unknown>, weight = 1) {
@@ -72,11 +75,11 @@ export async function run(): Promise<BenchSection[]> {
     const batch10 = () => Array.from({ length: 10 }, () => ({ method: 'light.latest_header' }));
 
     const cases: Array<{ title: string; seconds: number; weight: number; client: () => Promise<unknown>; bare: () => Promise<unknown> }> = [
-      { title: 'light.latest_header', seconds: 6, weight: 1, client: () => chain.light.latestHeader(), bare: () => bare(rpc('light.latest_header')) },
-      { title: 'receipt.audit, pages of 1,000 receipts', seconds: 8, weight: 1, client: () => chain.receipt.audit(page), bare: () => bare(rpc('receipt.audit', page)) },
+      { title: 'light.latest_header', seconds: 12, weight: 1, client: () => chain.light.latestHeader(), bare: () => bare(rpc('light.latest_header')) },
+      { title: 'receipt.audit, pages of 1,000 receipts', seconds: 12, weight: 1, client: () => chain.receipt.audit(page), bare: () => bare(rpc('receipt.audit', page)) },
       {
         title: 'batched: 10 light.latest_header per request',
-        seconds: 3,
+        seconds: 8,
         weight: 10,
         client: () => chain.batch(batch10()),
         bare: () => bare(Array.from({ length: 10 }, () => rpc('light.latest_header'))),
@@ -84,27 +87,41 @@ export async function run(): Promise<BenchSection[]> {
     ];
     const sections: BenchSection[] = [];
     for (const c of cases) {
-      // warm-up both paths, then alternate bare / client so drift hits both
+      // warm-up both paths, then alternate bare / client in short rounds so drift (CPU frequency,
+      // the devnet's GC, the other core's neighbours) hits both; the overhead is the median of
+      // the per-round ratios, which one noisy round cannot move
       await load(0.5, c.bare, c.weight);
       await load(0.5, c.client, c.weight);
-      const b1 = await load(c.seconds / 2, c.bare, c.weight);
-      const k1 = await load(c.seconds / 2, c.client, c.weight);
-      const b2 = await load(c.seconds / 2, c.bare, c.weight);
-      const k2 = await load(c.seconds / 2, c.client, c.weight);
-      const fetchRate = c.weight === 1 && c.title === 'light.latest_header' ? (await load(c.seconds / 2, () => viaFetch(rpc('light.latest_header')))).callsPerS : undefined;
-      const bareRate = (b1.callsPerS + b2.callsPerS) / 2;
-      const clientRate = (k1.callsPerS + k2.callsPerS) / 2;
+      const bares: Awaited<ReturnType<typeof load>>[] = [];
+      const clients: Awaited<ReturnType<typeof load>>[] = [];
+      const overheads: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const b = await load(c.seconds / ROUNDS, c.bare, c.weight);
+        const k = await load(c.seconds / ROUNDS, c.client, c.weight);
+        bares.push(b);
+        clients.push(k);
+        overheads.push((1 - k.callsPerS / b.callsPerS) * 100);
+      }
+      const fetchRate = c.weight === 1 && c.title === 'light.latest_header' ? (await load(c.seconds / 4, () => viaFetch(rpc('light.latest_header')))).callsPerS : undefined;
+      const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+      const bareRate = mean(bares.map((x) => x.callsPerS));
+      const clientRate = mean(clients.map((x) => x.callsPerS));
+      const k1 = { p50: percentile(clients.map((x) => x.p50), 50), p99: Math.max(...clients.map((x) => x.p99)) };
+      const b1 = { p50: percentile(bares.map((x) => x.p50), 50), p99: Math.max(...bares.map((x) => x.p99)) };
       sections.push({
         title: `Devnet via packages/chain vs bare HTTP: ${c.title}`,
         figures: {
           concurrency: CONCURRENCY,
           client_calls_per_s: Math.round(clientRate),
           bare_calls_per_s: Math.round(bareRate),
-          client_p50_ms: round((k1.p50 + k2.p50) / 2),
-          client_p99_ms: round(Math.max(k1.p99, k2.p99)),
-          bare_p50_ms: round((b1.p50 + b2.p50) / 2),
-          bare_p99_ms: round(Math.max(b1.p99, b2.p99)),
-          client_overhead_pct: round((1 - clientRate / bareRate) * 100, 1),
+          client_p50_ms: round(k1.p50),
+          client_p99_ms: round(k1.p99),
+          bare_p50_ms: round(b1.p50),
+          bare_p99_ms: round(b1.p99),
+          rounds: ROUNDS,
+          client_overhead_pct: round(median(overheads), 1),
+          client_overhead_pct_min: round(Math.min(...overheads), 1),
+          client_overhead_pct_max: round(Math.max(...overheads), 1),
           ...(fetchRate ? { global_fetch_calls_per_s: Math.round(fetchRate) } : {}),
         },
         notes:

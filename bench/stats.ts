@@ -7,3 +7,11 @@ export function percentile(sample: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+
+/** Median (mean of the middle two for an even sample). */
+export function median(sample: number[]): number {
+  if (sample.length === 0) return NaN;
+  const s = [...sample].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
