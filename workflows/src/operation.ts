@@ -102,11 +102,11 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     view.txHash = txHash;
   } catch (err) {
     const f = failureOf(err);
-    if (f.type === ERROR_NAMES.cancelled && f.details?.rpcCode === -33004) {
+    if (f.type === ERROR_NAMES.cancelled && f.details?.reason === 'gate_closed') {
       const g = f.details.data as { market: string; state: string; reason: string };
       return refuse({ status: 'rejected', code: 409, operationId, message: f.message, gate: g }, 'REJECTED');
     }
-    if (f.type === ERROR_NAMES.cancelled && f.details?.rpcCode === -33001) {
+    if (f.type === ERROR_NAMES.cancelled && f.details?.reason === 'insufficient_balance') {
       const d = f.details.data as { need: number; available: number };
       return refuse({ status: 'rejected', code: 402, operationId, message: f.message, need: d.need, available: d.available }, 'REJECTED');
     }

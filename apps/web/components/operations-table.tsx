@@ -1,20 +1,9 @@
 import Link from 'next/link';
+import type { OperationRecord } from '@blockops/accounts';
 import { money, time } from '@/lib/client/format';
 
-export interface OperationRow {
-  operationId: string;
-  workflowId: string;
-  market: string;
-  estimatedCost: number;
-  status: string;
-  txHash?: string;
-  blockHeight?: number;
-  actualCost?: number;
-  reason?: string;
-  submittedAt: number;
-  updatedAt: number;
-  temporalUrl: string;
-}
+/** A stored operation record as the API serves it, with its Temporal Web link. */
+export type OperationRow = OperationRecord & { temporalUrl: string };
 
 export function OperationsTable({ rows, empty, testId }: { rows: OperationRow[]; empty: string; testId: string }) {
   if (rows.length === 0) return <p className="muted" data-testid={testId}>{empty}</p>;

@@ -3,18 +3,8 @@
 import { useState } from 'react';
 import { useLiveData } from '@/lib/client/use-live-data';
 import { money, num } from '@/lib/client/format';
+import type { Receipt } from '@blockops/chain';
 
-interface Receipt {
-  id: string;
-  market: string;
-  block_height: number;
-  timestamp: number;
-  provider: string;
-  consumer: string;
-  amount: number;
-  units: number;
-  operation_id: string | null;
-}
 type Data = { page: { receipts: Receipt[]; total: number } };
 
 const LIMIT = 50;

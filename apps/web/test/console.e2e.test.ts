@@ -2,20 +2,17 @@
  * The operator's path in a real browser (Debian Chromium, headless): open the console, start a
  * run, watch its live events arrive, follow its Temporal Web link.
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestStack } from '@blockops/stack';
+import { launchChromium } from './support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
 let browser: Browser;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {

@@ -2,10 +2,10 @@
  * An operator submits an operation in the console (real Debian Chromium) and watches it go from
  * pending to confirmed live, then sees the spend in P&L; a bad amount is refused inline.
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestStack } from '@blockops/stack';
+import { launchChromium } from './support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
 let browser: Browser;
@@ -16,10 +16,7 @@ beforeAll(async () => {
     // blocks only when the test mines them, so "pending" is observable
     devnetArgs: ['--block-interval-ms', '3600000', '--seed', '12'],
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {

@@ -4,12 +4,12 @@
  * receipt counted twice, none skipped. Real processes: Temporal dev server, devnet, Redis, workers.
  */
 import path from 'node:path';
-import { applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
 import { createChainClient } from '@blockops/chain';
 import { createAccountingStore } from '@blockops/accounts';
 import { connectRedis, type RedisClient } from '@blockops/events';
 import { freePort, httpOk, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
+import { recomputeFromLog } from './support/recompute';
 
 const root = path.resolve(__dirname, '../../..');
 const ACCOUNT = '0xblockops';
@@ -88,19 +88,10 @@ test('a worker killed mid-batch and restarted leaves P&L equal to a recomputatio
   }
   await chain.dev.clearFaults();
 
-  const ours: AccountingReceipt[] = [];
-  for (let offset: number | null = 0; offset !== null; ) {
-    const page: Awaited<ReturnType<typeof chain.receipt.audit>> = await chain.receipt.audit({ from_height: 1, to_height: head, limit: 1000, offset });
-    for (const r of page.receipts) {
-      if (r.consumer !== ACCOUNT && r.provider !== ACCOUNT) continue;
-      ours.push({ id: r.id, market: r.market, blockHeight: r.block_height, timestamp: r.timestamp, direction: r.consumer === ACCOUNT ? 'spend' : 'earn', amount: r.amount, units: r.units, subsidy: r.subsidy });
-    }
-    offset = page.next_offset;
-  }
-  const expected = applyReceipts(initialAccounting(100_000), ours);
+  const { state: expected, count } = await recomputeFromLog(chain, ACCOUNT, head);
   const { state } = await store.snapshot();
-  expect(ours.length).toBeGreaterThan(0);
-  expect(state.receiptsProcessed).toBe(ours.length);
+  expect(count).toBeGreaterThan(0);
+  expect(state.receiptsProcessed).toBe(count);
   expect(state.balance).toBeCloseTo(expected.balance, 6);
   expect(state.positions).toEqual(expected.positions);
 

@@ -11,13 +11,13 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { WithStartWorkflowOperation, WorkflowFailedError, type Client } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
 import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
 import type { OperationResult, SubmitAnswer } from '@blockops/workflows/public';
 import { workflowInterceptorModules, workflowsPath } from '../src/worker';
 import { createReceiptActivities } from '../src/activities/receipts';
 import { harness } from './support/worker-harness';
+import { recomputeFromLog } from './support/recompute';
 
 const root = path.resolve(__dirname, '../../..');
 const ACCOUNT = '0xblockops';
@@ -60,8 +60,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function setup() {
-  const h = harness({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', redis, chainUrl: devnet.urls.devnet!, stream, bundle, account: ACCOUNT });
+function setup(extra: { gateCacheMs?: number } = {}) {
+  const h = harness({ ...extra, connection: env.nativeConnection, namespace: env.namespace ?? 'default', redis, chainUrl: devnet.urls.devnet!, stream, bundle, account: ACCOUNT });
   prefixes.push(h.prefix);
   return h;
 }
@@ -75,20 +75,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
   }
 }
 
-/** Our receipts from the full receipt log, recomputed with the pure domain functions. */
-async function recompute(toHeight: number) {
-  const c = chain();
-  const ours: AccountingReceipt[] = [];
-  for (let offset: number | null = 0; offset !== null; ) {
-    const page: Awaited<ReturnType<typeof c.receipt.audit>> = await c.receipt.audit({ from_height: 1, to_height: toHeight, limit: 1000, offset });
-    for (const r of page.receipts) {
-      if (r.consumer !== ACCOUNT && r.provider !== ACCOUNT) continue;
-      ours.push({ id: r.id, market: r.market, blockHeight: r.block_height, timestamp: r.timestamp, direction: r.consumer === ACCOUNT ? 'spend' : 'earn', amount: r.amount, units: r.units, subsidy: r.subsidy });
-    }
-    offset = page.next_offset;
-  }
-  return { state: applyReceipts(initialAccounting(100_000), ours), count: ours.length };
-}
+const recompute = (toHeight: number) => recomputeFromLog(chain(), ACCOUNT, toHeight);
 
 const startPoller = (taskQueue: string, workflowId: string, input: Record<string, unknown> = {}) =>
   client.workflow.start('receiptPoller', { taskQueue, workflowId, args: [{ pollIntervalMs: 50, batchSize: 100, ...input }] });
@@ -194,6 +181,28 @@ test('gate closed → 409 naming the gate, nothing submitted, nothing reserved',
     });
   } finally {
     await h.chain.dev.setGate({ market: 'energy', state: 'Trade', reason: 'open' });
+  }
+});
+
+test('a gate the cache still shows open but the node has closed → 409 from the node, reservation released', async () => {
+  const h = setup({ gateCacheMs: 60_000 });
+  expect((await h.gates.get()).ad.state).toBe('Trade'); // cached for a minute
+  await h.chain.dev.setGate({ market: 'ad', state: 'Halt', reason: 'governor vote' });
+  try {
+    await h.withWorker(async (taskQueue) => {
+      const before = await h.store.available();
+      const op = await submit(taskQueue, { market: 'ad' });
+      expect(op.answer).toMatchObject({ status: 'rejected', code: 409, gate: { market: 'ad', state: 'Halt', reason: 'governor vote' } });
+      // the refusal came from the node's submit (the cached gate admitted it), not from checkGate
+      expect((op.answer as { message: string }).message).toMatch(/^ad_market\.create_campaign: /);
+      await expect(op.handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('unknown');
+      expect(await h.store.reservations()).toEqual({});
+      expect(await h.store.available()).toBeCloseTo(before, 6);
+      expect((await h.operations.get(op.operationId))?.status).toBe('REJECTED');
+    });
+  } finally {
+    await h.chain.dev.setGate({ market: 'ad', state: 'Trade', reason: 'open' });
   }
 });
 

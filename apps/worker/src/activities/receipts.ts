@@ -1,11 +1,9 @@
 import type { AccountingReceipt } from '@blockops/domain';
-import type { ChainClient } from '@blockops/chain';
+import type { ChainClient, Receipt } from '@blockops/chain';
 import type { AccountingStore } from '@blockops/accounts';
 import type { Confirmation, PollResult, ReceiptActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../metrics';
 import { classified } from './failure';
-
-type ChainReceipt = Awaited<ReturnType<ChainClient['receipt']['audit']>>['receipts'][number];
 
 export interface ReceiptDeps {
   chain: Pick<ChainClient, 'light' | 'receipt'>;
@@ -15,7 +13,7 @@ export interface ReceiptDeps {
   metrics: WorkerMetrics;
 }
 
-function toAccounting(r: ChainReceipt, account: string): AccountingReceipt {
+function toAccounting(r: Receipt, account: string): AccountingReceipt {
   return {
     id: r.id,
     market: r.market,
@@ -67,15 +65,17 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
           }
           const batch = await fetchBatch(chain, checkpoint, head, batchSize);
           const ours = batch.receipts.filter((r) => r.consumer === account || r.provider === account);
-          const res = await store.applyBatch({ fromCheckpoint: checkpoint, toHeight: batch.toHeight, receipts: ours.map((r) => toAccounting(r, account)) });
+          const accounted = ours.map((r) => toAccounting(r, account));
+          const res = await store.applyBatch({ fromCheckpoint: checkpoint, toHeight: batch.toHeight, receipts: accounted });
           metrics.pollerCycles.inc();
           const confirmations: Confirmation[] = [];
           if (res.applied) {
             metrics.pollerReceipts.inc(batch.receipts.length);
             for (const r of batch.receipts) metrics.chainReceipts.inc({ market: r.market });
-            for (const r of ours) {
-              metrics.accountingReceipts.inc({ market: r.market, direction: r.consumer === account ? 'spend' : 'earn' });
-              if (r.operation_id && r.consumer === account) {
+            for (const [i, r] of ours.entries()) {
+              const { direction } = accounted[i]!;
+              metrics.accountingReceipts.inc({ market: r.market, direction });
+              if (r.operation_id && direction === 'spend') {
                 confirmations.push({ operationId: r.operation_id, blockHeight: r.block_height, actualCost: r.amount, receiptId: r.id });
               }
             }

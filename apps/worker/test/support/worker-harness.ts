@@ -52,6 +52,7 @@ export function harness(o: HarnessOptions) {
     chain,
     store,
     operations,
+    gates,
     metrics,
     /** Runs `fn` with a worker polling a fresh task queue. */
     async withWorker<T>(fn: (taskQueue: string) => Promise<T>, taskQueue = `tq-${randomUUID()}`): Promise<T> {
