@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Money is exact (DESIGN.md "Money"): inside blockops every amount is a `bigint` count of the
+ * smallest unit, a micro-token (10^-6). The node's amounts carry at most 2 decimals today; six
+ * leave room for a real node with more. Amounts cross JSON boundaries (HTTP, Temporal payloads,
+ * Redis, events) as decimal strings ("7016.06") or integer strings of units, never as floats.
+ */
+export const MONEY_DECIMALS = 6;
+export const UNITS_PER_TOKEN = 10n ** BigInt(MONEY_DECIMALS);
+
+/** Integer count of micro-tokens. */
+export type Units = bigint;
+
+/** Largest single amount accepted anywhere (10^15 tokens); Redis totals are int64 and refuse overflow. */
+export const MAX_AMOUNT_UNITS: Units = 10n ** 15n * UNITS_PER_TOKEN;
+
+export class MoneyError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MoneyError';
+  }
+}
+
+const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+
+/** Why `text` is not an exact amount in units, or undefined when it is. Never throws. */
+export function amountProblem(text: string, opts: { allowNegative?: boolean; max?: Units } = {}): string | undefined {
+  const m = DECIMAL.exec(text);
+  if (!m) return `must be a decimal string like "12.34" (got ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})`;
+  if (m[1] && !opts.allowNegative) return 'must not be negative';
+  if ((m[3]?.length ?? 0) > MONEY_DECIMALS) return `must have at most ${MONEY_DECIMALS} decimals`;
+  const max = opts.max ?? MAX_AMOUNT_UNITS;
+  const units = toUnitsUnchecked(m);
+  if ((units < 0n ? -units : units) > max) return `must be at most ${formatUnits(max)}`;
+  return undefined;
+}
+
+function toUnitsUnchecked(m: RegExpExecArray): Units {
+  const frac = (m[3] ?? '').padEnd(MONEY_DECIMALS, '0');
+  const units = BigInt(m[2]!) * UNITS_PER_TOKEN + BigInt(frac || '0');
+  return m[1] ? -units : units;
+}
+
+/** Parses a decimal string ("12.34", "-0.5" with allowNegative) into units; throws MoneyError. */
+export function parseAmount(text: string, opts: { allowNegative?: boolean; max?: Units } = {}): Units {
+  const problem = amountProblem(text, opts);
+  if (problem) throw new MoneyError(`amount ${problem}`);
+  return toUnitsUnchecked(DECIMAL.exec(text)!);
+}
+
+/**
+ * A JSON number from a foreign node, converted through its shortest decimal form (what the node
+ * wrote for any number with ≤ 15 significant digits). More precision than a unit holds, a
+ * non-finite value or one beyond the safe-integer range of units is refused, never rounded.
+ */
+export function unitsFromJsonNumber(n: number, opts: { allowNegative?: boolean } = {}): Units {
+  if (!Number.isFinite(n)) throw new MoneyError(`amount must be finite (got ${n})`);
+  let text = String(n);
+  if (/e/i.test(text)) {
+    // 1e-7 has more precision than a unit; 1e+21 is beyond any amount: both refused below.
+    const [mant, exp] = text.toLowerCase().split('e') as [string, string];
+    const e = Number(exp);
+    if (e < 0) throw new MoneyError(`amount has more than ${MONEY_DECIMALS} decimals (got ${text})`);
+    const [int, frac = ''] = mant.replace('-', '').split('.') as [string, string?];
+    text = (mant.startsWith('-') ? '-' : '') + int + frac.padEnd(e, '0');
+  }
+  return parseAmount(text, opts);
+}
+
+/** Units → canonical decimal string: no exponent, trailing zeros trimmed ("7016.06", "5", "-0.5"). */
+export function formatUnits(units: Units): string {
+  const neg = units < 0n;
+  const abs = neg ? -units : units;
+  const int = abs / UNITS_PER_TOKEN;
+  const frac = (abs % UNITS_PER_TOKEN).toString().padStart(MONEY_DECIMALS, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+}
+
+/** Units as an integer string (Redis, Temporal payloads) and back. */
+export const unitsToString = (u: Units): string => u.toString();
+export function unitsFromString(s: string): Units {
+  if (!/^-?\d+$/.test(s)) throw new MoneyError(`not an integer count of units: ${JSON.stringify(s)}`);
+  return BigInt(s);
+}
+
+/** A positive decimal amount at the API ("12.34"), validated, kept as its string. */
+export const positiveAmountSchema = z.string().superRefine((s, ctx) => {
+  const problem = amountProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  else if (parseAmount(s) <= 0n) ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
+});
+
+/** Any decimal amount in an API answer (may be negative: P&L, balances). */
+export const decimalAmountSchema = z.string().regex(/^-?\d+(\.\d+)?$/).describe(`exact decimal amount, at most ${MONEY_DECIMALS} decimals`);

@@ -1,0 +1,43 @@
+import { amountProblem, formatUnits, MAX_AMOUNT_UNITS, parseAmount, unitsFromJsonNumber, unitsFromString } from '../src/money';
+
+describe('money', () => {
+  it('parses decimal strings into micro-token units exactly', () => {
+    expect(parseAmount('7016.06')).toBe(7_016_060_000n);
+    expect(parseAmount('0.000001')).toBe(1n);
+    expect(parseAmount('-0.5', { allowNegative: true })).toBe(-500_000n);
+    expect(parseAmount('5')).toBe(5_000_000n);
+  });
+
+  it('refuses more precision, negatives, junk and amounts beyond the max, naming the limit', () => {
+    expect(amountProblem('0.0000001')).toBe('must have at most 6 decimals');
+    expect(amountProblem('-1')).toBe('must not be negative');
+    expect(amountProblem('1e3')).toMatch(/decimal string/);
+    expect(amountProblem('')).toMatch(/decimal string/);
+    expect(amountProblem(formatUnits(MAX_AMOUNT_UNITS + 1n))).toBe(`must be at most ${formatUnits(MAX_AMOUNT_UNITS)}`);
+    expect(() => parseAmount('1.1234567')).toThrow('amount must have at most 6 decimals');
+  });
+
+  it('formats units canonically and round-trips', () => {
+    expect(formatUnits(7_016_060_000n)).toBe('7016.06');
+    expect(formatUnits(-500_000n)).toBe('-0.5');
+    expect(formatUnits(0n)).toBe('0');
+    for (const s of ['0.01', '123456789.123456', '-42', '1']) expect(formatUnits(parseAmount(s, { allowNegative: true }))).toBe(s);
+  });
+
+  it('converts JSON numbers from the node through their decimal form, never rounding', () => {
+    expect(unitsFromJsonNumber(12.34)).toBe(12_340_000n);
+    expect(unitsFromJsonNumber(0.3)).toBe(300_000n);
+    expect(() => unitsFromJsonNumber(1e21)).toThrow(/at most/);
+  });
+
+  it('refuses JSON numbers with more precision than a unit', () => {
+    expect(() => unitsFromJsonNumber(1e-7)).toThrow(/more than 6 decimals/);
+    expect(() => unitsFromJsonNumber(0.1 + 0.2)).toThrow(/at most 6 decimals/);
+    expect(() => unitsFromJsonNumber(Number.NaN)).toThrow(/finite/);
+  });
+
+  it('reads integer unit strings strictly', () => {
+    expect(unitsFromString('-123')).toBe(-123n);
+    expect(() => unitsFromString('1.5')).toThrow(/integer count/);
+  });
+});
