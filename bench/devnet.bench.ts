@@ -61,11 +61,15 @@ export async function run(): Promise<BenchSection[]> {
     const bare = (body: unknown) =>
       new Promise<unknown>((resolve, reject) => {
         const text = JSON.stringify(body);
-        const req = http.request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(text)) } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        });
+        const req = http.request(
+          target,
+          { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(text)) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          },
+        );
         req.on('error', reject);
         req.end(text);
       });
@@ -75,8 +79,20 @@ export async function run(): Promise<BenchSection[]> {
     const batch10 = () => Array.from({ length: 10 }, () => ({ method: 'light.latest_header' }));
 
     const cases: Array<{ title: string; seconds: number; weight: number; client: () => Promise<unknown>; bare: () => Promise<unknown> }> = [
-      { title: 'light.latest_header', seconds: 12, weight: 1, client: () => chain.light.latestHeader(), bare: () => bare(rpc('light.latest_header')) },
-      { title: 'receipt.audit, pages of 1,000 receipts', seconds: 12, weight: 1, client: () => chain.receipt.audit(page), bare: () => bare(rpc('receipt.audit', page)) },
+      {
+        title: 'light.latest_header',
+        seconds: 12,
+        weight: 1,
+        client: () => chain.light.latestHeader(),
+        bare: () => bare(rpc('light.latest_header')),
+      },
+      {
+        title: 'receipt.audit, pages of 1,000 receipts',
+        seconds: 12,
+        weight: 1,
+        client: () => chain.receipt.audit(page),
+        bare: () => bare(rpc('receipt.audit', page)),
+      },
       {
         title: 'batched: 10 light.latest_header per request',
         seconds: 8,
@@ -102,12 +118,27 @@ export async function run(): Promise<BenchSection[]> {
         clients.push(k);
         overheads.push((1 - k.callsPerS / b.callsPerS) * 100);
       }
-      const fetchRate = c.weight === 1 && c.title === 'light.latest_header' ? (await load(c.seconds / 4, () => viaFetch(rpc('light.latest_header')))).callsPerS : undefined;
+      const fetchRate =
+        c.weight === 1 && c.title === 'light.latest_header'
+          ? (await load(c.seconds / 4, () => viaFetch(rpc('light.latest_header')))).callsPerS
+          : undefined;
       const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
       const bareRate = mean(bares.map((x) => x.callsPerS));
       const clientRate = mean(clients.map((x) => x.callsPerS));
-      const k1 = { p50: percentile(clients.map((x) => x.p50), 50), p99: Math.max(...clients.map((x) => x.p99)) };
-      const b1 = { p50: percentile(bares.map((x) => x.p50), 50), p99: Math.max(...bares.map((x) => x.p99)) };
+      const k1 = {
+        p50: percentile(
+          clients.map((x) => x.p50),
+          50,
+        ),
+        p99: Math.max(...clients.map((x) => x.p99)),
+      };
+      const b1 = {
+        p50: percentile(
+          bares.map((x) => x.p50),
+          50,
+        ),
+        p99: Math.max(...bares.map((x) => x.p99)),
+      };
       sections.push({
         title: `Devnet via packages/chain vs bare HTTP: ${c.title}`,
         figures: {
@@ -128,7 +159,9 @@ export async function run(): Promise<BenchSection[]> {
           c.weight > 1
             ? ['calls/s count each call inside a batch.']
             : c.title.startsWith('receipt')
-              ? ['Each answer is ~250 KB of JSON; the client checks every receipt against the zod schema (compiled to an Ajv validator, no copy).']
+              ? [
+                  'Each answer is ~250 KB of JSON; the client checks every receipt against the zod schema (compiled to an Ajv validator, no copy).',
+                ]
               : [],
       });
     }

@@ -75,8 +75,7 @@ export async function run(): Promise<BenchSection[]> {
       const loop = (async () => {
         while (reading) {
           const reply = (await reader.xRead({ key: rawKey, id: cursor }, { BLOCK: 200, COUNT: 1000 })) as
-            | { messages: { id: string; message: Record<string, string> }[] }[]
-            | null;
+            { messages: { id: string; message: Record<string, string> }[] }[] | null;
           const now = performance.now();
           for (const m of reply?.[0]?.messages ?? []) {
             const t = rawSent.get(m.message.k!);
@@ -125,7 +124,11 @@ export async function run(): Promise<BenchSection[]> {
       const out: number[] = [];
       for (let i = 0; i < n; i++) {
         const t = performance.now();
-        await client.workflow.execute(type, { taskQueue: stack.names.taskQueue, workflowId: `bench-${type}-${Date.now()}-${i}`, args: type === 'noop' ? [] : [{}] });
+        await client.workflow.execute(type, {
+          taskQueue: stack.names.taskQueue,
+          workflowId: `bench-${type}-${Date.now()}-${i}`,
+          args: type === 'noop' ? [] : [{}],
+        });
         out.push(performance.now() - t);
       }
       return out;

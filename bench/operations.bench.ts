@@ -85,7 +85,9 @@ async function receiptThroughput(): Promise<BenchSection[]> {
         notes: [
           'One pollReceipts activity call per batch, in-process: receipt.audit over HTTP (zod-validated) → filter ours → domain applyReceipts → one Lua script (CAS checkpoint + state + history + series).',
           'Baseline: LPUSH of the same 1,000 JSON records + a checkpoint HSET in one MULTI per batch.',
-          mode === 'all' ? 'Worst case: the bench rewrites every receipt\'s consumer to our account, so each one is accounted and written to history.' : `Our account is one provider among 13 in background receipts.`,
+          mode === 'all'
+            ? "Worst case: the bench rewrites every receipt's consumer to our account, so each one is accounted and written to history."
+            : `Our account is one provider among 13 in background receipts.`,
         ],
       });
     }
@@ -105,7 +107,11 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
     const web = stack.urls.web!;
     const post = async (path: string, body: unknown) => {
       const t = performance.now();
-      const res = await fetch(`${web}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${web}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const json = (await res.json()) as Record<string, unknown>;
       return { ms: performance.now() - t, status: res.status, json };
     };
@@ -119,7 +125,10 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
     const ops: number[] = [];
     for (let i = 0; i < N; i++) {
       noop.push((await post('/api/runs', { workflowType: 'noop' })).ms);
-      const r = await post('/api/operations', { market: (['compute', 'storage', 'energy', 'ad'] as const)[i % 4], estimatedCost: 1 + (i % 5) });
+      const r = await post('/api/operations', {
+        market: (['compute', 'storage', 'energy', 'ad'] as const)[i % 4],
+        estimatedCost: 1 + (i % 5),
+      });
       if (r.status !== 202) throw new Error(`operation not accepted: ${r.status} ${JSON.stringify(r.json)}`);
       ops.push(r.ms);
     }
@@ -172,7 +181,9 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
           noop_start_p99_ms: round(percentile(noop, 99)),
           ratio_p50_vs_noop_start: round(percentile(ops, 50) / percentile(noop, 50), 2),
         },
-        notes: ['Sequential requests over loopback; the operation answer waits for the gate check and reservation (local activities) and the devnet submit (an activity).'],
+        notes: [
+          'Sequential requests over loopback; the operation answer waits for the gate check and reservation (local activities) and the devnet submit (an activity).',
+        ],
       },
       {
         title: 'Operations end to end: submitted → confirmed by receipt',

@@ -41,7 +41,8 @@ function pnlCost(): BenchSection {
   const ms = performance.now() - t0;
   let sum = 0;
   const b0 = performance.now();
-  for (let i = 0; i < N; i++) for (const r of pool[i % pool.length]!) sum += (r.direction === 'earn' ? r.amount : -r.amount) + (r.subsidy ?? 0);
+  for (let i = 0; i < N; i++)
+    for (const r of pool[i % pool.length]!) sum += (r.direction === 'earn' ? r.amount : -r.amount) + (r.subsidy ?? 0);
   const bareMs = performance.now() - b0;
   const receipts = N * BATCH;
   return {
@@ -79,7 +80,14 @@ async function storeThroughput(redis: RedisClient, prefix: string): Promise<Benc
   const rawBatch = async (record: boolean, from: number) => {
     const receipts = batchOf(from);
     const t = performance.now();
-    await redis.multi().lPush(rawKey, receipts.map((r) => JSON.stringify(r))).lTrim(rawKey, 0, historyMaxLen - 1).exec();
+    await redis
+      .multi()
+      .lPush(
+        rawKey,
+        receipts.map((r) => JSON.stringify(r)),
+      )
+      .lTrim(rawKey, 0, historyMaxLen - 1)
+      .exec();
     if (record) rawMs.push(performance.now() - t);
   };
 
@@ -99,7 +107,11 @@ async function storeThroughput(redis: RedisClient, prefix: string): Promise<Benc
   for (let i = 0; i < 100; i++) {
     const receipts = batchOf(height + i * 10);
     const t = performance.now();
-    prepareBatch(state, checkBatch({ fromCheckpoint: height + i * 10, toHeight: height + i * 10 + 10, receipts }), { historyMaxLen, seriesMaxLen: 10_000, now: Date.now() });
+    prepareBatch(state, checkBatch({ fromCheckpoint: height + i * 10, toHeight: height + i * 10 + 10, receipts }), {
+      historyMaxLen,
+      seriesMaxLen: 10_000,
+      now: Date.now(),
+    });
     prepareMs.push(performance.now() - t);
   }
   const history = await store.history({ limit: 1, offset: 0 });

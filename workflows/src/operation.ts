@@ -22,11 +22,22 @@ const { checkGate, reserveFunds } = proxyLocalActivities<OperationActivities>({
 // The submit is answered to an HTTP caller that waits: a few quick retries, then the answer.
 const { submitOperation } = proxyActivities<OperationActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '2 seconds', maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  retry: {
+    initialInterval: '200 ms',
+    backoffCoefficient: 2,
+    maximumInterval: '2 seconds',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 });
 const { readOperationStatus, settleOperation } = proxyActivities<OperationActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  retry: {
+    initialInterval: '500 ms',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 });
 
 export interface OperationResult {
@@ -69,10 +80,18 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   });
   setHandler(operationStatusQuery, () => view);
 
-  const settle = async (s: Omit<OperationSettlement, 'operationId' | 'market' | 'estimatedCost'>, details: Record<string, unknown> = {}): Promise<OperationResult> => {
+  const settle = async (
+    s: Omit<OperationSettlement, 'operationId' | 'market' | 'estimatedCost'>,
+    details: Record<string, unknown> = {},
+  ): Promise<OperationResult> => {
     await settleOperation({ operationId, market, estimatedCost, ...s });
     Object.assign(view, { status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost, reason: s.reason });
-    events.emit({ type: 'operation_status_changed', operation_id: operationId, status: s.outcome, details: { market, ...details, ...(s.reason ? { reason: s.reason } : {}) } });
+    events.emit({
+      type: 'operation_status_changed',
+      operation_id: operationId,
+      status: s.outcome,
+      details: { market, ...details, ...(s.reason ? { reason: s.reason } : {}) },
+    });
     return { operationId, status: s.outcome, txHash: view.txHash, blockHeight: s.blockHeight, actualCost: s.actualCost, reason: s.reason };
   };
   /** Ends the run as failed (so the same operation id may be submitted again once it has ended) after answering. */
@@ -88,13 +107,19 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   const gate = await checkGate(market);
   if (!gate.admits) {
     const message = `gate closed: ${market} is ${gate.state} (${gate.reason})`;
-    return refuse({ status: 'rejected', code: 409, operationId, message, gate: { market, state: gate.state, reason: gate.reason } }, 'REJECTED');
+    return refuse(
+      { status: 'rejected', code: 409, operationId, message, gate: { market, state: gate.state, reason: gate.reason } },
+      'REJECTED',
+    );
   }
   // 2. balance, with a reservation
   const reservation = await reserveFunds(operationId, estimatedCost);
   if (!reservation.ok) {
     const message = `insufficient balance: need ${reservation.need}, available ${reservation.available}`;
-    return refuse({ status: 'rejected', code: 402, operationId, message, need: reservation.need, available: reservation.available }, 'REJECTED');
+    return refuse(
+      { status: 'rejected', code: 402, operationId, message, need: reservation.need, available: reservation.available },
+      'REJECTED',
+    );
   }
   // 3. submit once; a transient failure after the retries may still have reached the node
   try {
@@ -117,7 +142,12 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   }
   answer = { status: 'submitted', code: 202, operationId, txHash: view.txHash ?? '' };
   view.status = 'SUBMITTED';
-  events.emit({ type: 'operation_status_changed', operation_id: operationId, status: 'SUBMITTED', details: { market, estimated_cost: estimatedCost, tx_hash: view.txHash } });
+  events.emit({
+    type: 'operation_status_changed',
+    operation_id: operationId,
+    status: 'SUBMITTED',
+    details: { market, estimated_cost: estimatedCost, tx_hash: view.txHash },
+  });
 
   // 4. wait for the receipt: the poller's signal, or a fallback poll of tx.status
   const deadline = Date.now() + confirmTimeoutMs;
@@ -131,7 +161,10 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     }
   }
   const result = confirmation
-    ? await settle({ outcome: 'CONFIRMED', blockHeight: confirmation.blockHeight, actualCost: confirmation.actualCost }, { block_height: confirmation.blockHeight, actual_cost: confirmation.actualCost })
+    ? await settle(
+        { outcome: 'CONFIRMED', blockHeight: confirmation.blockHeight, actualCost: confirmation.actualCost },
+        { block_height: confirmation.blockHeight, actual_cost: confirmation.actualCost },
+      )
     : await settle({ outcome: 'EXPIRED', reason: `no confirming receipt within ${confirmTimeoutMs} ms` });
   await condition(allHandlersFinished);
   return result;

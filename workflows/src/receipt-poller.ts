@@ -10,7 +10,12 @@ const { events } = proxySinks<EventSinks>();
 const pollerActivities = (batchTimeoutMs: number) =>
   proxyActivities<ReceiptActivities>({
     startToCloseTimeout: batchTimeoutMs,
-    retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+    retry: {
+      initialInterval: '500 ms',
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    },
   });
 
 export interface ReceiptPollerState extends ReceiptPollerInput {

@@ -17,18 +17,22 @@ const fixtures = [
 
 beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
 
-test.each(fixtures)('%s replays its saved history', async (_name, file) => {
-  const history = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', file), 'utf8'));
-  await expect(
-    Worker.runReplayHistory(
-      {
-        workflowsPath,
-        interceptors: { workflowModules: workflowInterceptorModules },
-        // never called during replay, but the workflow references the sink
-        sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } },
-      },
-      history,
-      `${file}-fixture`,
-    ),
-  ).resolves.toBeUndefined();
-}, 60_000);
+test.each(fixtures)(
+  '%s replays its saved history',
+  async (_name, file) => {
+    const history = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', file), 'utf8'));
+    await expect(
+      Worker.runReplayHistory(
+        {
+          workflowsPath,
+          interceptors: { workflowModules: workflowInterceptorModules },
+          // never called during replay, but the workflow references the sink
+          sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } },
+        },
+        history,
+        `${file}-fixture`,
+      ),
+    ).resolves.toBeUndefined();
+  },
+  60_000,
+);

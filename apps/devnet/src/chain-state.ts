@@ -239,7 +239,11 @@ export class ChainState {
     c.gates = s.gates;
     c.balances = s.balances;
     c.operations = new Map(s.operations.map((o) => [o.operation_id, o]));
-    c.treasury = { balance: s.treasury.balance, nonces: s.treasury.nonces, disbursements: new Map(s.treasury.disbursements.map((d) => [d.disbursement_id, d])) };
+    c.treasury = {
+      balance: s.treasury.balance,
+      nonces: s.treasury.nonces,
+      disbursements: new Map(s.treasury.disbursements.map((d) => [d.disbursement_id, d])),
+    };
     return c;
   }
 }

@@ -24,7 +24,10 @@ export function createFaults(prng: Prng) {
     clear: () => faults.clear(),
     status: () =>
       Object.fromEntries(
-        [...faults].map(([m, f]) => [m, { error_rate: f.errorRate, error_code: f.errorCode, latency_ms: f.latencyMs, timeout_rate: f.timeoutRate }]),
+        [...faults].map(([m, f]) => [
+          m,
+          { error_rate: f.errorRate, error_code: f.errorCode, latency_ms: f.latencyMs, timeout_rate: f.timeoutRate },
+        ]),
       ),
     /** The fault to apply to a call of `method`, if any. */
     forMethod(method: string): FaultDecision | undefined {

@@ -1,7 +1,8 @@
 import { startDevnet } from './rpc-server';
 
 /** All values of `--flag value` (a flag may repeat). */
-const flagValues = (flag: string) => process.argv.flatMap((a, i) => (a === `--${flag}` && process.argv[i + 1] !== undefined ? [process.argv[i + 1]!] : []));
+const flagValues = (flag: string) =>
+  process.argv.flatMap((a, i) => (a === `--${flag}` && process.argv[i + 1] !== undefined ? [process.argv[i + 1]!] : []));
 
 /** `--flag value` or the env variable; a bad value exits with one line naming it. */
 function setting(flag: string, env: string, def: string, check: (v: string) => string | undefined): string {
@@ -49,7 +50,9 @@ if (!devnet.restored) {
 devnet
   .listen()
   .then((url) =>
-    console.log(`devnet listening on ${url}${stateFile ? ` (state ${stateFile}, ${devnet.restored ? `restored at height ${devnet.chain.height}` : 'new chain'})` : ''}`),
+    console.log(
+      `devnet listening on ${url}${stateFile ? ` (state ${stateFile}, ${devnet.restored ? `restored at height ${devnet.chain.height}` : 'new chain'})` : ''}`,
+    ),
   )
   .catch((err: NodeJS.ErrnoException) => die(`cannot listen: ${err.code === 'EADDRINUSE' ? 'port already in use' : err.message}`));
 

@@ -21,7 +21,13 @@ export function marketStats(chain: ChainState, market: Market) {
   const utilization = Math.min(1, recent.length / (WINDOW * 2));
   switch (market) {
     case 'compute':
-      return { status, active_jobs: recent.length + pending, total_providers: providers, avg_utilization: round(utilization), total_revenue: round(totals.revenue, 2) };
+      return {
+        status,
+        active_jobs: recent.length + pending,
+        total_providers: providers,
+        avg_utilization: round(utilization),
+        total_revenue: round(totals.revenue, 2),
+      };
     case 'storage':
       return {
         status,

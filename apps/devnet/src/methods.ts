@@ -27,15 +27,29 @@ export interface OutageControl {
 const injectableCode = z
   .number()
   .int()
-  .refine((c) => (c <= -32000 && c >= -32099) || (c <= -33001 && c >= -33999) || (c <= -34001 && c >= -34999), 'must be in -32000…-32099, -33001…-33999 or -34001…-34999');
+  .refine(
+    (c) => (c <= -32000 && c >= -32099) || (c <= -33001 && c >= -33999) || (c <= -34001 && c >= -34999),
+    'must be in -32000…-32099, -33001…-33999 or -34001…-34999',
+  );
 
 export function createMethods(chain: ChainState, faults: Faults, outage: OutageControl): Record<string, Handler> {
   const submit = (m: Market) => (params: unknown) => {
     const p = parse(submitParams, params);
     const existing = chain.operations.get(p.operation_id);
-    if (existing) return { tx_hash: existing.tx_hash, operation_id: p.operation_id, status: existing.status, submitted_height: existing.submitted_height };
+    if (existing)
+      return {
+        tx_hash: existing.tx_hash,
+        operation_id: p.operation_id,
+        status: existing.status,
+        submitted_height: existing.submitted_height,
+      };
     const gate = chain.gates[m];
-    if (gate.state !== 'Trade') throw new RpcError(RPC.GATE_CLOSED, `gate closed: ${m} is ${gate.state} (${gate.reason})`, { market: m, state: gate.state, reason: gate.reason });
+    if (gate.state !== 'Trade')
+      throw new RpcError(RPC.GATE_CLOSED, `gate closed: ${m} is ${gate.state} (${gate.reason})`, {
+        market: m,
+        state: gate.state,
+        reason: gate.reason,
+      });
     if (chain.balanceOf(p.account) < p.estimated_cost) {
       throw new RpcError(RPC.INSUFFICIENT_BALANCE, `insufficient balance: need ${p.estimated_cost}, have ${chain.balanceOf(p.account)}`, {
         need: p.estimated_cost,
@@ -59,7 +73,12 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
   };
 
   return {
-    'light.latest_header': () => ({ height: chain.height, hash: chain.hashOf(chain.height), timestamp: chain.timestampOf(chain.height), finality_time: 6 }),
+    'light.latest_header': () => ({
+      height: chain.height,
+      hash: chain.hashOf(chain.height),
+      timestamp: chain.timestampOf(chain.height),
+      finality_time: 6,
+    }),
     'net.stats': () => ({ peer_count: 23, tps: 145.7, bandwidth_in: 1_024_000, bandwidth_out: 512_000, active_connections: 23 }),
     'net.peers': () => ({
       peers: Array.from({ length: 23 }, (_, i) => ({
@@ -92,7 +111,14 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       // receipts are appended in (height, id) order, so a filter keeps a stable order
       const all = chain.receiptRange(p.from_height, to, p.market);
       const receipts = all.slice(p.offset, p.offset + p.limit);
-      return { receipts, total: all.length, limit: p.limit, offset: p.offset, to_height: to, next_offset: p.offset + receipts.length < all.length ? p.offset + receipts.length : null };
+      return {
+        receipts,
+        total: all.length,
+        limit: p.limit,
+        offset: p.offset,
+        to_height: to,
+        next_offset: p.offset + receipts.length < all.length ? p.offset + receipts.length : null,
+      };
     },
     'compute_market.stats': () => marketStats(chain, 'compute'),
     'storage.stats': () => marketStats(chain, 'storage'),
@@ -107,7 +133,14 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       const p = parse(obj({ operation_id: z.string().min(1).max(128) }), params);
       const op = chain.operations.get(p.operation_id);
       if (!op) return { operation_id: p.operation_id, status: 'unknown' };
-      return { operation_id: op.operation_id, tx_hash: op.tx_hash, status: op.status, block_height: op.block_height ?? null, receipt_id: op.receipt_id ?? null, actual_cost: op.actual_cost ?? null };
+      return {
+        operation_id: op.operation_id,
+        tx_hash: op.tx_hash,
+        status: op.status,
+        block_height: op.block_height ?? null,
+        receipt_id: op.receipt_id ?? null,
+        actual_cost: op.actual_cost ?? null,
+      };
     },
     'dev.mine': (params) => {
       const p = parse(obj({ blocks: z.number().int().min(1).max(10_000).default(1) }), params);
@@ -115,7 +148,10 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       return { height: chain.height };
     },
     'dev.set_gate': (params) => {
-      const p = parse(obj({ market, state: z.enum(['Trade', 'Halt', 'PostOnly']), reason: z.string().max(500).default('set by dev.set_gate') }), params);
+      const p = parse(
+        obj({ market, state: z.enum(['Trade', 'Halt', 'PostOnly']), reason: z.string().max(500).default('set by dev.set_gate') }),
+        params,
+      );
       chain.gates[p.market] = { state: p.state as GateState, reason: p.reason };
       chain.changed();
       return { gates: chain.gates };
@@ -145,7 +181,10 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       return faults.status();
     },
     'dev.outage': (params) => {
-      const p = parse(obj({ mode: z.enum(['http_503', 'refuse']), duration_ms: z.number().int().min(1).max(600_000, 'must be at most 600000') }), params);
+      const p = parse(
+        obj({ mode: z.enum(['http_503', 'refuse']), duration_ms: z.number().int().min(1).max(600_000, 'must be at most 600000') }),
+        params,
+      );
       return outage.start(p.mode, p.duration_ms);
     },
     'dev.set_treasury': (params) => {
@@ -154,6 +193,12 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       chain.changed();
       return { balance: chain.treasury.balance };
     },
-    'dev.status': () => ({ height: chain.height, seed: chain.opts.seed, faults: faults.status(), gates: chain.gates, outage: outage.status() }),
+    'dev.status': () => ({
+      height: chain.height,
+      seed: chain.opts.seed,
+      faults: faults.status(),
+      gates: chain.gates,
+      outage: outage.status(),
+    }),
   };
 }

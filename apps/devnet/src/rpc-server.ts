@@ -24,7 +24,11 @@ type Reply = { jsonrpc: '2.0'; id: unknown; result?: unknown; error?: { code: nu
 /** `hang`: a timeout fault hit this call, so the whole HTTP request gets no answer. */
 const HANG = Symbol('hang');
 
-const fail = (id: unknown, code: number, message: string, data?: unknown): Reply => ({ jsonrpc: '2.0', id, error: { code, message, ...(data !== undefined ? { data } : {}) } });
+const fail = (id: unknown, code: number, message: string, data?: unknown): Reply => ({
+  jsonrpc: '2.0',
+  id,
+  error: { code, message, ...(data !== undefined ? { data } : {}) },
+});
 
 /** The devnet's JSON-RPC 2.0 server: single and batch requests, auth, body limit, faults, outages. */
 export function startDevnet(opts: DevnetOptions) {
@@ -59,16 +63,19 @@ export function startDevnet(opts: DevnetOptions) {
   timer.unref();
 
   async function handleOne(msg: unknown): Promise<Reply | undefined | typeof HANG> {
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return fail(null, RPC.INVALID_REQUEST, 'invalid request: expected an object');
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+      return fail(null, RPC.INVALID_REQUEST, 'invalid request: expected an object');
     const m = msg as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
     const id = m.id ?? null;
-    if (m.jsonrpc !== '2.0' || typeof m.method !== 'string') return fail(id, RPC.INVALID_REQUEST, 'invalid request: needs jsonrpc "2.0" and a method string');
+    if (m.jsonrpc !== '2.0' || typeof m.method !== 'string')
+      return fail(id, RPC.INVALID_REQUEST, 'invalid request: needs jsonrpc "2.0" and a method string');
     const fn = methods[m.method];
     if (!fn) return fail(id, RPC.METHOD_NOT_FOUND, `method not found: ${m.method.slice(0, 100)}`);
     const fault = faults.forMethod(m.method);
     if (fault?.hang) return HANG;
     if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault?.fail) return fail(id, fault.code, `${fault.code === RPC.UNAVAILABLE ? 'temporarily unavailable' : 'error'}: injected fault on ${m.method}`);
+    if (fault?.fail)
+      return fail(id, fault.code, `${fault.code === RPC.UNAVAILABLE ? 'temporarily unavailable' : 'error'}: injected fault on ${m.method}`);
     try {
       const result = fn(m.params);
       return m.id === undefined ? undefined : { jsonrpc: '2.0', id, result }; // a notification gets no reply
@@ -98,7 +105,8 @@ export function startDevnet(opts: DevnetOptions) {
     if (outage?.mode === 'http_503') return send(res, 503, { error: 'node unavailable (injected outage)', until_ms: outage.until });
     if (req.method === 'GET' && req.url === '/health') return send(res, 200, { status: 'ok', height: chain.height });
     if (req.method !== 'POST') return send(res, 405, fail(null, RPC.INVALID_REQUEST, 'use POST with a JSON-RPC body'));
-    if (!authorized(req.headers.authorization)) return send(res, 401, fail(null, RPC.INVALID_REQUEST, 'unauthorized: bearer token required'));
+    if (!authorized(req.headers.authorization))
+      return send(res, 401, fail(null, RPC.INVALID_REQUEST, 'unauthorized: bearer token required'));
     const chunks: Buffer[] = [];
     let size = 0;
     let tooBig = false;

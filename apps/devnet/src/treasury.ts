@@ -20,7 +20,13 @@ const submitParams = obj({
   signature: z.string().min(1).max(1024),
 });
 
-const result = (d: Disbursement) => ({ tx_hash: d.tx_hash, disbursement_id: d.disbursement_id, nonce: d.nonce, block_height: d.block_height, status: d.status });
+const result = (d: Disbursement) => ({
+  tx_hash: d.tx_hash,
+  disbursement_id: d.disbursement_id,
+  nonce: d.nonce,
+  block_height: d.block_height,
+  status: d.status,
+});
 
 /**
  * The treasury: executes signed disbursement intents at once. Per executor, nonces must rise;
@@ -37,20 +43,35 @@ export function createTreasuryMethods(chain: ChainState) {
       const existing = t.disbursements.get(p.disbursement_id);
       if (existing) {
         if (existing.nonce === p.nonce && existing.executor === p.executor) return result(existing);
-        throw new RpcError(RPC.NONCE_CONFLICT, `nonce conflict: disbursement ${p.disbursement_id} was already executed with nonce ${existing.nonce}`, {
-          nonce: p.nonce,
-          last_nonce: t.nonces[p.executor] ?? 0,
-        });
+        throw new RpcError(
+          RPC.NONCE_CONFLICT,
+          `nonce conflict: disbursement ${p.disbursement_id} was already executed with nonce ${existing.nonce}`,
+          {
+            nonce: p.nonce,
+            last_nonce: t.nonces[p.executor] ?? 0,
+          },
+        );
       }
       if (!DESTINATION.test(p.destination) || /^0x0+$/.test(p.destination)) {
-        throw new RpcError(RPC.INVALID_DESTINATION, `invalid destination: ${p.destination.slice(0, 80)} (must be 0x and 4–64 hex digits, not the zero address)`, {
-          destination: p.destination.slice(0, 200),
-        });
+        throw new RpcError(
+          RPC.INVALID_DESTINATION,
+          `invalid destination: ${p.destination.slice(0, 80)} (must be 0x and 4–64 hex digits, not the zero address)`,
+          {
+            destination: p.destination.slice(0, 200),
+          },
+        );
       }
       const last = t.nonces[p.executor] ?? 0;
-      if (p.nonce <= last) throw new RpcError(RPC.NONCE_CONFLICT, `nonce conflict: nonce ${p.nonce} is not above the last nonce ${last} of ${p.executor}`, { nonce: p.nonce, last_nonce: last });
+      if (p.nonce <= last)
+        throw new RpcError(RPC.NONCE_CONFLICT, `nonce conflict: nonce ${p.nonce} is not above the last nonce ${last} of ${p.executor}`, {
+          nonce: p.nonce,
+          last_nonce: last,
+        });
       if (p.amount > t.balance) {
-        throw new RpcError(RPC.INSUFFICIENT_BALANCE, `insufficient treasury balance: need ${p.amount}, have ${t.balance}`, { need: p.amount, available: t.balance });
+        throw new RpcError(RPC.INSUFFICIENT_BALANCE, `insufficient treasury balance: need ${p.amount}, have ${t.balance}`, {
+          need: p.amount,
+          available: t.balance,
+        });
       }
       const d: Disbursement = {
         disbursement_id: p.disbursement_id,

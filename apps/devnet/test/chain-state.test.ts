@@ -26,7 +26,17 @@ test('a restored snapshot continues exactly like the chain that never stopped', 
   const a = new ChainState(opts);
   a.mine(20);
   a.balances['0xme'] = 100;
-  a.operations.set('op-1', { operation_id: 'op-1', tx_hash: '0xt', market: 'energy', account: '0xme', estimated_cost: 10, units: 5, submitted_height: 20, confirm_height: 22, status: 'pending' });
+  a.operations.set('op-1', {
+    operation_id: 'op-1',
+    tx_hash: '0xt',
+    market: 'energy',
+    account: '0xme',
+    estimated_cost: 10,
+    units: 5,
+    submitted_height: 20,
+    confirm_height: 22,
+    status: 'pending',
+  });
   const b = ChainState.restore(opts, JSON.parse(JSON.stringify(a.snapshot())));
   a.mine(30);
   b.mine(30);

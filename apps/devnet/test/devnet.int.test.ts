@@ -22,7 +22,11 @@ beforeAll(async () => {
 afterAll(() => devnet?.stop());
 
 async function rpc(method: string, params?: unknown) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
   return (await res.json()) as { result?: any; error?: { code: number; message: string; data?: any } };
 }
 
@@ -76,7 +80,12 @@ test('bad input gets standard errors naming the param, and the server keeps serv
   expect(parse.error.code).toBe(-32700);
   const big = await fetch(url, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
   expect(big.status).toBe(413);
-  const batch = (await (await fetch(url, { method: 'POST', body: JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'net.stats' }, { jsonrpc: '2.0', id: 2, method: 'x' }, 5]) })).json()) as any;
+  const batch = (await (
+    await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify([{ jsonrpc: '2.0', id: 1, method: 'net.stats' }, { jsonrpc: '2.0', id: 2, method: 'x' }, 5]),
+    })
+  ).json()) as any;
   expect(batch.map((r: { id: number }) => r.id)).toEqual([1, 2, null]);
   expect(batch[0].result.peer_count).toBeGreaterThan(0);
   expect(batch[2].error.code).toBe(-32600);
@@ -86,7 +95,9 @@ test('bad input gets standard errors naming the param, and the server keeps serv
 test('injected faults fail a method with a transient code until cleared; dev.status shows them', async () => {
   await rpc('dev.set_fault', { method: 'net.stats', error_rate: 1 });
   expect((await rpc('net.stats')).error?.code).toBe(-32000);
-  expect((await rpc('dev.status')).result.faults).toEqual({ 'net.stats': { error_rate: 1, error_code: -32000, latency_ms: 0, timeout_rate: 0 } });
+  expect((await rpc('dev.status')).result.faults).toEqual({
+    'net.stats': { error_rate: 1, error_code: -32000, latency_ms: 0, timeout_rate: 0 },
+  });
   await rpc('dev.set_fault', { method: 'ledger.balance', error_rate: 1, error_code: -34001 });
   expect((await rpc('ledger.balance', { account: '0xme' })).error?.code).toBe(-34001);
   expect((await rpc('dev.set_fault', { error_rate: 1, error_code: -1 })).error?.message).toContain('error_code');
@@ -97,7 +108,11 @@ test('injected faults fail a method with a transient code until cleared; dev.sta
 
 test('a timeout fault leaves the call unanswered; other methods still answer', async () => {
   await rpc('dev.set_fault', { method: 'governor.status', timeout_rate: 1 });
-  const held = fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'governor.status' }), signal: AbortSignal.timeout(300) });
+  const held = fetch(url, {
+    method: 'POST',
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'governor.status' }),
+    signal: AbortSignal.timeout(300),
+  });
   await expect(held).rejects.toMatchObject({ name: 'TimeoutError' });
   expect((await rpc('light.latest_header')).result.height).toBeGreaterThanOrEqual(0);
   await rpc('dev.clear_faults');
@@ -120,7 +135,10 @@ test('a refuse outage drops connections and refuses new ones, then listens again
   let back = false;
   for (let i = 0; i < 40 && !back; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    back = await rpc('net.stats').then((r) => r.result?.peer_count === 23, () => false);
+    back = await rpc('net.stats').then(
+      (r) => r.result?.peer_count === 23,
+      () => false,
+    );
   }
   expect(back).toBe(true);
 });
@@ -133,17 +151,36 @@ test('market stats move with the chain and follow the gates', async () => {
   expect(compute.avg_utilization).toBeGreaterThan(0);
   expect(compute.avg_utilization).toBeLessThanOrEqual(1);
   expect((await rpc('storage.stats')).result).toEqual(
-    expect.objectContaining({ total_stored: expect.any(Number), total_providers: expect.any(Number), avg_price: expect.any(Number), capacity_used: expect.any(Number) }),
+    expect.objectContaining({
+      total_stored: expect.any(Number),
+      total_providers: expect.any(Number),
+      avg_price: expect.any(Number),
+      capacity_used: expect.any(Number),
+    }),
   );
-  expect((await rpc('energy.market_state')).result).toEqual(expect.objectContaining({ total_credits: expect.any(Number), active_traders: expect.any(Number), trading_volume: expect.any(Number) }));
+  expect((await rpc('energy.market_state')).result).toEqual(
+    expect.objectContaining({ total_credits: expect.any(Number), active_traders: expect.any(Number), trading_volume: expect.any(Number) }),
+  );
   await rpc('dev.set_gate', { market: 'ad', state: 'Halt', reason: 'audit' });
-  expect((await rpc('ad_market.stats')).result).toMatchObject({ status: 'halted', total_impressions: expect.any(Number), avg_cpm: expect.any(Number) });
+  expect((await rpc('ad_market.stats')).result).toMatchObject({
+    status: 'halted',
+    total_impressions: expect.any(Number),
+    avg_cpm: expect.any(Number),
+  });
   await rpc('dev.set_gate', { market: 'ad', state: 'Trade' });
 });
 
 test('treasury disbursements: executed once per id, nonces rise, business errors are cancelled-class codes', async () => {
   await rpc('dev.set_treasury', { balance: 1000 });
-  const intent = { disbursement_id: `d-${randomUUID()}`, executor: 'exec-1', nonce: 1, destination: '0xabcdef01', amount: 300, memo: 'grant', signature: 'sig' };
+  const intent = {
+    disbursement_id: `d-${randomUUID()}`,
+    executor: 'exec-1',
+    nonce: 1,
+    destination: '0xabcdef01',
+    amount: 300,
+    memo: 'grant',
+    signature: 'sig',
+  };
   const first = (await rpc('treasury.submit_disbursement', intent)).result;
   expect(first).toMatchObject({ status: 'executed', nonce: 1, disbursement_id: intent.disbursement_id });
   expect((await rpc('treasury.submit_disbursement', intent)).result).toEqual(first);
@@ -152,9 +189,19 @@ test('treasury disbursements: executed once per id, nonces rise, business errors
   expect(reused.error).toMatchObject({ code: -33002, data: { nonce: 1, last_nonce: 1 } });
   const short = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, amount: 701 });
   expect(short.error).toMatchObject({ code: -33001, data: { need: 701, available: 700 } });
-  const nowhere = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, destination: '0x0000' });
+  const nowhere = await rpc('treasury.submit_disbursement', {
+    ...intent,
+    disbursement_id: `d-${randomUUID()}`,
+    nonce: 2,
+    destination: '0x0000',
+  });
   expect(nowhere.error?.code).toBe(-33003);
-  const longMemo = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, memo: 'm'.repeat(1025) });
+  const longMemo = await rpc('treasury.submit_disbursement', {
+    ...intent,
+    disbursement_id: `d-${randomUUID()}`,
+    nonce: 2,
+    memo: 'm'.repeat(1025),
+  });
   expect(longMemo.error).toMatchObject({ code: -32602, data: { param: 'memo' } });
   expect(longMemo.error?.message).toContain('1024');
   expect((await rpc('treasury.balance')).result.balance).toBe(700);

@@ -29,7 +29,14 @@ test('height, receipts, balances, gates, operations and the treasury survive a r
   await rpc(url1, 'dev.mine', { blocks: 25 });
   await rpc(url1, 'storage.put', { operation_id: 'op-keep', account: '0xme', estimated_cost: 20 });
   await rpc(url1, 'dev.set_gate', { market: 'compute', state: 'PostOnly', reason: 'kept' });
-  await rpc(url1, 'treasury.submit_disbursement', { disbursement_id: 'd-1', executor: 'e', nonce: 4, destination: '0xbeef', amount: 10, signature: 's' });
+  await rpc(url1, 'treasury.submit_disbursement', {
+    disbursement_id: 'd-1',
+    executor: 'e',
+    nonce: 4,
+    destination: '0xbeef',
+    amount: 10,
+    signature: 's',
+  });
   const before = {
     head: await rpc(url1, 'light.latest_header'),
     audit: await rpc(url1, 'receipt.audit', { limit: 1000 }),

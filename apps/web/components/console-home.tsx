@@ -50,7 +50,10 @@ export function ConsoleHome() {
       </section>
       <section className="panel wide">
         <h2>
-          Live events <span className={`status status-${status.split(':')[0]}`} data-testid="stream-status">{status}</span>
+          Live events{' '}
+          <span className={`status status-${status.split(':')[0]}`} data-testid="stream-status">
+            {status}
+          </span>
         </h2>
         {gap && <p className="warning">{gap}</p>}
         <EventFeed events={events} showWorkflow />

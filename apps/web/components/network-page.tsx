@@ -5,8 +5,16 @@ import { money, num } from '@/lib/client/format';
 
 type Gates = { gates: Record<string, { state: string; reason: string }> };
 type Metrics = Record<string, number>;
-type Markets = { overall_status: string; markets: Record<string, Record<string, string | number>>; healthy_markets: number; total_markets: number };
-type Peers = { peers: Array<{ id: string; address: string; latency_ms: number; version: string; is_validator: boolean; reputation: number }>; total: number };
+type Markets = {
+  overall_status: string;
+  markets: Record<string, Record<string, string | number>>;
+  healthy_markets: number;
+  total_markets: number;
+};
+type Peers = {
+  peers: Array<{ id: string; address: string; latency_ms: number; version: string; is_validator: boolean; reputation: number }>;
+  total: number;
+};
 type Data = { gates: Gates; metrics: Metrics; markets: Markets; peers: Peers };
 
 const PATHS = { gates: '/api/gates', metrics: '/api/network/metrics', markets: '/api/markets/health', peers: '/api/peers' };

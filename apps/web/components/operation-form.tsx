@@ -58,7 +58,11 @@ export function OperationForm({ onSubmitted }: { onSubmitted: () => void }) {
       onSubmitted();
     } catch (err) {
       if (err instanceof ApiError && err.issues.length) setErrors(Object.fromEntries(err.issues.map((i) => [i.field, i.message])));
-      setRefusal(err instanceof ApiError ? `${err.status === 409 ? 'Refused (409)' : err.status === 402 ? 'Insufficient balance (402)' : `Error ${err.status}`}: ${err.message}` : (err as Error).message);
+      setRefusal(
+        err instanceof ApiError
+          ? `${err.status === 409 ? 'Refused (409)' : err.status === 402 ? 'Insufficient balance (402)' : `Error ${err.status}`}: ${err.message}`
+          : (err as Error).message,
+      );
     } finally {
       setBusy(false);
     }

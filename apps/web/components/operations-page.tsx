@@ -18,12 +18,16 @@ const LIVE = { rooms: ['type:operation'], types: ['operation_status_changed' as 
 
 export function OperationsPage() {
   const { data, error, reload, status } = useLiveData<Lists>(PATHS, LIVE);
-  const ended = [...(data.expired?.items ?? []), ...(data.rejected?.items ?? []), ...(data.failed?.items ?? [])].sort((a, b) => b.updatedAt - a.updatedAt);
+  const ended = [...(data.expired?.items ?? []), ...(data.rejected?.items ?? []), ...(data.failed?.items ?? [])].sort(
+    (a, b) => b.updatedAt - a.updatedAt,
+  );
   return (
     <div className="grid">
       <section className="panel">
         <h2>Submit an operation</h2>
-        <p className="muted">Admitted only through an open (Trade) gate, with the estimated cost reserved from the balance until its receipt settles it.</p>
+        <p className="muted">
+          Admitted only through an open (Trade) gate, with the estimated cost reserved from the balance until its receipt settles it.
+        </p>
         <OperationForm onSubmitted={reload} />
       </section>
       <section className="panel">

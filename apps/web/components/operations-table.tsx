@@ -6,7 +6,12 @@ import { money, time } from '@/lib/client/format';
 export type OperationRow = OperationRecord & { temporalUrl: string };
 
 export function OperationsTable({ rows, empty, testId }: { rows: OperationRow[]; empty: string; testId: string }) {
-  if (rows.length === 0) return <p className="muted" data-testid={testId}>{empty}</p>;
+  if (rows.length === 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        {empty}
+      </p>
+    );
   return (
     <table className="table" data-testid={testId}>
       <thead>

@@ -24,9 +24,20 @@ export function PnlChart({ points }: { points: SeriesPoint[] }) {
           <XAxis dataKey="time" stroke="#8a97a5" minTickGap={40} />
           <YAxis stroke="#8a97a5" width={70} />
           <Legend />
-          <Tooltip contentStyle={{ background: '#171e26', border: '1px solid #26313d' }} labelFormatter={(l, p) => `${l} · block ${p?.[0]?.payload?.height ?? ''}`} />
+          <Tooltip
+            contentStyle={{ background: '#171e26', border: '1px solid #26313d' }}
+            labelFormatter={(l, p) => `${l} · block ${p?.[0]?.payload?.height ?? ''}`}
+          />
           {Object.entries(COLORS).map(([k, c]) => (
-            <Line key={k} type="monotone" dataKey={k} stroke={c} dot={false} strokeWidth={k === 'total' ? 2.5 : 1.2} isAnimationActive={false} />
+            <Line
+              key={k}
+              type="monotone"
+              dataKey={k}
+              stroke={c}
+              dot={false}
+              strokeWidth={k === 'total' ? 2.5 : 1.2}
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -21,7 +21,15 @@ interface Pnl {
   receiptsProcessed: number;
   checkpoint: number;
   positions: Record<string, Position>;
-  transactions: Array<{ id: string; market: string; blockHeight: number; timestamp: number; direction: string; amount: number; units?: number }>;
+  transactions: Array<{
+    id: string;
+    market: string;
+    blockHeight: number;
+    timestamp: number;
+    direction: string;
+    amount: number;
+    units?: number;
+  }>;
 }
 type Data = { pnl: Pnl; series: { points: SeriesPoint[] } };
 
@@ -51,7 +59,9 @@ export function PnlPage() {
               <dt>reserved</dt>
               <dd>{money(p.reserved)}</dd>
               <dt>receipts</dt>
-              <dd>{num(p.receiptsProcessed)} of ours, through block {num(p.checkpoint)}</dd>
+              <dd>
+                {num(p.receiptsProcessed)} of ours, through block {num(p.checkpoint)}
+              </dd>
             </dl>
           </>
         )}

@@ -42,9 +42,7 @@ export function ReceiptsPage() {
         <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - LIMIT))}>
           ← newer
         </button>
-        <span className="muted">
-          {total ? `${offset + 1}–${Math.min(offset + LIMIT, total)} of ${num(total)}` : 'none'}
-        </span>
+        <span className="muted">{total ? `${offset + 1}–${Math.min(offset + LIMIT, total)} of ${num(total)}` : 'none'}</span>
         <button type="button" disabled={offset + LIMIT >= total} onClick={() => setOffset(offset + LIMIT)}>
           older →
         </button>

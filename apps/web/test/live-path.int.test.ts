@@ -46,10 +46,11 @@ function collect(socket: Socket, until: (e: BlockopsEvent) => boolean, timeoutMs
   });
 }
 
-const ready = (s: Socket) => new Promise<void>((resolve, reject) => {
-  s.once('ready', () => resolve());
-  s.once('connect_error', reject);
-});
+const ready = (s: Socket) =>
+  new Promise<void>((resolve, reject) => {
+    s.once('ready', () => resolve());
+    s.once('connect_error', reject);
+  });
 
 test('a run started over HTTP streams its events in order, each schema-valid', async () => {
   const socket = connect({ rooms: ['all'] });

@@ -12,7 +12,13 @@ const VIEWER = 'viewer-key-for-tests-00001';
 
 beforeAll(async () => {
   stack = await startTestStack({
-    env: { BLOCKOPS_OPERATOR_KEY: OPERATOR, BLOCKOPS_VIEWER_KEY: VIEWER, RECEIPT_POLL_INTERVAL_MS: '100', OPERATION_POLL_INTERVAL_MS: '500', GATE_CACHE_MS: '100' },
+    env: {
+      BLOCKOPS_OPERATOR_KEY: OPERATOR,
+      BLOCKOPS_VIEWER_KEY: VIEWER,
+      RECEIPT_POLL_INTERVAL_MS: '100',
+      OPERATION_POLL_INTERVAL_MS: '500',
+      GATE_CACHE_MS: '100',
+    },
     // blocks only when a test mines them
     devnetArgs: ['--block-interval-ms', '3600000', '--seed', '3'],
   });
@@ -51,7 +57,12 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
 test('202: submitted, pending, then confirmed by its receipt; P&L and the audit log show it', async () => {
   const res = await call('POST', '/api/operations', { market: 'compute', estimatedCost: 50, units: 100 });
   expect(res.status).toBe(202);
-  expect(res.body).toMatchObject({ operationId: expect.any(String), workflowId: `op-${res.body.operationId}`, status: 'SUBMITTED', txHash: expect.any(String) });
+  expect(res.body).toMatchObject({
+    operationId: expect.any(String),
+    workflowId: `op-${res.body.operationId}`,
+    status: 'SUBMITTED',
+    txHash: expect.any(String),
+  });
   expect(res.body.temporalUrl).toContain(encodeURIComponent(res.body.workflowId));
   const id = res.body.operationId as string;
   const pending = await call('GET', '/api/operations/pending');
@@ -67,7 +78,9 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
   const pnl = (await call('GET', '/api/pnl')).body;
   expect(pnl.reserved).toBe(0);
   expect(pnl.positions.compute.totalSpent).toBeGreaterThanOrEqual(confirmed.actualCost);
-  expect(pnl.transactions.some((t: { direction: string; amount: number }) => t.direction === 'spend' && t.amount === confirmed.actualCost)).toBe(true);
+  expect(
+    pnl.transactions.some((t: { direction: string; amount: number }) => t.direction === 'spend' && t.amount === confirmed.actualCost),
+  ).toBe(true);
   expect((await call('GET', '/api/pnl/series')).body.points.length).toBeGreaterThan(0);
 
   const audit = (await call('GET', '/api/audit?limit=50')).body;
@@ -114,7 +127,11 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
   expect(heights).toEqual([...heights].sort((a, b) => b - a)); // newest first
   expect((await call('GET', '/api/receipts?limit=5000')).status).toBe(400);
   expect((await call('GET', '/api/gates')).body.gates.compute).toMatchObject({ state: 'Trade' });
-  expect((await call('GET', '/api/network/metrics')).body).toMatchObject({ network_strength: expect.any(Number), block_height: expect.any(Number), peer_count: 23 });
+  expect((await call('GET', '/api/network/metrics')).body).toMatchObject({
+    network_strength: expect.any(Number),
+    block_height: expect.any(Number),
+    peer_count: 23,
+  });
   const markets = (await call('GET', '/api/markets/health')).body;
   expect(Object.keys(markets.markets).sort()).toEqual(['ads', 'compute', 'energy', 'storage']);
   expect(markets.total_markets).toBe(4);
@@ -129,12 +146,32 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
   expect(health.poller.lag).toBeLessThanOrEqual(100);
   // the worker exports the seeds' accounting and poller metrics
   const metrics = await fetch(stack.urls.workerMetrics!).then((r) => r.text());
-  for (const name of ['receipt_poller_cycles', 'receipt_poller_receipts_processed', 'theblock_receipts_processed_total{market="compute"}', 'accounting_receipts_processed_total{market="compute",direction="spend"}', 'accounting_pnl_current{market="total"}', 'accounting_position_value{market="compute"}']) {
+  for (const name of [
+    'receipt_poller_cycles',
+    'receipt_poller_receipts_processed',
+    'theblock_receipts_processed_total{market="compute"}',
+    'accounting_receipts_processed_total{market="compute",direction="spend"}',
+    'accounting_pnl_current{market="total"}',
+    'accounting_position_value{market="compute"}',
+  ]) {
     expect(metrics).toContain(name);
   }
   expect(Number(/^receipt_poller_receipts_processed (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   const doc = (await fetch(`${stack.urls.web}/api/openapi.json`).then((r) => r.json())) as { paths: Record<string, unknown> };
-  for (const p of ['/api/health', '/api/status', '/api/pnl', '/api/pnl/series', '/api/gates', '/api/operations', '/api/operations/pending', '/api/operations/confirmed', '/api/receipts', '/api/network/metrics', '/api/markets/health', '/api/peers']) {
+  for (const p of [
+    '/api/health',
+    '/api/status',
+    '/api/pnl',
+    '/api/pnl/series',
+    '/api/gates',
+    '/api/operations',
+    '/api/operations/pending',
+    '/api/operations/confirmed',
+    '/api/receipts',
+    '/api/network/metrics',
+    '/api/markets/health',
+    '/api/peers',
+  ]) {
     expect(doc.paths).toHaveProperty([p]);
   }
 });

@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 const mine = (blocks: number) =>
-  fetch(stack.env.THEBLOCK_RPC_URL!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'dev.mine', params: { blocks } }) });
+  fetch(stack.env.THEBLOCK_RPC_URL!, {
+    method: 'POST',
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'dev.mine', params: { blocks } }),
+  });
 
 test('submit an operation, watch it go pending → confirmed live, see it in P&L', async () => {
   const page = await browser.newPage();
@@ -59,7 +62,11 @@ test('submit an operation, watch it go pending → confirmed live, see it in P&L
   await page.getByRole('link', { name: 'P&L' }).click();
   const compute = page.getByTestId('positions').locator('tr[data-market="compute"]');
   await compute.waitFor();
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="positions"] tr[data-market="compute"]')?.getAttribute('data-spent')) > 0, null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="positions"] tr[data-market="compute"]')?.getAttribute('data-spent')) > 0,
+    null,
+    { timeout: 30_000 },
+  );
   await page.getByTestId('pnl-chart').waitFor();
 
   // the other pages render their data

@@ -21,7 +21,8 @@ export function eventSinks(publish: Publish, metrics: WorkerMetrics): InjectedSi
       emit: {
         fn(info, event) {
           const memoId = info.memo?.correlationId;
-          if (event.type in STATUS) metrics.workflowExecutions.inc({ workflow_type: info.workflowType, status: STATUS[event.type as keyof typeof STATUS] });
+          if (event.type in STATUS)
+            metrics.workflowExecutions.inc({ workflow_type: info.workflowType, status: STATUS[event.type as keyof typeof STATUS] });
           const full = {
             ...event,
             ...('result' in event ? { result: summarizeOutput(event.result) } : {}),

@@ -52,15 +52,16 @@ async function main() {
       address: config.TEMPORAL_ADDRESS,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      input: { pollIntervalMs: config.RECEIPT_POLL_INTERVAL_MS, batchSize: config.RECEIPT_BATCH_SIZE, batchTimeoutMs: config.RECEIPT_BATCH_TIMEOUT_MS },
+      input: {
+        pollIntervalMs: config.RECEIPT_POLL_INTERVAL_MS,
+        batchSize: config.RECEIPT_BATCH_SIZE,
+        batchTimeoutMs: config.RECEIPT_BATCH_TIMEOUT_MS,
+      },
     });
     log.info({ workflowId: 'receipt-poller', poller }, 'receipt poller singleton');
   }
   const metricsServer = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT);
-  log.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics` },
-    'worker running',
-  );
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics` }, 'worker running');
   // The SDK shuts the worker down on SIGINT/SIGTERM: in-flight activities finish or are cancelled.
   await worker.run();
   metricsServer.close();

@@ -33,9 +33,23 @@ export function createWorkerMetrics() {
     }),
     // receipt poller and accounting: the seeds' metric names
     pollerCycles: new Counter({ name: 'receipt_poller_cycles', help: 'Receipt poller batches fetched and applied', registers: [registry] }),
-    pollerErrors: new Counter({ name: 'receipt_poller_errors', help: 'Receipt poller batches that failed (retried by Temporal)', labelNames: ['reason'], registers: [registry] }),
-    pollerReceipts: new Counter({ name: 'receipt_poller_receipts_processed', help: 'Receipts read from the chain and processed by the poller', registers: [registry] }),
-    chainReceipts: new Counter({ name: 'theblock_receipts_processed_total', help: 'Chain receipts processed, by market', labelNames: ['market'], registers: [registry] }),
+    pollerErrors: new Counter({
+      name: 'receipt_poller_errors',
+      help: 'Receipt poller batches that failed (retried by Temporal)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    pollerReceipts: new Counter({
+      name: 'receipt_poller_receipts_processed',
+      help: 'Receipts read from the chain and processed by the poller',
+      registers: [registry],
+    }),
+    chainReceipts: new Counter({
+      name: 'theblock_receipts_processed_total',
+      help: 'Chain receipts processed, by market',
+      labelNames: ['market'],
+      registers: [registry],
+    }),
     accountingReceipts: new Counter({
       name: 'accounting_receipts_processed_total',
       help: 'Receipts of our account applied to accounting, by market and direction (spend|earn)',

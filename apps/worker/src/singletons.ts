@@ -6,7 +6,12 @@ import type { ReceiptPollerInput } from '@blockops/domain';
  * Starts the receipt-poller singleton unless it already runs: its fixed workflow id makes
  * Temporal refuse a second one, so every worker may call this at start.
  */
-export async function ensureReceiptPoller(opts: { address: string; namespace: string; taskQueue: string; input: ReceiptPollerInput }): Promise<'started' | 'running'> {
+export async function ensureReceiptPoller(opts: {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  input: ReceiptPollerInput;
+}): Promise<'started' | 'running'> {
   const connection = await Connection.connect({ address: opts.address });
   try {
     const client = new Client({ connection, namespace: opts.namespace });

@@ -31,7 +31,14 @@ beforeAll(async () => {
     TestWorkflowEnvironment.createLocal({
       server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
     }),
-    startStack({ root, dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`), services: ['devnet'], ports: { devnet: 0 }, output: 'files', devnetArgs: ['--block-interval-ms', '100'] }),
+    startStack({
+      root,
+      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
+      services: ['devnet'],
+      ports: { devnet: 0 },
+      output: 'files',
+      devnetArgs: ['--block-interval-ms', '100'],
+    }),
     connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
   ]);
@@ -45,7 +52,9 @@ afterAll(async () => {
 });
 
 function withWorker<T>(fn: (taskQueue: string) => Promise<T>, chainUrl = devnet.urls.devnet!): Promise<T> {
-  return harness({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', redis, chainUrl, stream, bundle }).withWorker(fn);
+  return harness({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', redis, chainUrl, stream, bundle }).withWorker(
+    fn,
+  );
 }
 
 test('networkCheck reads the devnet and emits its events in order through sinks and the interceptor', async () => {

@@ -33,7 +33,9 @@ const prefixes: string[] = [];
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   [env, devnet, redis, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG } }),
+    TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
+    }),
     startStack({
       root,
       dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
@@ -41,7 +43,18 @@ beforeAll(async () => {
       ports: { devnet: 0 },
       output: 'files',
       // blocks only when a test mines them
-      devnetArgs: ['--block-interval-ms', '3600000', '--confirm-blocks', '2', '--seed', '5', '--fund', `${ACCOUNT}=100000`, '--provider-account', ACCOUNT],
+      devnetArgs: [
+        '--block-interval-ms',
+        '3600000',
+        '--confirm-blocks',
+        '2',
+        '--seed',
+        '5',
+        '--fund',
+        `${ACCOUNT}=100000`,
+        '--provider-account',
+        ACCOUNT,
+      ],
     }),
     connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
@@ -61,7 +74,16 @@ afterAll(async () => {
 });
 
 function setup(extra: { gateCacheMs?: number } = {}) {
-  const h = harness({ ...extra, connection: env.nativeConnection, namespace: env.namespace ?? 'default', redis, chainUrl: devnet.urls.devnet!, stream, bundle, account: ACCOUNT });
+  const h = harness({
+    ...extra,
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    redis,
+    chainUrl: devnet.urls.devnet!,
+    stream,
+    bundle,
+    account: ACCOUNT,
+  });
   prefixes.push(h.prefix);
   return h;
 }
@@ -105,7 +127,12 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
   for (const m of ['compute', 'storage', 'energy', 'ad'] as const) expect(state.positions[m]).toEqual(expected.state.positions[m]);
 
   const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
-  const processed = events.filter((e) => e.workflowId === workflowId && e.type === 'receipts_processed') as Array<{ count: number; applied?: number; from_height: number; to_height: number }>;
+  const processed = events.filter((e) => e.workflowId === workflowId && e.type === 'receipts_processed') as Array<{
+    count: number;
+    applied?: number;
+    from_height: number;
+    to_height: number;
+  }>;
   expect(processed.reduce((s, e) => s + (e.applied ?? 0), 0)).toBe(expected.count);
   // consecutive, non-overlapping height ranges from 0 to the head
   expect(processed[0]!.from_height).toBe(0);
@@ -156,13 +183,21 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
     expect(await h.store.reservations()).toEqual({});
     expect((await h.operations.get(op.operationId))?.status).toBe('CONFIRMED');
     const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
-    expect(events.filter((e) => e.workflowId === op.workflowId && e.type === 'operation_status_changed').map((e) => (e as { status: string }).status)).toEqual(['SUBMITTED', 'CONFIRMED']);
+    expect(
+      events
+        .filter((e) => e.workflowId === op.workflowId && e.type === 'operation_status_changed')
+        .map((e) => (e as { status: string }).status),
+    ).toEqual(['SUBMITTED', 'CONFIRMED']);
     await poller.terminate('test over');
 
     // replay guard: save the histories the replay test replays, and replay them right now too
-    for (const [id, file] of [[op.workflowId, 'operation'], [poller.workflowId, 'receipt-poller']] as const) {
+    for (const [id, file] of [
+      [op.workflowId, 'operation'],
+      [poller.workflowId, 'receipt-poller'],
+    ] as const) {
       const history = await client.workflow.getHandle(id).fetchHistory();
-      if (process.env.UPDATE_FIXTURES) writeFileSync(path.join(root, `workflows/test/fixtures/${file}.history.json`), historyToJSON(history));
+      if (process.env.UPDATE_FIXTURES)
+        writeFileSync(path.join(root, `workflows/test/fixtures/${file}.history.json`), historyToJSON(history));
       await Worker.runReplayHistory({ workflowBundle: bundle, sinks: noopSinks }, history, id);
     }
   });
@@ -266,7 +301,10 @@ test("the node's transient faults are retried; its cancelled-class errors are no
     expect(await h.store.reservations()).not.toHaveProperty(bad.operationId);
 
     const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
-    const failures = (id: string) => events.filter((e) => e.workflowId === id && e.type === 'node_failed' && (e as { node_name: string }).node_name === 'submitOperation') as Array<{ retryable: boolean }>;
+    const failures = (id: string) =>
+      events.filter(
+        (e) => e.workflowId === id && e.type === 'node_failed' && (e as { node_name: string }).node_name === 'submitOperation',
+      ) as Array<{ retryable: boolean }>;
     expect(failures(ok.workflowId).length).toBeGreaterThanOrEqual(1);
     expect(failures(ok.workflowId).every((f) => f.retryable)).toBe(true);
     expect(failures(bad.workflowId)).toHaveLength(1);

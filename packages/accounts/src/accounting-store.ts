@@ -1,4 +1,15 @@
-import { MARKETS, avgCostPerUnit, initialAccounting, marketPnl, pnlSummary, type AccountingReceipt, type AccountingState, type Market, type PnlSummary, type Position } from '@blockops/domain';
+import {
+  MARKETS,
+  avgCostPerUnit,
+  initialAccounting,
+  marketPnl,
+  pnlSummary,
+  type AccountingReceipt,
+  type AccountingState,
+  type Market,
+  type PnlSummary,
+  type Position,
+} from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
 import { checkBatch, prepareBatch, type ReceiptBatch, type SeriesPoint } from './apply-batch';
 import { integerIn } from './checks';
@@ -38,7 +49,8 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
   const seriesMaxLen = opts.seriesMaxLen ?? 10_000;
   const historyMaxLen = opts.historyMaxLen ?? 100_000;
   if (!prefix) throw new RangeError('prefix must not be empty');
-  if (!(Number.isFinite(startingBalance) && startingBalance >= 0)) throw new RangeError(`startingBalance must be a finite number ≥ 0 (got ${startingBalance})`);
+  if (!(Number.isFinite(startingBalance) && startingBalance >= 0))
+    throw new RangeError(`startingBalance must be a finite number ≥ 0 (got ${startingBalance})`);
   integerIn('seriesMaxLen', seriesMaxLen, 1, 10_000_000);
   integerIn('historyMaxLen', historyMaxLen, 1, 100_000_000);
   const keys = accountingKeys(prefix);
@@ -49,7 +61,12 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
     return { checkpoint: cp ? Number(cp) : 0, state: json ? (JSON.parse(json) as AccountingState) : initialAccounting(startingBalance) };
   }
 
-  const notApplied = ({ checkpoint, state }: { checkpoint: number; state: AccountingState }): ApplyResult => ({ applied: false, checkpoint, count: 0, summary: pnlSummary(state) });
+  const notApplied = ({ checkpoint, state }: { checkpoint: number; state: AccountingState }): ApplyResult => ({
+    applied: false,
+    checkpoint,
+    count: 0,
+    summary: pnlSummary(state),
+  });
 
   return {
     snapshot,
@@ -74,19 +91,31 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
     async summary(): Promise<PnlSummary & { positions: Record<Market, PositionSummary>; checkpoint: number }> {
       const { checkpoint, state } = await snapshot();
       const positions = Object.fromEntries(
-        MARKETS.map((m) => [m, { ...state.positions[m], pnl: marketPnl(state.positions[m]), avgCostPerUnit: avgCostPerUnit(state.positions[m]) }]),
+        MARKETS.map((m) => [
+          m,
+          { ...state.positions[m], pnl: marketPnl(state.positions[m]), avgCostPerUnit: avgCostPerUnit(state.positions[m]) },
+        ]),
       ) as Record<Market, PositionSummary>;
       return { ...pnlSummary(state), positions, checkpoint };
     },
 
     /** Our receipts, newest first; `total` counts the list read (one market's when filtered). */
-    async history(q: { limit: number; offset: number; market?: Market }): Promise<{ items: AccountingReceipt[]; total: number; limit: number; offset: number }> {
+    async history(q: {
+      limit: number;
+      offset: number;
+      market?: Market;
+    }): Promise<{ items: AccountingReceipt[]; total: number; limit: number; offset: number }> {
       integerIn('limit', q.limit, 1, 1000);
       integerIn('offset', q.offset, 0, Number.MAX_SAFE_INTEGER);
-      if (q.market !== undefined && !MARKETS.includes(q.market)) throw new RangeError(`market must be one of ${MARKETS.join(', ')} (got ${String(q.market)})`);
+      if (q.market !== undefined && !MARKETS.includes(q.market))
+        throw new RangeError(`market must be one of ${MARKETS.join(', ')} (got ${String(q.market)})`);
       const key = q.market ? keys.market(q.market) : keys.history;
       // one MULTI: items and total from the same moment
-      const [items, total] = (await redis.multi().lRange(key, q.offset, q.offset + q.limit - 1).lLen(key).exec()) as unknown as [string[], number];
+      const [items, total] = (await redis
+        .multi()
+        .lRange(key, q.offset, q.offset + q.limit - 1)
+        .lLen(key)
+        .exec()) as unknown as [string[], number];
       return { items: items.map((i) => JSON.parse(i) as AccountingReceipt), total, limit: q.limit, offset: q.offset };
     },
 

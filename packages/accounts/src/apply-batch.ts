@@ -1,4 +1,12 @@
-import { MARKETS, applyReceipts, pnlSummary, type AccountingReceipt, type AccountingState, type Market, type PnlSummary } from '@blockops/domain';
+import {
+  MARKETS,
+  applyReceipts,
+  pnlSummary,
+  type AccountingReceipt,
+  type AccountingState,
+  type Market,
+  type PnlSummary,
+} from '@blockops/domain';
 import { integerIn } from './checks';
 
 export interface ReceiptBatch {
@@ -42,7 +50,8 @@ const marketIndex = new Map<string, number>(MARKETS.map((m, i) => [m, i + 1]));
 export function checkBatch(batch: ReceiptBatch): CheckedBatch {
   integerIn('fromCheckpoint', batch.fromCheckpoint, 0, Number.MAX_SAFE_INTEGER);
   integerIn('toHeight', batch.toHeight, 0, Number.MAX_SAFE_INTEGER);
-  if (batch.toHeight < batch.fromCheckpoint) throw new RangeError(`toHeight must be ≥ fromCheckpoint (${batch.fromCheckpoint}), got ${batch.toHeight}`);
+  if (batch.toHeight < batch.fromCheckpoint)
+    throw new RangeError(`toHeight must be ≥ fromCheckpoint (${batch.fromCheckpoint}), got ${batch.toHeight}`);
   if (!Array.isArray(batch.receipts)) throw new RangeError('receipts must be an array');
   const seen = new Set<string>();
   const receipts: AccountingReceipt[] = [];
@@ -52,13 +61,19 @@ export function checkBatch(batch: ReceiptBatch): CheckedBatch {
     const m = marketIndex.get(r.market);
     if (m === undefined) throw new RangeError(`receipts[${i}].market must be one of ${MARKETS.join(', ')} (got ${String(r.market)})`);
     if (!(Number.isInteger(r.blockHeight) && r.blockHeight > batch.fromCheckpoint && r.blockHeight <= batch.toHeight)) {
-      throw new RangeError(`receipts[${i}].blockHeight must be in (fromCheckpoint, toHeight] = (${batch.fromCheckpoint}, ${batch.toHeight}] (got ${r.blockHeight})`);
+      throw new RangeError(
+        `receipts[${i}].blockHeight must be in (fromCheckpoint, toHeight] = (${batch.fromCheckpoint}, ${batch.toHeight}] (got ${r.blockHeight})`,
+      );
     }
-    if (r.direction !== 'spend' && r.direction !== 'earn') throw new RangeError(`receipts[${i}].direction must be spend or earn (got ${String(r.direction)})`);
+    if (r.direction !== 'spend' && r.direction !== 'earn')
+      throw new RangeError(`receipts[${i}].direction must be spend or earn (got ${String(r.direction)})`);
     // a NaN here would reach the stored balance (and serialise as null): reject it before any write
-    if (!(Number.isFinite(r.amount) && r.amount >= 0)) throw new RangeError(`receipts[${i}].amount must be a finite number ≥ 0 (got ${r.amount})`);
-    if (r.subsidy !== undefined && !Number.isFinite(r.subsidy)) throw new RangeError(`receipts[${i}].subsidy must be a finite number (got ${r.subsidy})`);
-    if (r.units !== undefined && !(Number.isFinite(r.units) && r.units >= 0)) throw new RangeError(`receipts[${i}].units must be a finite number ≥ 0 (got ${r.units})`);
+    if (!(Number.isFinite(r.amount) && r.amount >= 0))
+      throw new RangeError(`receipts[${i}].amount must be a finite number ≥ 0 (got ${r.amount})`);
+    if (r.subsidy !== undefined && !Number.isFinite(r.subsidy))
+      throw new RangeError(`receipts[${i}].subsidy must be a finite number (got ${r.subsidy})`);
+    if (r.units !== undefined && !(Number.isFinite(r.units) && r.units >= 0))
+      throw new RangeError(`receipts[${i}].units must be a finite number ≥ 0 (got ${r.units})`);
     if (seen.has(r.id)) return;
     seen.add(r.id);
     receipts.push(r);
@@ -68,12 +83,24 @@ export function checkBatch(batch: ReceiptBatch): CheckedBatch {
 }
 
 /** The state after the batch, computed in Node with the domain functions; the script only stores it. */
-export function prepareBatch(state: AccountingState, batch: CheckedBatch, opts: { historyMaxLen: number; seriesMaxLen: number; now: number }): PreparedBatch {
+export function prepareBatch(
+  state: AccountingState,
+  batch: CheckedBatch,
+  opts: { historyMaxLen: number; seriesMaxLen: number; now: number },
+): PreparedBatch {
   const next = applyReceipts(state, batch.receipts);
   const summary = pnlSummary(next);
   const point: SeriesPoint | undefined = batch.receipts.length
     ? { t: opts.now, height: batch.toHeight, total: summary.total, byMarket: summary.byMarket, balance: next.balance }
     : undefined;
-  const head = [String(batch.fromCheckpoint), String(batch.toHeight), String(next.balance), JSON.stringify(next), String(opts.historyMaxLen), String(opts.seriesMaxLen), point ? JSON.stringify(point) : ''];
+  const head = [
+    String(batch.fromCheckpoint),
+    String(batch.toHeight),
+    String(next.balance),
+    JSON.stringify(next),
+    String(opts.historyMaxLen),
+    String(opts.seriesMaxLen),
+    point ? JSON.stringify(point) : '',
+  ];
   return { next, summary, args: head.concat(batch.receiptArgs) };
 }

@@ -19,7 +19,13 @@ afterAll(async () => {
 });
 
 function store(opts: { startingBalance?: number; seriesMaxLen?: number; historyMaxLen?: number } = {}, client = redis): AccountingStore {
-  return createAccountingStore({ redis: client, prefix: `${filePrefix}:${++n}`, startingBalance: opts.startingBalance ?? 1000, seriesMaxLen: opts.seriesMaxLen, historyMaxLen: opts.historyMaxLen });
+  return createAccountingStore({
+    redis: client,
+    prefix: `${filePrefix}:${++n}`,
+    startingBalance: opts.startingBalance ?? 1000,
+    seriesMaxLen: opts.seriesMaxLen,
+    historyMaxLen: opts.historyMaxLen,
+  });
 }
 
 /** `count` receipts spread over blocks from+1..to, every market and direction, awkward decimals. */
@@ -53,7 +59,11 @@ test('a batch advances the checkpoint and the state equals the pure recomputatio
   const summary = await s.summary();
   expect(summary).toMatchObject({ ...pnlSummary(expected), checkpoint: 20 });
   for (const m of MARKETS) {
-    expect(summary.positions[m]).toEqual({ ...expected.positions[m], pnl: marketPnl(expected.positions[m]), avgCostPerUnit: avgCostPerUnit(expected.positions[m]) });
+    expect(summary.positions[m]).toEqual({
+      ...expected.positions[m],
+      pnl: marketPnl(expected.positions[m]),
+      avgCostPerUnit: avgCostPerUnit(expected.positions[m]),
+    });
   }
 });
 
@@ -61,18 +71,36 @@ test('the same batch twice changes nothing the second time', async () => {
   const s = store();
   const batch = { fromCheckpoint: 0, toHeight: 5, receipts: receipts(0, 5, 12) };
   expect((await s.applyBatch(batch)).applied).toBe(true);
-  const before = { snap: await s.snapshot(), summary: await s.summary(), series: await s.series(), history: await s.history({ limit: 100, offset: 0 }) };
+  const before = {
+    snap: await s.snapshot(),
+    summary: await s.summary(),
+    series: await s.series(),
+    history: await s.history({ limit: 100, offset: 0 }),
+  };
   const again = await s.applyBatch(batch);
   expect(again).toEqual({ applied: false, checkpoint: 5, count: 0, summary: pnlSummary(before.snap.state) });
-  expect({ snap: await s.snapshot(), summary: await s.summary(), series: await s.series(), history: await s.history({ limit: 100, offset: 0 }) }).toEqual(before);
+  expect({
+    snap: await s.snapshot(),
+    summary: await s.summary(),
+    series: await s.series(),
+    history: await s.history({ limit: 100, offset: 0 }),
+  }).toEqual(before);
 });
 
 test('a stale batch, behind or ahead of the checkpoint, changes nothing', async () => {
   const s = store();
   await s.applyBatch({ fromCheckpoint: 0, toHeight: 5, receipts: receipts(0, 5, 6) });
   const before = await s.snapshot();
-  expect(await s.applyBatch({ fromCheckpoint: 3, toHeight: 9, receipts: receipts(3, 9, 3) })).toMatchObject({ applied: false, checkpoint: 5, count: 0 });
-  expect(await s.applyBatch({ fromCheckpoint: 7, toHeight: 9, receipts: receipts(7, 9, 3) })).toMatchObject({ applied: false, checkpoint: 5, count: 0 });
+  expect(await s.applyBatch({ fromCheckpoint: 3, toHeight: 9, receipts: receipts(3, 9, 3) })).toMatchObject({
+    applied: false,
+    checkpoint: 5,
+    count: 0,
+  });
+  expect(await s.applyBatch({ fromCheckpoint: 7, toHeight: 9, receipts: receipts(7, 9, 3) })).toMatchObject({
+    applied: false,
+    checkpoint: 5,
+    count: 0,
+  });
   expect(await s.snapshot()).toEqual(before);
   expect((await s.history({ limit: 100, offset: 0 })).total).toBe(6);
 });
@@ -106,7 +134,12 @@ test('concurrent attempts at one checkpoint, from two connections: exactly one a
 
 test('an empty batch advances the checkpoint without a series point', async () => {
   const s = store();
-  expect(await s.applyBatch({ fromCheckpoint: 0, toHeight: 7, receipts: [] })).toMatchObject({ applied: true, checkpoint: 7, count: 0, summary: pnlSummary(initialAccounting(1000)) });
+  expect(await s.applyBatch({ fromCheckpoint: 0, toHeight: 7, receipts: [] })).toMatchObject({
+    applied: true,
+    checkpoint: 7,
+    count: 0,
+    summary: pnlSummary(initialAccounting(1000)),
+  });
   expect(await s.checkpoint()).toBe(7);
   expect(await s.series()).toEqual([]);
   expect((await s.applyBatch({ fromCheckpoint: 7, toHeight: 9, receipts: receipts(7, 9, 2) })).applied).toBe(true);
@@ -233,15 +266,25 @@ test('bad arguments throw a RangeError naming the field, and write nothing', asy
   await expect(s.applyBatch({ fromCheckpoint: -1, toHeight: 6, receipts: [] })).rejects.toThrow(/fromCheckpoint/);
   await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 1.5, receipts: [] })).rejects.toThrow(/toHeight/);
   const good = receipts(0, 3, 4);
-  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[0]!, id: 'late', blockHeight: 4 }] })).rejects.toThrow(
-    /receipts\[4\]\.blockHeight/,
+  await expect(
+    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[0]!, id: 'late', blockHeight: 4 }] }),
+  ).rejects.toThrow(/receipts\[4\]\.blockHeight/);
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[0]!, market: 'gold' as never }] })).rejects.toThrow(
+    /receipts\[0\]\.market/,
   );
-  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[0]!, market: 'gold' as never }] })).rejects.toThrow(/receipts\[0\]\.market/);
-  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'neg', amount: -1 }] })).rejects.toThrow(/amount/);
-  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'nan', subsidy: NaN }] })).rejects.toThrow(/receipts\[4\]\.subsidy/);
-  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[1]!, direction: 'refund' as never }] })).rejects.toThrow(/receipts\[0\]\.direction/);
+  await expect(
+    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'neg', amount: -1 }] }),
+  ).rejects.toThrow(/amount/);
+  await expect(
+    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'nan', subsidy: NaN }] }),
+  ).rejects.toThrow(/receipts\[4\]\.subsidy/);
+  await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[1]!, direction: 'refund' as never }] })).rejects.toThrow(
+    /receipts\[0\]\.direction/,
+  );
   // validation does not depend on the store's state: a stale bad batch throws too
-  await expect(s.applyBatch({ fromCheckpoint: 9, toHeight: 10, receipts: [{ ...good[0]!, blockHeight: 3 }] })).rejects.toThrow(/receipts\[0\]\.blockHeight/);
+  await expect(s.applyBatch({ fromCheckpoint: 9, toHeight: 10, receipts: [{ ...good[0]!, blockHeight: 3 }] })).rejects.toThrow(
+    /receipts\[0\]\.blockHeight/,
+  );
   expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
   expect((await s.history({ limit: 10, offset: 0 })).total).toBe(0);
 
@@ -275,7 +318,15 @@ test('reset deletes every key of the prefix and nothing else', async () => {
 
 test('operations index: a record moves between status lists in one step', async () => {
   const ops = createOperationsStore({ redis, prefix: `${filePrefix}:${++n}` });
-  const rec = { operationId: 'o1', workflowId: 'op-o1', market: 'compute', estimatedCost: 5, status: 'SUBMITTED' as const, submittedAt: 1, updatedAt: 1 };
+  const rec = {
+    operationId: 'o1',
+    workflowId: 'op-o1',
+    market: 'compute',
+    estimatedCost: 5,
+    status: 'SUBMITTED' as const,
+    submittedAt: 1,
+    updatedAt: 1,
+  };
   await ops.put(rec);
   expect((await ops.list('SUBMITTED', { limit: 10, offset: 0 })).items).toEqual([rec]);
   await ops.put({ ...rec, status: 'CONFIRMED', blockHeight: 9, actualCost: 4.8, updatedAt: 2 });

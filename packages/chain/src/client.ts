@@ -52,7 +52,10 @@ export function createChainClient(opts: ChainClientOptions) {
       audit: (p: ReceiptAuditParams = {}, o?: CallOptions) => t.read('receipt.audit', p, s.receiptAuditSchema, o),
       /** Several receipt.audit pages in one HTTP request, each validated. */
       async auditPages(pages: ReceiptAuditParams[], o?: CallOptions): Promise<s.ReceiptAudit[]> {
-        const results = await t.batch(pages.map((params) => ({ method: 'receipt.audit', params, schema: s.receiptAuditSchema })), o);
+        const results = await t.batch(
+          pages.map((params) => ({ method: 'receipt.audit', params, schema: s.receiptAuditSchema })),
+          o,
+        );
         return results.map((r) => {
           if (!r.ok) throw r.error;
           return r.result as s.ReceiptAudit;
@@ -79,14 +82,16 @@ export function createChainClient(opts: ChainClientOptions) {
     ledger: { balance: (p: { account: string }, o?: CallOptions) => t.read('ledger.balance', p, s.ledgerBalanceSchema, o) },
     treasury: {
       balance: (o?: CallOptions) => t.read('treasury.balance', {}, s.treasuryBalanceSchema, o),
-      submitDisbursement: (p: DisbursementIntent, o?: CallOptions) => t.write('treasury.submit_disbursement', p, s.disbursementResultSchema, o),
+      submitDisbursement: (p: DisbursementIntent, o?: CallOptions) =>
+        t.write('treasury.submit_disbursement', p, s.disbursementResultSchema, o),
     },
     tx: { status: (p: { operation_id: string }, o?: CallOptions) => t.read('tx.status', p, s.txStatusSchema, o) },
     /** Devnet-only development methods (tests and demos); a real node answers method not found. */
     dev: {
       mine: (p: { blocks?: number } = {}, o?: CallOptions) => t.write('dev.mine', p, s.heightSchema, o),
       credit: (p: { account: string; amount: number }, o?: CallOptions) => t.write('dev.credit', p, s.ledgerBalanceSchema, o),
-      setGate: (p: { market: Market; state: 'Trade' | 'Halt' | 'PostOnly'; reason?: string }, o?: CallOptions) => t.write('dev.set_gate', p, s.governorStatusSchema, o),
+      setGate: (p: { market: Market; state: 'Trade' | 'Halt' | 'PostOnly'; reason?: string }, o?: CallOptions) =>
+        t.write('dev.set_gate', p, s.governorStatusSchema, o),
       setFault: (p: FaultParams, o?: CallOptions) => t.write('dev.set_fault', p, s.devFaultsSchema, o),
       clearFaults: (o?: CallOptions) => t.write('dev.clear_faults', {}, s.devFaultsSchema, o),
       outage: (p: { mode: 'http_503' | 'refuse'; duration_ms: number }, o?: CallOptions) => t.write('dev.outage', p, s.devOutageSchema, o),

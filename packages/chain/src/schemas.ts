@@ -7,7 +7,13 @@ const nn = () => z.number().nonnegative();
 const int = () => z.number().int().nonnegative();
 
 export const latestHeaderSchema = z.object({ height: int(), hash: z.string(), timestamp: z.number(), finality_time: nn() });
-export const netStatsSchema = z.object({ peer_count: int(), tps: nn(), bandwidth_in: nn(), bandwidth_out: nn(), active_connections: int() });
+export const netStatsSchema = z.object({
+  peer_count: int(),
+  tps: nn(),
+  bandwidth_in: nn(),
+  bandwidth_out: nn(),
+  active_connections: int(),
+});
 export const peerSchema = z.object({
   id: z.string(),
   address: z.string(),
@@ -42,15 +48,44 @@ export const receiptAuditSchema = z.object({
   next_offset: int().nullable(),
 });
 
-export const computeStatsSchema = z.object({ status: marketStatus, active_jobs: int(), total_providers: int(), avg_utilization: nn(), total_revenue: nn() });
-export const storageStatsSchema = z.object({ status: marketStatus, total_stored: nn(), total_providers: int(), avg_price: nn(), capacity_used: nn() });
-export const energyStateSchema = z.object({ status: marketStatus, total_credits: nn(), avg_price: nn(), active_traders: int(), trading_volume: nn() });
-export const adStatsSchema = z.object({ status: marketStatus, active_campaigns: int(), total_impressions: nn(), total_revenue: nn(), avg_cpm: nn() });
+export const computeStatsSchema = z.object({
+  status: marketStatus,
+  active_jobs: int(),
+  total_providers: int(),
+  avg_utilization: nn(),
+  total_revenue: nn(),
+});
+export const storageStatsSchema = z.object({
+  status: marketStatus,
+  total_stored: nn(),
+  total_providers: int(),
+  avg_price: nn(),
+  capacity_used: nn(),
+});
+export const energyStateSchema = z.object({
+  status: marketStatus,
+  total_credits: nn(),
+  avg_price: nn(),
+  active_traders: int(),
+  trading_volume: nn(),
+});
+export const adStatsSchema = z.object({
+  status: marketStatus,
+  active_campaigns: int(),
+  total_impressions: nn(),
+  total_revenue: nn(),
+  avg_cpm: nn(),
+});
 
 const gate = z.object({ state: gateState, reason: z.string() });
 export const governorStatusSchema = z.object({ gates: z.object({ compute: gate, storage: gate, energy: gate, ad: gate }) });
 export const ledgerBalanceSchema = z.object({ account: z.string(), balance: z.number() });
-export const submitResultSchema = z.object({ tx_hash: z.string(), operation_id: z.string(), status: z.enum(['pending', 'confirmed']), submitted_height: int() });
+export const submitResultSchema = z.object({
+  tx_hash: z.string(),
+  operation_id: z.string(),
+  status: z.enum(['pending', 'confirmed']),
+  submitted_height: int(),
+});
 export const txStatusSchema = z.object({
   operation_id: z.string(),
   tx_hash: z.string().optional(),
@@ -60,7 +95,13 @@ export const txStatusSchema = z.object({
   actual_cost: z.number().nullable().optional(),
 });
 export const treasuryBalanceSchema = z.object({ balance: z.number(), nonces: z.record(z.string(), z.number()) });
-export const disbursementResultSchema = z.object({ tx_hash: z.string(), disbursement_id: z.string(), nonce: int(), block_height: int(), status: z.literal('executed') });
+export const disbursementResultSchema = z.object({
+  tx_hash: z.string(),
+  disbursement_id: z.string(),
+  nonce: int(),
+  block_height: int(),
+  status: z.literal('executed'),
+});
 
 const faultSchema = z.object({ error_rate: nn(), error_code: z.number(), latency_ms: nn(), timeout_rate: nn() });
 const outageSchema = z.object({ mode: z.enum(['http_503', 'refuse']), until_ms: z.number() });

@@ -42,16 +42,20 @@ function createHttp(url: string) {
   return (headers: Record<string, string>, body: string, timeoutMs: number, signal?: AbortSignal) =>
     new Promise<HttpReply>((resolve, reject) => {
       let timedOut = false;
-      const req = lib.request(target, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('connection lost mid-answer'), { code: 'ECONNRESET' })));
-      });
+      const req = lib.request(
+        target,
+        { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          });
+          res.on('error', fail);
+          res.on('aborted', () => fail(Object.assign(new Error('connection lost mid-answer'), { code: 'ECONNRESET' })));
+        },
+      );
       const timer = setTimeout(() => {
         timedOut = true;
         req.destroy(new Error('timeout'));
@@ -67,7 +71,10 @@ function createHttp(url: string) {
 
 export function createTransport(opts: ChainClientOptions) {
   // built once: every call reuses the same header object and pooled connections
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.authToken ? { authorization: `Bearer ${opts.authToken}` } : {}) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(opts.authToken ? { authorization: `Bearer ${opts.authToken}` } : {}),
+  };
   const request = createHttp(opts.url);
   let nextId = 1;
 
@@ -80,12 +87,18 @@ export function createTransport(opts: ChainClientOptions) {
     } catch (err) {
       const e = err as { name?: string; code?: string; timedOut?: boolean };
       const cause = e.timedOut ? 'timeout' : (e.code ?? e.name ?? 'error');
-      throw new ChainError(`${label}: node ${e.timedOut ? `did not answer within ${ms} ms` : `unreachable (${cause})`}`, 'transient', e.timedOut ? 'timeout' : 'unreachable', label);
+      throw new ChainError(
+        `${label}: node ${e.timedOut ? `did not answer within ${ms} ms` : `unreachable (${cause})`}`,
+        'transient',
+        e.timedOut ? 'timeout' : 'unreachable',
+        label,
+      );
     }
     if (res.status === 401 || res.status === 403) {
       throw new ChainError(`${label}: node refused the auth token (HTTP ${res.status})`, 'storage', 'auth', label, undefined, res.status);
     }
-    if (res.status >= 500) throw new ChainError(`${label}: node answered HTTP ${res.status}`, 'transient', 'http_5xx', label, undefined, res.status);
+    if (res.status >= 500)
+      throw new ChainError(`${label}: node answered HTTP ${res.status}`, 'transient', 'http_5xx', label, undefined, res.status);
     if (res.status === 204) return undefined;
     try {
       return JSON.parse(res.text);
@@ -101,7 +114,8 @@ export function createTransport(opts: ChainClientOptions) {
       throw new ChainError(`${method}: ${message}`, classifyRpcCode(code), reasonForCode(code), method, code, undefined, data);
     }
     const checked = check(schema, reply.result);
-    if (!checked.ok) throw new ChainError(`${method}: unexpected result shape (${checked.path}: ${checked.message})`, 'storage', 'bad_response', method);
+    if (!checked.ok)
+      throw new ChainError(`${method}: unexpected result shape (${checked.path}: ${checked.message})`, 'storage', 'bad_response', method);
     return checked.value;
   }
 
@@ -126,7 +140,10 @@ export function createTransport(opts: ChainClientOptions) {
     /** A write: exactly one attempt (Temporal retries it, with the operation id as idempotency key). */
     write: once,
     /** Several calls in one HTTP request; results in call order, each ok or a classified error. */
-    async batch(calls: Array<{ method: string; params?: unknown; schema?: z.ZodType<unknown> }>, call?: CallOptions): Promise<Array<{ ok: true; result: unknown } | { ok: false; error: ChainError }>> {
+    async batch(
+      calls: Array<{ method: string; params?: unknown; schema?: z.ZodType<unknown> }>,
+      call?: CallOptions,
+    ): Promise<Array<{ ok: true; result: unknown } | { ok: false; error: ChainError }>> {
       if (calls.length === 0) return [];
       const first = nextId;
       nextId += calls.length;

@@ -63,13 +63,25 @@ test('every read method answers with its typed, validated result', async () => {
 test('every write method: submits, confirmation, disbursement', async () => {
   await chain.dev.credit({ account: '0xc', amount: 1000 });
   const p = (m: string) => ({ operation_id: `${m}-${randomUUID()}`, account: '0xc', estimated_cost: 10, units: 5 });
-  const subs = [await chain.computeMarket.submitJob(p('c')), await chain.storage.put(p('s')), await chain.energy.trade(p('e')), await chain.adMarket.createCampaign(p('a'))];
+  const subs = [
+    await chain.computeMarket.submitJob(p('c')),
+    await chain.storage.put(p('s')),
+    await chain.energy.trade(p('e')),
+    await chain.adMarket.createCampaign(p('a')),
+  ];
   expect(subs.every((s) => s.status === 'pending')).toBe(true);
   await chain.dev.mine({ blocks: 2 });
   const st = await chain.tx.status({ operation_id: subs[0]!.operation_id });
   expect(st).toMatchObject({ status: 'confirmed', block_height: expect.any(Number), actual_cost: expect.any(Number) });
   await chain.dev.setTreasury({ balance: 500 });
-  const d = await chain.treasury.submitDisbursement({ disbursement_id: `d-${randomUUID()}`, executor: 'ex', nonce: 1, destination: '0xabcd', amount: 100, signature: 's' });
+  const d = await chain.treasury.submitDisbursement({
+    disbursement_id: `d-${randomUUID()}`,
+    executor: 'ex',
+    nonce: 1,
+    destination: '0xabcd',
+    amount: 100,
+    signature: 's',
+  });
   expect(d.status).toBe('executed');
   expect((await chain.treasury.balance()).nonces.ex).toBe(1);
 });
@@ -84,8 +96,13 @@ test('error classes: cancelled business errors carry code and data; storage for 
   expect(poor).toMatchObject({ errorClass: 'cancelled', rpcCode: -33001, data: { need: 5, available: 0 } });
   const intent = { disbursement_id: `d-${randomUUID()}`, executor: 'ex2', nonce: 3, destination: '0xabcd', amount: 1, signature: 's' };
   await chain.treasury.submitDisbursement(intent);
-  expect(await failure(chain.treasury.submitDisbursement({ ...intent, disbursement_id: `d-${randomUUID()}` }))).toMatchObject({ errorClass: 'cancelled', reason: 'nonce_conflict' });
-  expect(await failure(chain.treasury.submitDisbursement({ ...intent, nonce: 9, disbursement_id: `d-${randomUUID()}`, destination: 'nowhere' }))).toMatchObject({ reason: 'invalid_destination' });
+  expect(await failure(chain.treasury.submitDisbursement({ ...intent, disbursement_id: `d-${randomUUID()}` }))).toMatchObject({
+    errorClass: 'cancelled',
+    reason: 'nonce_conflict',
+  });
+  expect(
+    await failure(chain.treasury.submitDisbursement({ ...intent, nonce: 9, disbursement_id: `d-${randomUUID()}`, destination: 'nowhere' })),
+  ).toMatchObject({ reason: 'invalid_destination' });
   expect(await failure(chain.receipt.audit({ limit: 5000 }))).toMatchObject({ errorClass: 'cancelled', rpcCode: -32602 });
   await chain.dev.setFault({ method: 'ledger.balance', error_rate: 1, error_code: -34001 });
   const storage = await failure(chain.ledger.balance({ account: '0xc' }));
@@ -138,7 +155,10 @@ test('batch: one request, per-item results in order; auditPages validates each p
   expect(results.map((r) => r.ok)).toEqual([true, false, true]);
   expect(!results[1]!.ok && results[1]!.error.rpcCode).toBe(-32601);
   expect(!results[1]!.ok && results[1]!.error.errorClass).toBe('storage');
-  const pages = await chain.receipt.auditPages([{ limit: 3, offset: 0 }, { limit: 3, offset: 3 }]);
+  const pages = await chain.receipt.auditPages([
+    { limit: 3, offset: 0 },
+    { limit: 3, offset: 3 },
+  ]);
   expect(pages.map((p) => p.offset)).toEqual([0, 3]);
 });
 

@@ -17,9 +17,7 @@ const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 
 /** Parses and validates the environment; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset" so `FOO= npm start` falls back to the default.
-  const input = Object.fromEntries(
-    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const input = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = configSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new ConfigError(

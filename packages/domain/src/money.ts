@@ -92,4 +92,7 @@ export const positiveAmountSchema = z.string().superRefine((s, ctx) => {
 });
 
 /** Any decimal amount in an API answer (may be negative: P&L, balances). */
-export const decimalAmountSchema = z.string().regex(/^-?\d+(\.\d+)?$/).describe(`exact decimal amount, at most ${MONEY_DECIMALS} decimals`);
+export const decimalAmountSchema = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .describe(`exact decimal amount, at most ${MONEY_DECIMALS} decimals`);

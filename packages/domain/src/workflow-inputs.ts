@@ -18,10 +18,22 @@ export const noopInputSchema = z.object({}).strict();
 
 export const receiptPollerInputSchema = z
   .object({
-    pollIntervalMs: z.number().int().min(10).max(3_600_000).default(1000).describe('Wait between polls once caught up with the chain head (ms)'),
+    pollIntervalMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(3_600_000)
+      .default(1000)
+      .describe('Wait between polls once caught up with the chain head (ms)'),
     batchSize: z.number().int().min(1).max(1000).default(1000).describe('Receipts fetched and applied per activity'),
     cyclesPerRun: z.number().int().min(1).max(10_000).default(500).describe('Polls per run before continue-as-new'),
-    batchTimeoutMs: z.number().int().min(100).max(600_000).default(60_000).describe('A batch attempt that takes longer (e.g. its worker died) is retried'),
+    batchTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(60_000)
+      .describe('A batch attempt that takes longer (e.g. its worker died) is retried'),
   })
   .strict();
 export type ReceiptPollerInput = z.input<typeof receiptPollerInputSchema>;
@@ -39,7 +51,13 @@ export const operationInputSchema = z
     market: z.enum(MARKETS).describe('compute job, storage put, energy trade or ad campaign'),
     estimatedCost: z.number().positive().max(1e9, 'must be at most 1e9').describe('Reserved from the balance until the receipt settles it'),
     units: z.number().int().min(1).max(1e9, 'must be at most 1e9').default(1).describe('Compute units, bytes, kWh or impressions'),
-    confirmTimeoutMs: z.number().int().min(100).max(86_400_000).optional().describe('EXPIRED when no confirming receipt arrives in time (ms)'),
+    confirmTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(86_400_000)
+      .optional()
+      .describe('EXPIRED when no confirming receipt arrives in time (ms)'),
     pollIntervalMs: z.number().int().min(50).max(3_600_000).optional().describe('Fallback poll of tx.status while waiting (ms)'),
   })
   .strict();

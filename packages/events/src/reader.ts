@@ -59,10 +59,7 @@ export interface TailOptions {
  * Follows the stream with XREAD BLOCK on its own connection (a blocked connection can serve
  * nothing else). Returns a stop function.
  */
-export async function tailStream(
-  redis: RedisClient,
-  opts: TailOptions,
-): Promise<{ stop: () => Promise<void>; lastId: () => string }> {
+export async function tailStream(redis: RedisClient, opts: TailOptions): Promise<{ stop: () => Promise<void>; lastId: () => string }> {
   let running = true;
   const conn = redis.duplicate();
   conn.on('error', () => {});
@@ -72,10 +69,8 @@ export async function tailStream(
   const loop = (async () => {
     while (running) {
       try {
-        const reply = (await conn.xRead(
-          { key: opts.stream, id: cursor },
-          { BLOCK: opts.blockMs ?? 1000, COUNT: opts.count ?? 1000 },
-        )) as { name: string; messages: StreamEntry[] }[] | null;
+        const reply = (await conn.xRead({ key: opts.stream, id: cursor }, { BLOCK: opts.blockMs ?? 1000, COUNT: opts.count ?? 1000 })) as
+          { name: string; messages: StreamEntry[] }[] | null;
         const entries = reply?.[0]?.messages ?? [];
         if (entries.length === 0) continue;
         cursor = entries[entries.length - 1]!.id;

@@ -30,7 +30,16 @@ describe('event schemas', () => {
   });
 
   it('accepts a valid node_completed and rejects one missing its fields', () => {
-    const ok = { ...base, id: '1-0', type: 'node_completed', node_id: 'a1', node_name: 'fetch', duration_ms: 3, status: 'success', outputs: { h: 1 } };
+    const ok = {
+      ...base,
+      id: '1-0',
+      type: 'node_completed',
+      node_id: 'a1',
+      node_name: 'fetch',
+      duration_ms: 3,
+      status: 'success',
+      outputs: { h: 1 },
+    };
     expect(eventSchema.parse(ok)).toMatchObject({ type: 'node_completed', duration_ms: 3 });
     const bad = eventSchema.safeParse({ ...ok, duration_ms: undefined });
     expect(bad.success).toBe(false);

@@ -110,9 +110,7 @@ export async function startProcess(opts: StartProcessOptions): Promise<ManagedPr
 
   try {
     await waitFor(opts.name, opts.ready, opts.timeoutMs ?? 30_000, () =>
-      exitCode !== undefined
-        ? `code ${exitCode}${exitSignal ? ` signal ${exitSignal}` : ''}\n${tail.join('').slice(-3000)}`
-        : undefined,
+      exitCode !== undefined ? `code ${exitCode}${exitSignal ? ` signal ${exitSignal}` : ''}\n${tail.join('').slice(-3000)}` : undefined,
     );
   } catch (err) {
     await stop(1000);

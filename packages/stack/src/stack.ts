@@ -11,8 +11,10 @@ import { resolveRedisServer, resolveTemporalCli } from './tools';
  * ~100 ms to every activity and workflow task. A cluster keeps its partitions (and more pollers).
  */
 export const DEV_SERVER_DYNAMIC_CONFIG = [
-  '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-  '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
 ];
 
 export type ServiceName = 'redis' | 'temporal' | 'devnet' | 'worker' | 'web';
@@ -123,13 +125,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
             name: 'temporal',
             command: cli,
             args: [
-              'server', 'start-dev',
-              '--ip', '127.0.0.1',
-              '--port', String(port),
-              '--ui-port', String(uiPort),
-              '--db-filename', db,
-              '--namespace', userEnv.TEMPORAL_NAMESPACE ?? 'default',
-              '--log-level', 'warn',
+              'server',
+              'start-dev',
+              '--ip',
+              '127.0.0.1',
+              '--port',
+              String(port),
+              '--ui-port',
+              String(uiPort),
+              '--db-filename',
+              db,
+              '--namespace',
+              userEnv.TEMPORAL_NAMESPACE ?? 'default',
+              '--log-level',
+              'warn',
               ...DEV_SERVER_DYNAMIC_CONFIG,
             ],
             ready: async () => (await isListening(port)) && (await httpOk(`http://127.0.0.1:${uiPort}/`)),
@@ -151,7 +160,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         env.THEBLOCK_RPC_URL = userEnv.THEBLOCK_RPC_URL;
       } else {
         const port = await pick(opts.ports?.devnet, 9933);
-        if (await isListening(port)) throw new Error(`Port ${port} is taken; the devnet cannot start. Set THEBLOCK_RPC_URL to use a running node.`);
+        if (await isListening(port))
+          throw new Error(`Port ${port} is taken; the devnet cannot start. Set THEBLOCK_RPC_URL to use a running node.`);
         const { command, args } = tsx('apps/devnet/src/main.ts');
         const account = userEnv.TB_ACCOUNT ?? '0xblockops';
         processes.push(

@@ -8,9 +8,9 @@ import { startStack, type ServiceName, type Stack } from './stack';
  * A whole stack for one test file: free ports, a throwaway data dir, logs in files, and its own
  * event stream, audit stream and task queue names, so test files never see each other's events.
  */
-export async function startTestStack(opts: { services?: ServiceName[]; env?: Record<string, string | undefined>; devnetArgs?: string[] } = {}): Promise<
-  Stack & { dataDir: string; names: { events: string; audit: string; taskQueue: string; accounts: string } }
-> {
+export async function startTestStack(
+  opts: { services?: ServiceName[]; env?: Record<string, string | undefined>; devnetArgs?: string[] } = {},
+): Promise<Stack & { dataDir: string; names: { events: string; audit: string; taskQueue: string; accounts: string } }> {
   const root = path.resolve(__dirname, '../../..');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'blockops-test-'));
   const id = randomUUID().slice(0, 8);
@@ -31,5 +31,16 @@ export async function startTestStack(opts: { services?: ServiceName[]; env?: Rec
     },
     devnetArgs: opts.devnetArgs ?? ['--block-interval-ms', '200'],
   });
-  return { ...stack, env: { ...stack.env, EVENTS_STREAM: names.events, AUDIT_STREAM: names.audit, TEMPORAL_TASK_QUEUE: names.taskQueue, ACCOUNTS_PREFIX: names.accounts }, dataDir, names };
+  return {
+    ...stack,
+    env: {
+      ...stack.env,
+      EVENTS_STREAM: names.events,
+      AUDIT_STREAM: names.audit,
+      TEMPORAL_TASK_QUEUE: names.taskQueue,
+      ACCOUNTS_PREFIX: names.accounts,
+    },
+    dataDir,
+    names,
+  };
 }

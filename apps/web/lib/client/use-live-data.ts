@@ -9,7 +9,10 @@ import { useEventStream } from './use-event-stream';
  * GETs every path of `paths`, and again (debounced) whenever an event of one of `types` arrives
  * in `rooms`: pages update live from the event stream (one socket per page), not from polling.
  */
-export function useLiveData<T extends Record<string, unknown>>(paths: { [K in keyof T]: string }, opts: { rooms: string[]; types: BlockopsEvent['type'][] }) {
+export function useLiveData<T extends Record<string, unknown>>(
+  paths: { [K in keyof T]: string },
+  opts: { rooms: string[]; types: BlockopsEvent['type'][] },
+) {
   const [data, setData] = useState<Partial<T>>({});
   const [error, setError] = useState<string | undefined>();
   const { events, status } = useEventStream({ rooms: opts.rooms, max: 50 });

@@ -33,10 +33,7 @@ interface HandlerContext<P> {
  * Wraps a route handler: services, authorisation for `role`, a correlation id, and a clear 503
  * when configuration or a dependency is broken. Route handlers never see unauthorised calls.
  */
-export function route<P = Record<string, string>>(
-  role: Role,
-  handler: (req: Request, ctx: HandlerContext<P>) => Promise<Response>,
-) {
+export function route<P = Record<string, string>>(role: Role, handler: (req: Request, ctx: HandlerContext<P>) => Promise<Response>) {
   return async (req: Request, routeCtx: { params: Promise<P> }): Promise<Response> => {
     let services: Services;
     try {

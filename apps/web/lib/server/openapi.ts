@@ -3,7 +3,13 @@ import { MARKETS, networkCheckInputSchema } from '@blockops/domain';
 import { submitOperationSchema } from './operations';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input' });
-const errorBody = { type: 'object', properties: { error: { type: 'string' }, issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } };
+const errorBody = {
+  type: 'object',
+  properties: {
+    error: { type: 'string' },
+    issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
 const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
 const err = (description: string) => ({ description, content: { 'application/json': { schema: errorBody } } });
 const page = [
@@ -11,23 +17,45 @@ const page = [
   { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
 ];
 const read = (summary: string, parameters: unknown[] = []) => ({
-  get: { summary, security: [{ viewerKey: [] }], parameters, responses: { 200: ok(summary), 400: err('invalid query (names the parameter and its limit)'), 401: err('no key'), 502: err('The Block node failed') } },
+  get: {
+    summary,
+    security: [{ viewerKey: [] }],
+    parameters,
+    responses: {
+      200: ok(summary),
+      400: err('invalid query (names the parameter and its limit)'),
+      401: err('no key'),
+      502: err('The Block node failed'),
+    },
+  },
 });
 
 /** The OpenAPI 3.1 document of /api: request schemas come from the same zod schemas the routes validate with. */
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: 'blockops control API', version: '0.1.0', description: 'Operations engine for The Block. Read calls need the viewer key, control calls the operator key (Authorization: Bearer), unless auth is off in dev.' },
+    info: {
+      title: 'blockops control API',
+      version: '0.1.0',
+      description:
+        'Operations engine for The Block. Read calls need the viewer key, control calls the operator key (Authorization: Bearer), unless auth is off in dev.',
+    },
     components: {
       securitySchemes: { viewerKey: { type: 'http', scheme: 'bearer' }, operatorKey: { type: 'http', scheme: 'bearer' } },
       schemas: { OperationInput: schema(submitOperationSchema), NetworkCheckInput: schema(networkCheckInputSchema), Error: errorBody },
     },
     paths: {
-      '/api/health': { get: { summary: 'healthy / degraded / unhealthy with reasons (open, for probes)', responses: { 200: ok('healthy or degraded'), 503: ok('unhealthy') } } },
+      '/api/health': {
+        get: {
+          summary: 'healthy / degraded / unhealthy with reasons (open, for probes)',
+          responses: { 200: ok('healthy or degraded'), 503: ok('unhealthy') },
+        },
+      },
       '/api/status': read('every subsystem: chain head, receipt poller and lag, accounting, operation counts'),
       '/api/pnl': read('P&L summary: balance, positions per market, available, reserved, recent transactions'),
-      '/api/pnl/series': read('P&L time series, oldest first', [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000 } }]),
+      '/api/pnl/series': read('P&L time series, oldest first', [
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000 } },
+      ]),
       '/api/gates': read('governor gate per market'),
       '/api/operations': {
         post: {
@@ -48,16 +76,30 @@ export function openApiDocument() {
       '/api/operations/schema': read('the operation input as JSON Schema'),
       '/api/operations/pending': read('submitted operations waiting for their receipt, newest first', page),
       '/api/operations/confirmed': read('confirmed operations, newest first', page),
-      '/api/operations/closed': read('expired, rejected or failed operations', [...page, { name: 'status', in: 'query', schema: { enum: ['EXPIRED', 'REJECTED', 'FAILED'] } }]),
-      '/api/receipts': read('the chain receipt audit trail, newest first', [...page, { name: 'market', in: 'query', schema: { enum: [...MARKETS] } }]),
+      '/api/operations/closed': read('expired, rejected or failed operations', [
+        ...page,
+        { name: 'status', in: 'query', schema: { enum: ['EXPIRED', 'REJECTED', 'FAILED'] } },
+      ]),
+      '/api/receipts': read('the chain receipt audit trail, newest first', [
+        ...page,
+        { name: 'market', in: 'query', schema: { enum: [...MARKETS] } },
+      ]),
       '/api/network/metrics': read('network strength, head, finality, peers, tps, bandwidth'),
       '/api/markets/health': read('the four markets with their status'),
       '/api/peers': read('connected peers'),
       '/api/runs': {
-        ...read('recent runs from Temporal visibility', [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }]),
-        post: { summary: 'start a workflow from the catalogue', security: [{ operatorKey: [] }], responses: { 202: ok('started'), 400: err('invalid input') } },
+        ...read('recent runs from Temporal visibility', [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+        ]),
+        post: {
+          summary: 'start a workflow from the catalogue',
+          security: [{ operatorKey: [] }],
+          responses: { 202: ok('started'), 400: err('invalid input') },
+        },
       },
-      '/api/runs/{workflowId}': read('one run with its replayed events', [{ name: 'workflowId', in: 'path', required: true, schema: { type: 'string' } }]),
+      '/api/runs/{workflowId}': read('one run with its replayed events', [
+        { name: 'workflowId', in: 'path', required: true, schema: { type: 'string' } },
+      ]),
       '/api/workflows': read('the startable workflows with their input JSON Schemas'),
       '/api/audit': read('the audit log of control actions, newest first'),
     },

@@ -6,11 +6,14 @@ import type { SubmitAnswer } from '@blockops/workflows/public';
 import type { Services } from './services';
 
 /** `POST /api/operations` body: the workflow input, with the operation id optional (generated). */
-export const submitOperationSchema = operationInputSchema.extend({ operationId: operationIdSchema.optional().describe('Idempotency key; generated when absent') });
+export const submitOperationSchema = operationInputSchema.extend({
+  operationId: operationIdSchema.optional().describe('Idempotency key; generated when absent'),
+});
 
 export const newOperationId = () => `op${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 
-export type SubmitOutcome = { kind: 'answer'; answer: SubmitAnswer; workflowId: string } | { kind: 'conflict'; workflowId: string; message: string };
+export type SubmitOutcome =
+  { kind: 'answer'; answer: SubmitAnswer; workflowId: string } | { kind: 'conflict'; workflowId: string; message: string };
 
 /**
  * Update-with-Start: starts `op-<id>` (or attaches to it when it already runs) and waits for its
@@ -34,15 +37,25 @@ export async function submitOperation(services: Services, input: OperationInput,
     memo,
   });
   try {
-    const answer = await services.temporal.workflow.executeUpdateWithStart<Workflow, SubmitAnswer, []>('submit', { startWorkflowOperation: start });
+    const answer = await services.temporal.workflow.executeUpdateWithStart<Workflow, SubmitAnswer, []>('submit', {
+      startWorkflowOperation: start,
+    });
     return { kind: 'answer', answer, workflowId };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { kind: 'conflict', workflowId, message: `operationId: ${input.operationId} was already used by an operation that completed (${workflowId}); use a new id` };
+      return {
+        kind: 'conflict',
+        workflowId,
+        message: `operationId: ${input.operationId} was already used by an operation that completed (${workflowId}); use a new id`,
+      };
     }
     const message = (err as Error).message ?? '';
     if (/already completed|not found/i.test(message)) {
-      return { kind: 'conflict', workflowId, message: `operationId: ${input.operationId} belongs to an operation that has just ended (${workflowId}); use a new id` };
+      return {
+        kind: 'conflict',
+        workflowId,
+        message: `operationId: ${input.operationId} belongs to an operation that has just ended (${workflowId}); use a new id`,
+      };
     }
     throw err;
   }

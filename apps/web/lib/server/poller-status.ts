@@ -13,5 +13,11 @@ export async function pollerStatus(services: Services, head: number | undefined)
       ),
     services.store.checkpoint(),
   ]);
-  return { workflowId: RECEIPT_POLLER_ID, ...describe, checkpoint, head: head ?? null, lag: head === undefined ? null : Math.max(0, head - checkpoint) };
+  return {
+    workflowId: RECEIPT_POLLER_ID,
+    ...describe,
+    checkpoint,
+    head: head ?? null,
+    lag: head === undefined ? null : Math.max(0, head - checkpoint),
+  };
 }

@@ -19,7 +19,15 @@ const workflowId = () => Context.current().info.workflowExecution?.workflowId ??
 
 export function createOperationActivities(deps: OperationDeps): OperationActivities {
   const { chain, store, operations, gates, account } = deps;
-  const submitters: Record<SubmitRequest['market'], (p: { operation_id: string; account: string; estimated_cost: number; units: number }) => Promise<{ tx_hash: string; submitted_height: number }>> = {
+  const submitters: Record<
+    SubmitRequest['market'],
+    (p: {
+      operation_id: string;
+      account: string;
+      estimated_cost: number;
+      units: number;
+    }) => Promise<{ tx_hash: string; submitted_height: number }>
+  > = {
     compute: (p) => chain.computeMarket.submitJob(p),
     storage: (p) => chain.storage.put(p),
     energy: (p) => chain.energy.trade(p),
@@ -68,7 +76,10 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
         // release only once accounting holds the receipt, else the cost would be counted in neither
         const checkpoint = await store.checkpoint();
         if (checkpoint < s.blockHeight) {
-          throw ApplicationFailure.retryable(`accounting is at height ${checkpoint}, the receipt is at ${s.blockHeight}`, 'AccountingBehind');
+          throw ApplicationFailure.retryable(
+            `accounting is at height ${checkpoint}, the receipt is at ${s.blockHeight}`,
+            'AccountingBehind',
+          );
         }
       }
       await store.release(s.operationId);

@@ -7,11 +7,20 @@ import type { ChainClient } from '@blockops/chain';
  */
 export async function recomputeFromLog(chain: Pick<ChainClient, 'receipt'>, account: string, toHeight: number, startingBalance = 100_000) {
   const ours: AccountingReceipt[] = [];
-  for (let offset: number | null = 0; offset !== null; ) {
+  for (let offset: number | null = 0; offset !== null;) {
     const page = await chain.receipt.audit({ from_height: 1, to_height: toHeight, limit: 1000, offset });
     for (const r of page.receipts) {
       if (r.consumer !== account && r.provider !== account) continue;
-      ours.push({ id: r.id, market: r.market, blockHeight: r.block_height, timestamp: r.timestamp, direction: r.consumer === account ? 'spend' : 'earn', amount: r.amount, units: r.units, subsidy: r.subsidy });
+      ours.push({
+        id: r.id,
+        market: r.market,
+        blockHeight: r.block_height,
+        timestamp: r.timestamp,
+        direction: r.consumer === account ? 'spend' : 'earn',
+        amount: r.amount,
+        units: r.units,
+        subsidy: r.subsidy,
+      });
     }
     offset = page.next_offset;
   }

@@ -30,7 +30,12 @@ export function harness(o: HarnessOptions) {
   const chain = createChainClient({ url: o.chainUrl, timeoutMs: o.chainTimeoutMs ?? 1000 });
   const store = createAccountingStore({ redis: o.redis, prefix, startingBalance: o.startingBalance ?? 100_000 });
   const operations = createOperationsStore({ redis: o.redis, prefix });
-  const gates = createGateCache({ redis: o.redis, key: `${prefix}:gates`, ttlMs: o.gateCacheMs ?? 50, fetch: async () => (await chain.governor.status()).gates });
+  const gates = createGateCache({
+    redis: o.redis,
+    key: `${prefix}:gates`,
+    ttlMs: o.gateCacheMs ?? 50,
+    fetch: async () => (await chain.governor.status()).gates,
+  });
   const metrics = createWorkerMetrics();
   const make = (taskQueue: string) =>
     createWorker({

@@ -39,7 +39,12 @@ export async function GET() {
   const head = chain.ok ? Number(chain.detail.split(' ')[1]) : undefined;
   const [poller, gates] = await Promise.all([
     redis.ok && temporal.ok ? pollerStatus(services, head).catch(() => undefined) : undefined,
-    chain.ok ? services.chain.governor.status().then((g) => g.gates, () => undefined) : undefined,
+    chain.ok
+      ? services.chain.governor.status().then(
+          (g) => g.gates,
+          () => undefined,
+        )
+      : undefined,
   ]);
   const pollerProblem = !poller
     ? undefined

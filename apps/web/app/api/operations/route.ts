@@ -10,7 +10,13 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = route('operator', async (req, { services, caller }) => {
   const { audit, metrics } = services;
-  const record = async (res: Response, outcome: 'accepted' | 'rejected' | 'failed', target: string | undefined, reason?: string, details?: Record<string, unknown>) => {
+  const record = async (
+    res: Response,
+    outcome: 'accepted' | 'rejected' | 'failed',
+    target: string | undefined,
+    reason?: string,
+    details?: Record<string, unknown>,
+  ) => {
     metrics.controlActions.inc({ action: 'operation.submit', outcome });
     await audit.append({ actor: caller.actor, action: 'operation.submit', target, outcome, reason, details });
     return res;
@@ -20,17 +26,37 @@ export const POST = route('operator', async (req, { services, caller }) => {
   const parsed = submitOperationSchema.safeParse(body.value);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
-    return record(problem(400, `invalid operation: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues }), 'rejected', undefined, JSON.stringify(issues));
+    return record(
+      problem(400, `invalid operation: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues }),
+      'rejected',
+      undefined,
+      JSON.stringify(issues),
+    );
   }
   const input = { ...parsed.data, operationId: parsed.data.operationId ?? newOperationId() };
   let outcome;
   try {
     outcome = await submitOperation(services, input, { correlationId: caller.correlationId, startedBy: caller.actor });
   } catch (err) {
-    return record(problem(503, `could not submit the operation through Temporal: ${(err as Error).message}`), 'failed', input.operationId, (err as Error).message);
+    return record(
+      problem(503, `could not submit the operation through Temporal: ${(err as Error).message}`),
+      'failed',
+      input.operationId,
+      (err as Error).message,
+    );
   }
-  const links = { workflowId: outcome.workflowId, temporalUrl: temporalRunUrl(services, outcome.workflowId), consoleUrl: `/runs/${encodeURIComponent(outcome.workflowId)}` };
-  if (outcome.kind === 'conflict') return record(problem(409, outcome.message, { operationId: input.operationId, ...links }), 'rejected', input.operationId, outcome.message);
+  const links = {
+    workflowId: outcome.workflowId,
+    temporalUrl: temporalRunUrl(services, outcome.workflowId),
+    consoleUrl: `/runs/${encodeURIComponent(outcome.workflowId)}`,
+  };
+  if (outcome.kind === 'conflict')
+    return record(
+      problem(409, outcome.message, { operationId: input.operationId, ...links }),
+      'rejected',
+      input.operationId,
+      outcome.message,
+    );
   const a = outcome.answer;
   switch (a.code) {
     case 202:
@@ -44,7 +70,12 @@ export const POST = route('operator', async (req, { services, caller }) => {
     case 409:
       return record(problem(409, a.message, { operationId: a.operationId, gate: a.gate, ...links }), 'rejected', a.operationId, a.message);
     case 402:
-      return record(problem(402, a.message, { operationId: a.operationId, need: a.need, available: a.available, ...links }), 'rejected', a.operationId, a.message);
+      return record(
+        problem(402, a.message, { operationId: a.operationId, need: a.need, available: a.available, ...links }),
+        'rejected',
+        a.operationId,
+        a.message,
+      );
     default:
       return record(problem(a.code, a.message, { operationId: a.operationId, ...links }), 'failed', a.operationId, a.message);
   }

@@ -26,7 +26,10 @@ export const GET = route('viewer', async (req, { services }) => {
     const total = probe.total;
     const end = Math.max(0, total - offset);
     const start = Math.max(0, end - limit);
-    const page = end > start ? await chain.receipt.audit({ from_height: 0, to_height: head, limit: end - start, offset: start, ...(market ? { market } : {}) }) : { receipts: [] };
+    const page =
+      end > start
+        ? await chain.receipt.audit({ from_height: 0, to_height: head, limit: end - start, offset: start, ...(market ? { market } : {}) })
+        : { receipts: [] };
     return { receipts: [...page.receipts].reverse(), total, limit, offset, timestamp: now() };
   });
 });

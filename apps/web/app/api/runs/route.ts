@@ -85,7 +85,10 @@ export const POST = route('operator', async (req, { services, caller }) => {
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
-  workflowType: z.string().regex(/^\w{1,100}$/, 'must be a workflow type name').optional(),
+  workflowType: z
+    .string()
+    .regex(/^\w{1,100}$/, 'must be a workflow type name')
+    .optional(),
   status: z.enum(['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut']).optional(),
 });
 
