@@ -37,7 +37,7 @@ Ctrl-C stops everything.
   process.on('SIGTERM', shutdown);
   // A child that dies on its own takes the stack down rather than leaving it half-up.
   for (const p of stack.processes) {
-    p.exited.then((code) => {
+    void p.exited.then((code) => {
       if (stopping) return;
       console.error(`blockops: ${p.name} exited (code ${code}); stopping the stack`);
       void shutdown().then(() => process.exit(1));

@@ -30,7 +30,7 @@ async function main() {
         });
       return;
     }
-    handle(req, res);
+    void handle(req, res);
   });
   const gateway = await attachGateway(server, services);
 

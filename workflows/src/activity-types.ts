@@ -1,6 +1,6 @@
 /**
  * The activities workflows may call, as types only: apps/worker implements them
- * (`satisfies NetworkActivities`), so dependencies point apps → workflows, never back.
+ * (factories typed by these interfaces), so dependencies point apps → workflows, never back.
  */
 export interface LatestHeader {
   height: number;

@@ -53,14 +53,15 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     socket.on('disconnect', () => metrics.socketConnections.dec());
     const hs = socket.data.handshake as Handshake;
     if (!hs.lastEventId) {
-      socket.join(hs.rooms);
+      // the in-memory adapter joins synchronously (the replay's check-and-join relies on it)
+      void socket.join(hs.rooms);
       socket.emit('ready', { replayed: 0, lastEventId: tail.lastId() });
       return;
     }
     replayThenJoin(socket, hs.rooms, hs.lastEventId).catch((err) => {
       log.warn({ err }, 'replay failed');
       socket.emit('replay_error', { message: 'could not replay missed events; reload to resync' });
-      socket.join(hs.rooms);
+      void socket.join(hs.rooms);
     });
   });
 
@@ -87,7 +88,7 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
       // Check and join in one synchronous step: the tail cannot relay in between. If it moved on
       // while we were reading, read the difference first.
       if (compareStreamIds(cursor, tail.lastId()) >= 0) {
-        socket.join(rooms);
+        void socket.join(rooms);
         metrics.eventsReplayed.inc(replayed);
         socket.emit('ready', { replayed, lastEventId: cursor });
         return;
