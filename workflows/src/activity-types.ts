@@ -1,3 +1,5 @@
+import type { GateState, Market, OperationOutcome, Reservation } from '@blockops/domain';
+
 /**
  * The activities workflows may call, as types only: apps/worker implements them
  * (factories typed by these interfaces), so dependencies point apps → workflows, never back.
@@ -47,28 +49,39 @@ export interface ReceiptActivities {
   pollReceipts(input: { batchSize: number }): Promise<PollResult>;
 }
 
-export type GateCheck = { admits: true } | { admits: false; state: string; reason: string };
-export type Reservation = { ok: true; available: number } | { ok: false; need: number; available: number };
+/**
+ * `details[0]` of an activity failure raised from a classified error (the worker's
+ * `classified()`): its type is the error class name (`CancelledError`, ...), and this names the
+ * reason and carries the node's data, e.g. {need, available} or {market, state, reason}.
+ */
+export interface ClassifiedFailureDetails {
+  reason: string;
+  rpcCode?: number;
+  data?: unknown;
+  method?: string;
+}
+
+export type GateCheck = { admits: true } | { admits: false; state: GateState; reason: string };
 
 export interface SubmitRequest {
   operationId: string;
-  market: 'compute' | 'storage' | 'energy' | 'ad';
+  market: Market;
   estimatedCost: number;
   units: number;
 }
 
 export interface OperationSettlement {
   operationId: string;
-  market: string;
+  market: Market;
   estimatedCost: number;
-  outcome: 'CONFIRMED' | 'EXPIRED' | 'REJECTED' | 'FAILED';
+  outcome: OperationOutcome;
   blockHeight?: number;
   actualCost?: number;
   reason?: string;
 }
 
 export interface OperationActivities {
-  checkGate(market: SubmitRequest['market']): Promise<GateCheck>;
+  checkGate(market: Market): Promise<GateCheck>;
   reserveFunds(operationId: string, amount: number): Promise<Reservation>;
   /** Submits once per operation id (the node is idempotent by it); cancelled-class errors are not retried. */
   submitOperation(req: SubmitRequest): Promise<{ txHash: string; submittedHeight: number }>;

@@ -1,17 +1,22 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { GateRefusal, Market, OperationStatus } from '@blockops/domain';
 import type { Confirmation } from './activity-types';
-import type { OperationStatus } from './sinks';
+
+/*
+ * The operation workflow's messages. Clients (the web app, tests) import this module through
+ * `@blockops/workflows/messages`: definitions and types only, no workflow code.
+ */
 
 /** The answer `POST /api/operations` gives, from the workflow's own admission (Update-with-Start). */
 export type SubmitAnswer =
   | { status: 'submitted'; code: 202; operationId: string; txHash: string }
-  | { status: 'rejected'; code: 409; operationId: string; message: string; gate: { market: string; state: string; reason: string } }
+  | { status: 'rejected'; code: 409; operationId: string; message: string; gate: GateRefusal }
   | { status: 'rejected'; code: 402; operationId: string; message: string; need: number; available: number }
   | { status: 'failed'; code: 422 | 502; operationId: string; message: string };
 
 export interface OperationView {
   operationId: string;
-  market: string;
+  market: Market;
   estimatedCost: number;
   units: number;
   status: OperationStatus | 'ADMITTING';
@@ -21,11 +26,8 @@ export interface OperationView {
   reason?: string;
 }
 
-/** By name outside the sandbox (the web app does not load workflow code). */
-export const SUBMIT_UPDATE = 'submit';
-export const submitUpdate = defineUpdate<SubmitAnswer>(SUBMIT_UPDATE);
+/** Admits the operation and answers as soon as admission is decided (Update-with-Start). */
+export const submitUpdate = defineUpdate<SubmitAnswer>('submit');
 /** Sent by the receipt poller when the operation's receipt has been applied to accounting. */
 export const receiptConfirmedSignal = defineSignal<[Confirmation]>('receiptConfirmed');
 export const operationStatusQuery = defineQuery<OperationView>('status');
-
-export { operationWorkflowId, RECEIPT_POLLER_ID } from '@blockops/domain';

@@ -7,10 +7,10 @@ import {
   proxySinks,
   setHandler,
 } from '@temporalio/workflow';
-import { ERROR_NAMES, NON_RETRYABLE_ERROR_TYPES, type OperationInput } from '@blockops/domain';
-import type { Confirmation, OperationActivities, OperationSettlement } from './activity-types';
+import { ERROR_NAMES, NON_RETRYABLE_ERROR_TYPES, type GateRefusal, type OperationInput, type OperationStatus } from '@blockops/domain';
+import type { ClassifiedFailureDetails, Confirmation, OperationActivities, OperationSettlement } from './activity-types';
 import { operationStatusQuery, receiptConfirmedSignal, submitUpdate, type OperationView, type SubmitAnswer } from './operation-messages';
-import type { EventSinks, OperationStatus } from './sinks';
+import type { EventSinks } from './sinks';
 
 const { events } = proxySinks<EventSinks>();
 
@@ -50,10 +50,10 @@ export interface OperationResult {
 }
 
 /** Details of a failed activity, as Temporal hands them to workflow code. */
-function failureOf(err: unknown): { type?: string; message: string; details?: Record<string, unknown> } {
+function failureOf(err: unknown): { type?: string; message: string; details?: ClassifiedFailureDetails } {
   let e = err as { cause?: unknown; type?: string; message?: string; details?: unknown[] } | undefined;
   while (e?.cause && !e.type) e = e.cause as typeof e;
-  return { type: e?.type, message: e?.message ?? String(err), details: e?.details?.[0] as Record<string, unknown> | undefined };
+  return { type: e?.type, message: e?.message ?? String(err), details: e?.details?.[0] as ClassifiedFailureDetails | undefined };
 }
 
 /**
@@ -128,7 +128,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   } catch (err) {
     const f = failureOf(err);
     if (f.type === ERROR_NAMES.cancelled && f.details?.reason === 'gate_closed') {
-      const g = f.details.data as { market: string; state: string; reason: string };
+      const g = f.details.data as GateRefusal;
       return refuse({ status: 'rejected', code: 409, operationId, message: f.message, gate: g }, 'REJECTED');
     }
     if (f.type === ERROR_NAMES.cancelled && f.details?.reason === 'insufficient_balance') {

@@ -1,7 +1,7 @@
 import { continueAsNew, getExternalWorkflowHandle, log, proxyActivities, proxySinks, sleep, workflowInfo } from '@temporalio/workflow';
-import { NON_RETRYABLE_ERROR_TYPES, type ReceiptPollerInput } from '@blockops/domain';
+import { NON_RETRYABLE_ERROR_TYPES, operationWorkflowId, type ReceiptPollerInput } from '@blockops/domain';
 import type { Confirmation, ReceiptActivities } from './activity-types';
-import { operationWorkflowId, receiptConfirmedSignal } from './operation-messages';
+import { receiptConfirmedSignal } from './operation-messages';
 import type { EventSinks } from './sinks';
 
 const { events } = proxySinks<EventSinks>();

@@ -1,4 +1,5 @@
 import type { Sinks } from '@temporalio/workflow';
+import type { OperationStatus } from '@blockops/domain';
 
 /**
  * Workflow-level events leave the sandbox through this sink. The worker adds the envelope
@@ -13,9 +14,6 @@ export type WorkflowEvent =
   | { type: 'receipts_processed'; count: number; applied: number; from_height: number; to_height: number }
   | { type: 'pnl_updated'; total: number; by_market: Record<string, number>; balance: number }
   | { type: 'operation_status_changed'; operation_id: string; status: OperationStatus; details?: Record<string, unknown> };
-
-/** An operation's life: SUBMITTED → CONFIRMED | EXPIRED; REJECTED (gate, balance) or FAILED (chain) before that. */
-export type OperationStatus = 'SUBMITTED' | 'CONFIRMED' | 'EXPIRED' | 'REJECTED' | 'FAILED';
 
 export interface EventSinks extends Sinks {
   events: {

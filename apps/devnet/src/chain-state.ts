@@ -2,7 +2,9 @@ import { createPrng, type Prng } from './prng';
 
 export const MARKETS = ['compute', 'storage', 'energy', 'ad'] as const;
 export type Market = (typeof MARKETS)[number];
-export type GateState = 'Trade' | 'Halt' | 'PostOnly';
+// The devnet stands in for a foreign node: it keeps its own copy of the chain's vocabulary.
+export const GATE_STATES = ['Trade', 'Halt', 'PostOnly'] as const;
+export type GateState = (typeof GATE_STATES)[number];
 
 export interface Receipt {
   id: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETS, type ChainState, type GateState, type Market } from './chain-state';
+import { GATE_STATES, MARKETS, type ChainState, type Market } from './chain-state';
 import { RPC, RpcError } from './rpc-errors';
 import type { Faults } from './faults';
 import { obj, parse } from './params';
@@ -149,10 +149,10 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
     },
     'dev.set_gate': (params) => {
       const p = parse(
-        obj({ market, state: z.enum(['Trade', 'Halt', 'PostOnly']), reason: z.string().max(500).default('set by dev.set_gate') }),
+        obj({ market, state: z.enum(GATE_STATES), reason: z.string().max(500).default('set by dev.set_gate') }),
         params,
       );
-      chain.gates[p.market] = { state: p.state as GateState, reason: p.reason };
+      chain.gates[p.market] = { state: p.state, reason: p.reason };
       chain.changed();
       return { gates: chain.gates };
     },

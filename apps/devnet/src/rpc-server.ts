@@ -8,7 +8,7 @@ import { createPrng } from './prng';
 import { RPC, RpcError } from './rpc-errors';
 import { loadChain, persistChain } from './state-file';
 
-export const BODY_LIMIT = 1024 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 /** A call held by a timeout fault is dropped after this long, so held sockets cannot pile up forever. */
 const HANG_LIMIT_MS = 5 * 60_000;
 

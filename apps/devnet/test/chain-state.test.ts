@@ -1,4 +1,4 @@
-import { ChainState } from '../src';
+import { ChainState } from '../src/chain-state';
 
 const chain = (seed: number) => {
   const c = new ChainState({ seed, blockIntervalMs: 1000, confirmBlocks: 2 });

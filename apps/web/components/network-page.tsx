@@ -2,8 +2,8 @@
 
 import { useLiveData } from '@/lib/client/use-live-data';
 import { money, num } from '@/lib/client/format';
+import type { Gates } from '@blockops/domain';
 
-type Gates = { gates: Record<string, { state: string; reason: string }> };
 type Metrics = Record<string, number>;
 type Markets = {
   overall_status: string;
@@ -15,7 +15,7 @@ type Peers = {
   peers: Array<{ id: string; address: string; latency_ms: number; version: string; is_validator: boolean; reputation: number }>;
   total: number;
 };
-type Data = { gates: Gates; metrics: Metrics; markets: Markets; peers: Peers };
+type Data = { gates: { gates: Gates }; metrics: Metrics; markets: Markets; peers: Peers };
 
 const PATHS = { gates: '/api/gates', metrics: '/api/network/metrics', markets: '/api/markets/health', peers: '/api/peers' };
 // every processed batch means new blocks: refresh then

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useLiveData } from '@/lib/client/use-live-data';
 import { money, num } from '@/lib/client/format';
+import { MARKETS } from '@blockops/domain';
 import type { Receipt } from '@blockops/chain';
 
 type Data = { page: { receipts: Receipt[]; total: number } };
@@ -34,7 +35,7 @@ export function ReceiptsPage() {
             }}
           >
             <option value="">all</option>
-            {['compute', 'storage', 'energy', 'ad'].map((m) => (
+            {MARKETS.map((m) => (
               <option key={m}>{m}</option>
             ))}
           </select>

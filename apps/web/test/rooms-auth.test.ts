@@ -1,7 +1,7 @@
 import { loadConfig } from '@blockops/config';
-import { handshakeSchema, matchesAny, roomsOf } from '../lib/server/rooms';
+import { handshakeSchema, type BlockopsEvent } from '@blockops/events';
+import { matchesAny, roomsOf } from '../lib/server/rooms';
 import { bearer, roleForKey, satisfies } from '../lib/server/auth';
-import type { BlockopsEvent } from '@blockops/events';
 
 const ev = (over: Partial<BlockopsEvent> = {}) =>
   ({

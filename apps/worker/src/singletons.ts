@@ -1,6 +1,5 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { RECEIPT_POLLER_ID } from '@blockops/workflows/public';
-import type { ReceiptPollerInput } from '@blockops/domain';
+import { RECEIPT_POLLER_ID, type ReceiptPollerInput } from '@blockops/domain';
 
 /**
  * Starts the receipt-poller singleton unless it already runs: its fixed workflow id makes

@@ -6,11 +6,4 @@ export {
   type PositionSummary,
 } from './accounting-store';
 export type { ReceiptBatch, SeriesPoint } from './apply-batch';
-export type { Reservation } from './reservations';
-export {
-  createOperationsStore,
-  OPERATION_STATUSES,
-  type OperationsStore,
-  type OperationRecord,
-  type OperationRecordStatus,
-} from './operations-store';
+export { createOperationsStore, type OperationsStore, type OperationRecord } from './operations-store';

@@ -1,15 +1,13 @@
+import { OPERATION_STATUSES, type Market, type OperationStatus } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-
-export const OPERATION_STATUSES = ['SUBMITTED', 'CONFIRMED', 'EXPIRED', 'REJECTED', 'FAILED'] as const;
-export type OperationRecordStatus = (typeof OPERATION_STATUSES)[number];
 
 export interface OperationRecord {
   operationId: string;
   workflowId: string;
-  market: string;
+  market: Market;
   estimatedCost: number;
   units?: number;
-  status: OperationRecordStatus;
+  status: OperationStatus;
   txHash?: string;
   blockHeight?: number;
   actualCost?: number;
@@ -30,7 +28,7 @@ const KEEP_CLOSED = 10_000;
 export function createOperationsStore(opts: { redis: RedisClient; prefix: string }) {
   const { redis, prefix } = opts;
   const records = `${prefix}:ops`;
-  const byStatus = (s: OperationRecordStatus) => `${prefix}:ops:${s}`;
+  const byStatus = (s: OperationStatus) => `${prefix}:ops:${s}`;
 
   async function get(operationId: string): Promise<OperationRecord | undefined> {
     const raw = await redis.hGet(records, operationId);
@@ -48,7 +46,7 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
       await m.exec();
     },
     /** Newest first. */
-    async list(status: OperationRecordStatus, q: { limit: number; offset: number }): Promise<{ items: OperationRecord[]; total: number }> {
+    async list(status: OperationStatus, q: { limit: number; offset: number }): Promise<{ items: OperationRecord[]; total: number }> {
       if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new RangeError('limit must be an integer from 1 to 1000');
       if (!Number.isInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be an integer ≥ 0');
       const [ids, total] = await Promise.all([
@@ -58,9 +56,9 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
       const raws = ids.length ? await redis.hmGet(records, ids) : [];
       return { items: raws.flatMap((r) => (r ? [JSON.parse(r) as OperationRecord] : [])), total };
     },
-    async counts(): Promise<Record<OperationRecordStatus, number>> {
+    async counts(): Promise<Record<OperationStatus, number>> {
       const n = await Promise.all(OPERATION_STATUSES.map((s) => redis.zCard(byStatus(s))));
-      return Object.fromEntries(OPERATION_STATUSES.map((s, i) => [s, n[i] ?? 0])) as Record<OperationRecordStatus, number>;
+      return Object.fromEntries(OPERATION_STATUSES.map((s, i) => [s, n[i] ?? 0])) as Record<OperationStatus, number>;
     },
   };
 }

@@ -1,9 +1,8 @@
+import type { Reservation } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
 import { positiveFinite } from './checks';
 import type { AccountingKeys } from './keys';
 import { availableScript, releaseScript, reserveScript } from './scripts';
-
-export type Reservation = { ok: true; available: number } | { ok: false; need: number; available: number };
 
 /**
  * Funds held for operations in flight (DESIGN §3): available = balance − reserved. The reserved

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { MARKETS, applyReceipts, avgCostPerUnit, initialAccounting, marketPnl, pnlSummary, type AccountingReceipt } from '@blockops/domain';
 import { connectRedis, type RedisClient } from '@blockops/events';
-import { createAccountingStore, createOperationsStore, type AccountingStore } from '../src';
+import { createAccountingStore, createOperationsStore, type AccountingStore, type OperationRecord } from '../src';
 import { luaScript } from '../src/lua';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -318,12 +318,12 @@ test('reset deletes every key of the prefix and nothing else', async () => {
 
 test('operations index: a record moves between status lists in one step', async () => {
   const ops = createOperationsStore({ redis, prefix: `${filePrefix}:${++n}` });
-  const rec = {
+  const rec: OperationRecord = {
     operationId: 'o1',
     workflowId: 'op-o1',
     market: 'compute',
     estimatedCost: 5,
-    status: 'SUBMITTED' as const,
+    status: 'SUBMITTED',
     submittedAt: 1,
     updatedAt: 1,
   };

@@ -1,7 +1,6 @@
+import type { GateState, Market } from '@blockops/domain';
 import * as s from './schemas';
 import { createTransport, type CallOptions, type ChainClientOptions } from './transport';
-
-type Market = 'compute' | 'storage' | 'energy' | 'ad';
 
 export interface ReceiptAuditParams {
   from_height?: number;
@@ -90,7 +89,7 @@ export function createChainClient(opts: ChainClientOptions) {
     dev: {
       mine: (p: { blocks?: number } = {}, o?: CallOptions) => t.write('dev.mine', p, s.heightSchema, o),
       credit: (p: { account: string; amount: number }, o?: CallOptions) => t.write('dev.credit', p, s.ledgerBalanceSchema, o),
-      setGate: (p: { market: Market; state: 'Trade' | 'Halt' | 'PostOnly'; reason?: string }, o?: CallOptions) =>
+      setGate: (p: { market: Market; state: GateState; reason?: string }, o?: CallOptions) =>
         t.write('dev.set_gate', p, s.governorStatusSchema, o),
       setFault: (p: FaultParams, o?: CallOptions) => t.write('dev.set_fault', p, s.devFaultsSchema, o),
       clearFaults: (o?: CallOptions) => t.write('dev.clear_faults', {}, s.devFaultsSchema, o),

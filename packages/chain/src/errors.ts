@@ -1,18 +1,31 @@
 import { ClassifiedError, type ErrorClass } from '@blockops/domain';
 
+export interface ChainErrorOptions {
+  errorClass: ErrorClass;
+  /** bounded, machine-readable (a metric label): `timeout`, `unreachable`, `http_5xx`, `auth`, `bad_response`, `gate_closed`, … */
+  reason: string;
+  /** the JSON-RPC method called, or `batch(n)` */
+  method: string;
+  rpcCode?: number;
+  httpStatus?: number;
+  /** the JSON-RPC error's data, e.g. {need, available} or {market, state, reason} */
+  data?: unknown;
+  cause?: unknown;
+}
+
 /** A failed call to The Block node, classified per the taxonomy (DESIGN.md §4). */
 export class ChainError extends ClassifiedError {
-  constructor(
-    message: string,
-    errorClass: ErrorClass,
-    reason: string,
-    readonly method: string,
-    readonly rpcCode?: number,
-    readonly httpStatus?: number,
-    /** the JSON-RPC error's data, e.g. {need, available} or {market, state, reason} */
-    readonly data?: unknown,
-  ) {
-    super(message, errorClass, reason);
+  readonly method: string;
+  readonly rpcCode?: number;
+  readonly httpStatus?: number;
+  readonly data?: unknown;
+
+  constructor(message: string, opts: ChainErrorOptions) {
+    super(message, opts.errorClass, opts.reason, { cause: opts.cause });
+    this.method = opts.method;
+    this.rpcCode = opts.rpcCode;
+    this.httpStatus = opts.httpStatus;
+    this.data = opts.data;
   }
 }
 

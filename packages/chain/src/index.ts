@@ -1,4 +1,4 @@
-export { ChainError, classifyRpcCode } from './errors';
+export { ChainError, type ChainErrorOptions } from './errors';
 export {
   createChainClient,
   type ChainClient,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { GATE_STATES, MARKETS } from '@blockops/domain';
 
-const market = z.enum(['compute', 'storage', 'energy', 'ad']);
-const gateState = z.enum(['Trade', 'Halt', 'PostOnly']);
+const market = z.enum(MARKETS);
+const gateState = z.enum(GATE_STATES);
 const marketStatus = z.enum(['healthy', 'degraded', 'idle', 'halted']);
 const nn = () => z.number().nonnegative();
 const int = () => z.number().int().nonnegative();

@@ -87,35 +87,60 @@ export function createTransport(opts: ChainClientOptions) {
     } catch (err) {
       const e = err as { name?: string; code?: string; timedOut?: boolean };
       const cause = e.timedOut ? 'timeout' : (e.code ?? e.name ?? 'error');
-      throw new ChainError(
-        `${label}: node ${e.timedOut ? `did not answer within ${ms} ms` : `unreachable (${cause})`}`,
-        'transient',
-        e.timedOut ? 'timeout' : 'unreachable',
-        label,
-      );
+      throw new ChainError(`${label}: node ${e.timedOut ? `did not answer within ${ms} ms` : `unreachable (${cause})`}`, {
+        errorClass: 'transient',
+        reason: e.timedOut ? 'timeout' : 'unreachable',
+        method: label,
+        cause: err,
+      });
     }
     if (res.status === 401 || res.status === 403) {
-      throw new ChainError(`${label}: node refused the auth token (HTTP ${res.status})`, 'storage', 'auth', label, undefined, res.status);
+      throw new ChainError(`${label}: node refused the auth token (HTTP ${res.status})`, {
+        errorClass: 'storage',
+        reason: 'auth',
+        method: label,
+        httpStatus: res.status,
+      });
     }
     if (res.status >= 500)
-      throw new ChainError(`${label}: node answered HTTP ${res.status}`, 'transient', 'http_5xx', label, undefined, res.status);
+      throw new ChainError(`${label}: node answered HTTP ${res.status}`, {
+        errorClass: 'transient',
+        reason: 'http_5xx',
+        method: label,
+        httpStatus: res.status,
+      });
     if (res.status === 204) return undefined;
     try {
       return JSON.parse(res.text);
     } catch {
-      throw new ChainError(`${label}: unreadable answer (HTTP ${res.status})`, 'storage', 'bad_response', label, undefined, res.status);
+      throw new ChainError(`${label}: unreadable answer (HTTP ${res.status})`, {
+        errorClass: 'storage',
+        reason: 'bad_response',
+        method: label,
+        httpStatus: res.status,
+      });
     }
   }
 
   function unwrap<T>(method: string, reply: RpcReply | undefined, schema: z.ZodType<T>): T {
-    if (!reply || typeof reply !== 'object') throw new ChainError(`${method}: unreadable answer`, 'storage', 'bad_response', method);
+    if (!reply || typeof reply !== 'object') throw new ChainError(`${method}: unreadable answer`, { errorClass: 'storage', reason: 'bad_response', method });
     if (reply.error) {
       const { code, message, data } = reply.error;
-      throw new ChainError(`${method}: ${message}`, classifyRpcCode(code), reasonForCode(code), method, code, undefined, data);
+      throw new ChainError(`${method}: ${message}`, {
+        errorClass: classifyRpcCode(code),
+        reason: reasonForCode(code),
+        method,
+        rpcCode: code,
+        data,
+      });
     }
     const checked = check(schema, reply.result);
     if (!checked.ok)
-      throw new ChainError(`${method}: unexpected result shape (${checked.path}: ${checked.message})`, 'storage', 'bad_response', method);
+      throw new ChainError(`${method}: unexpected result shape (${checked.path}: ${checked.message})`, {
+        errorClass: 'storage',
+        reason: 'bad_response',
+        method,
+      });
     return checked.value;
   }
 
@@ -169,7 +194,11 @@ export function createTransport(opts: ChainClientOptions) {
   function unwrapError(label: string, reply: RpcReply): ChainError {
     try {
       unwrap(label, reply, passthrough);
-      return new ChainError(`${label}: the node did not answer the batch as a batch`, 'storage', 'bad_response', label);
+      return new ChainError(`${label}: the node did not answer the batch as a batch`, {
+        errorClass: 'storage',
+        reason: 'bad_response',
+        method: label,
+      });
     } catch (err) {
       return err as ChainError;
     }

@@ -1,4 +1,4 @@
-import { classifyRpcCode } from '../src';
+import { classifyRpcCode } from '../src/errors';
 
 test.each([
   [-32000, 'transient'],

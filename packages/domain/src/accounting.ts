@@ -3,8 +3,7 @@
  * market. Pure: the store applies these functions atomically with the poller's checkpoint, and
  * idempotency per receipt id is the store's job (a receipt applied twice here counts twice).
  */
-export const MARKETS = ['compute', 'storage', 'energy', 'ad'] as const;
-export type Market = (typeof MARKETS)[number];
+import { MARKETS, type Market } from './markets';
 
 /** A receipt as accounting sees it: only receipts involving our account reach here. */
 export interface AccountingReceipt {

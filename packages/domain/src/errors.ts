@@ -10,8 +10,6 @@
  */
 export type ErrorClass = 'transient' | 'cancelled' | 'storage';
 
-export const ERROR_CLASSES: readonly ErrorClass[] = ['transient', 'cancelled', 'storage'];
-
 /** Error names double as Temporal ApplicationFailure types, so retry policies can list them. */
 export const ERROR_NAMES = {
   transient: 'TransientError',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETS } from './accounting';
+import { MARKETS } from './markets';
 
 /**
  * Inputs of the workflows an operator can start from the console or the API. The web app

@@ -1,6 +1,7 @@
 export * from './schemas';
 export * from './stream-id';
+export * from './socket';
 export { connectRedis, type RedisClient } from './redis';
-export { createEventPublisher, EVENT_FIELD, type EventPublisher, type PublisherOptions } from './publisher';
-export { readRange, lastStreamId, firstStreamId, tailStream, entryToEvent, type TailOptions } from './reader';
+export { createEventPublisher, type EventPublisher, type PublisherOptions } from './publisher';
+export { readRange, firstStreamId, tailStream, type TailOptions } from './reader';
 export { createAuditLog, type AuditEntry, type AuditLog } from './audit';

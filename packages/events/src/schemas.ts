@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { OPERATION_STATUSES } from '@blockops/domain';
+import { STREAM_ID_PATTERN } from './stream-id';
 
 /**
  * Fields every event carries (DESIGN.md §5), besides `type` and `id`. `id` is the Redis stream id,
@@ -12,36 +14,36 @@ const base = z.object({
   correlationId: z.string().min(1),
 });
 
-export const streamIdSchema = z.string().regex(/^\d+-\d+$/, 'must be a stream id like 1700000000000-0');
+export const streamIdSchema = z.string().regex(STREAM_ID_PATTERN, 'must be a stream id like 1700000000000-0');
 
 const jsonRecord = z.record(z.string(), z.unknown());
 
-export const executionStartedSchema = base.extend({
+const executionStartedSchema = base.extend({
   type: z.literal('execution_started'),
   taskQueue: z.string().optional(),
   attempt: z.number().int().optional(),
 });
-export const executionCompletedSchema = base.extend({
+const executionCompletedSchema = base.extend({
   type: z.literal('execution_completed'),
   duration_ms: z.number().nonnegative(),
   result: z.unknown().optional(),
 });
-export const executionFailedSchema = base.extend({
+const executionFailedSchema = base.extend({
   type: z.literal('execution_failed'),
   duration_ms: z.number().nonnegative(),
   error: z.string(),
 });
-export const executionHaltedSchema = base.extend({
+const executionHaltedSchema = base.extend({
   type: z.literal('execution_halted'),
   reason: z.string(),
 });
-export const nodeStartedSchema = base.extend({
+const nodeStartedSchema = base.extend({
   type: z.literal('node_started'),
   node_id: z.string(),
   node_name: z.string(),
   attempt: z.number().int().positive(),
 });
-export const nodeCompletedSchema = base.extend({
+const nodeCompletedSchema = base.extend({
   type: z.literal('node_completed'),
   node_id: z.string(),
   node_name: z.string(),
@@ -49,7 +51,7 @@ export const nodeCompletedSchema = base.extend({
   status: z.literal('success'),
   outputs: z.unknown(),
 });
-export const nodeFailedSchema = base.extend({
+const nodeFailedSchema = base.extend({
   type: z.literal('node_failed'),
   node_id: z.string(),
   node_name: z.string(),
@@ -58,21 +60,21 @@ export const nodeFailedSchema = base.extend({
   attempt: z.number().int().positive(),
   retryable: z.boolean(),
 });
-export const breakerStateChangedSchema = base.extend({
+const breakerStateChangedSchema = base.extend({
   type: z.literal('breaker_state_changed'),
   breaker: z.string(),
   previous_state: z.string(),
   new_state: z.string(),
   reason: z.string().optional(),
 });
-export const emergencyStateChangedSchema = base.extend({
+const emergencyStateChangedSchema = base.extend({
   type: z.literal('emergency_state_changed'),
   previous_state: z.string(),
   new_state: z.string(),
   reason: z.string(),
   actor: z.string(),
 });
-export const receiptsProcessedSchema = base.extend({
+const receiptsProcessedSchema = base.extend({
   type: z.literal('receipts_processed'),
   /** receipts read from the chain in this batch */
   count: z.number().int().nonnegative(),
@@ -81,19 +83,19 @@ export const receiptsProcessedSchema = base.extend({
   from_height: z.number().int().nonnegative(),
   to_height: z.number().int().nonnegative(),
 });
-export const operationStatusChangedSchema = base.extend({
+const operationStatusChangedSchema = base.extend({
   type: z.literal('operation_status_changed'),
   operation_id: z.string(),
-  status: z.string(),
+  status: z.enum(OPERATION_STATUSES),
   details: jsonRecord.optional(),
 });
-export const disbursementStatusChangedSchema = base.extend({
+const disbursementStatusChangedSchema = base.extend({
   type: z.literal('disbursement_status_changed'),
   disbursement_id: z.string(),
   status: z.string(),
   reason: z.string().optional(),
 });
-export const pnlUpdatedSchema = base.extend({
+const pnlUpdatedSchema = base.extend({
   type: z.literal('pnl_updated'),
   total: z.number(),
   by_market: z.record(z.string(), z.number()),
@@ -123,9 +125,4 @@ export const eventSchema = newEventSchema.and(z.object({ id: streamIdSchema }));
 export type NewEvent = z.infer<typeof newEventSchema>;
 export type BlockopsEvent = z.infer<typeof eventSchema>;
 export type EventType = NewEvent['type'];
-export type EventOf<T extends EventType> = Extract<BlockopsEvent, { type: T }>;
 export const EVENT_TYPES = newEventSchema.options.map((o) => o.shape.type.value) as EventType[];
-
-export function parseEvent(value: unknown): BlockopsEvent {
-  return eventSchema.parse(value);
-}

@@ -1,4 +1,4 @@
-import { compareStreamIds, eventSchema, newEventSchema, EVENT_TYPES, isStreamId } from '../src';
+import { compareStreamIds, eventSchema, newEventSchema, EVENT_TYPES, streamIdSchema } from '../src';
 
 const base = {
   timestamp: '2026-11-24T10:00:00.000Z',
@@ -66,8 +66,9 @@ describe('stream ids', () => {
     expect(compareStreamIds('1700000000001-0', '1700000000000-99')).toBe(1);
   });
   it('validates shape', () => {
-    expect(isStreamId('1-0')).toBe(true);
-    expect(isStreamId('1')).toBe(false);
-    expect(isStreamId(5)).toBe(false);
+    expect(streamIdSchema.safeParse('1-0').success).toBe(true);
+    expect(streamIdSchema.safeParse('1').success).toBe(false);
+    expect(streamIdSchema.safeParse(`${'9'.repeat(21)}-0`).success).toBe(false);
+    expect(streamIdSchema.safeParse(5).success).toBe(false);
   });
 });

@@ -23,9 +23,9 @@ export interface ManagedProcess {
   exited: Promise<number | null>;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor(
+async function waitFor(
   what: string,
   check: () => Promise<boolean>,
   timeoutMs: number,

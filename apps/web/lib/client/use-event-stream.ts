@@ -1,12 +1,13 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import type { BlockopsEvent } from '@blockops/events/schemas';
+import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from '@blockops/events/socket';
 import { compareStreamIds } from '@blockops/events/stream-id';
 import { getApiKey } from './api';
 
-export type StreamStatus = 'connecting' | 'replaying' | 'live' | 'disconnected' | `error: ${string}`;
+type StreamStatus = 'connecting' | 'replaying' | 'live' | 'disconnected' | `error: ${string}`;
 
 /**
  * Live events for `rooms`. On every (re)connect it sends the last id it has seen, so the gateway
@@ -32,24 +33,26 @@ export function useEventStream(opts: { rooms: string[]; since?: string; max?: nu
       buffer = [];
       setEvents((prev) => [...batch.reverse(), ...prev].slice(0, max));
     };
-    const socket = io({
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
       path: '/socket.io',
       transports: ['websocket'],
+      // called on every (re)connect, so a reconnect sends the last id seen
       auth: (cb) =>
         cb({
           token: getApiKey(),
           rooms: roomsKey.split(','),
           ...(lastId.current ? { lastEventId: lastId.current } : {}),
-        }),
+        } satisfies HandshakeAuth),
     });
     socket.on('connect', () => setStatus(lastId.current ? 'replaying' : 'connecting'));
     socket.on('ready', () => setStatus('live'));
     socket.on('disconnect', () => setStatus('disconnected'));
     socket.on('connect_error', (err) => setStatus(`error: ${err.message}`));
-    socket.on('replay_gap', (g: { oldestAvailable: string }) =>
+    socket.on('replay_gap', (g) =>
       setGap(`Some older events were trimmed from the stream; history starts at ${g.oldestAvailable}.`),
     );
-    socket.on('event', (event: BlockopsEvent) => {
+    socket.on('replay_error', (e) => setGap(e.message));
+    socket.on('event', (event) => {
       if (lastId.current && compareStreamIds(event.id, lastId.current) <= 0) return;
       lastId.current = event.id;
       buffer.push(event);

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Config } from '@blockops/config';
+import type { Role } from '@blockops/domain';
 
-export type Role = 'operator' | 'viewer';
+export type { Role };
 
 const same = (a: string, b: string) => {
   const ab = Buffer.from(a);
@@ -9,7 +10,7 @@ const same = (a: string, b: string) => {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 };
 
-export function authEnabled(config: Config): boolean {
+function authEnabled(config: Config): boolean {
   return Boolean(config.BLOCKOPS_OPERATOR_KEY || config.BLOCKOPS_VIEWER_KEY);
 }
 

@@ -1,9 +1,21 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { compareStreamIds, firstStreamId, readRange, tailStream } from '@blockops/events';
+import {
+  compareStreamIds,
+  firstStreamId,
+  handshakeSchema,
+  readRange,
+  tailStream,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from '@blockops/events';
 import { bearer, roleForKey } from './auth';
-import { handshakeSchema, matchesAny, roomsOf, type Handshake } from './rooms';
+import { matchesAny, roomsOf } from './rooms';
 import type { Services } from './services';
+
+type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const REPLAY_PAGE = 1000;
 
@@ -17,7 +29,11 @@ const REPLAY_PAGE = 1000;
  */
 export async function attachGateway(httpServer: HttpServer, services: Services) {
   const { config, redis, metrics, log } = services;
-  const io = new Server(httpServer, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    cors: { origin: false },
+  });
 
   const tail = await tailStream(redis, {
     stream: config.EVENTS_STREAM,
@@ -43,15 +59,14 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     const token = parsed.data.token ?? bearer(socket.handshake.headers.authorization);
     const role = roleForKey(config, token);
     if (!role) return next(new Error('unauthorized: a viewer or operator key is required'));
-    socket.data.handshake = parsed.data;
-    socket.data.role = role;
+    socket.data = { handshake: parsed.data, role };
     next();
   });
 
   io.on('connection', (socket) => {
     metrics.socketConnections.inc();
     socket.on('disconnect', () => metrics.socketConnections.dec());
-    const hs = socket.data.handshake as Handshake;
+    const hs = socket.data.handshake;
     if (!hs.lastEventId) {
       // the in-memory adapter joins synchronously (the replay's check-and-join relies on it)
       void socket.join(hs.rooms);
@@ -65,7 +80,7 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     });
   });
 
-  async function replayThenJoin(socket: Socket, rooms: string[], since: string) {
+  async function replayThenJoin(socket: GatewaySocket, rooms: string[], since: string) {
     const oldest = await firstStreamId(redis, config.EVENTS_STREAM);
     if (oldest && compareStreamIds(since, oldest) < 0 && since !== '0-0') {
       // The stream was trimmed (MAXLEN) past the client's position: say so rather than pretend.

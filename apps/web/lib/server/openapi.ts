@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MARKETS, networkCheckInputSchema } from '@blockops/domain';
+import { CLOSED_OPERATION_STATUSES, MARKETS, networkCheckInputSchema } from '@blockops/domain';
 import { submitOperationSchema } from './operations';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input' });
@@ -78,7 +78,7 @@ export function openApiDocument() {
       '/api/operations/confirmed': read('confirmed operations, newest first', page),
       '/api/operations/closed': read('expired, rejected or failed operations', [
         ...page,
-        { name: 'status', in: 'query', schema: { enum: ['EXPIRED', 'REJECTED', 'FAILED'] } },
+        { name: 'status', in: 'query', schema: { enum: [...CLOSED_OPERATION_STATUSES] } },
       ]),
       '/api/receipts': read('the chain receipt audit trail, newest first', [
         ...page,

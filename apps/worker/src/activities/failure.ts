@@ -1,19 +1,21 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { isClassifiedError } from '@blockops/domain';
+import { ChainError } from '@blockops/chain';
+import type { ClassifiedFailureDetails } from '@blockops/workflows/public';
 
 /**
  * A classified error as a Temporal failure: its type is the error class name (retry policies list
  * the non-retryable ones) and its details carry the node's code and data (e.g. {need, available}),
  * so a workflow can answer precisely without parsing messages.
  */
-export function asActivityFailure(err: unknown): unknown {
+function asActivityFailure(err: unknown): unknown {
   if (!isClassifiedError(err)) return err;
-  const e = err as typeof err & { rpcCode?: number; data?: unknown; method?: string };
+  const chain = err instanceof ChainError ? err : undefined;
   return ApplicationFailure.create({
     type: err.name,
     message: err.message,
     nonRetryable: !err.retryable,
-    details: [{ reason: err.reason, rpcCode: e.rpcCode, data: e.data, method: e.method }],
+    details: [{ reason: err.reason, rpcCode: chain?.rpcCode, data: chain?.data, method: chain?.method } satisfies ClassifiedFailureDetails],
     cause: err,
   });
 }

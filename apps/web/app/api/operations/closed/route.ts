@@ -1,5 +1,6 @@
+import { CLOSED_OPERATION_STATUSES } from '@blockops/domain';
 import { operationList } from '@/lib/server/operation-lists';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = operationList(['EXPIRED', 'REJECTED', 'FAILED']);
+export const GET = operationList(CLOSED_OPERATION_STATUSES);
