@@ -85,9 +85,13 @@ export interface OperationActivities {
   reserveFunds(operationId: string, amount: number): Promise<Reservation>;
   /** Submits once per operation id (the node is idempotent by it); cancelled-class errors are not retried. */
   submitOperation(req: SubmitRequest): Promise<{ txHash: string; submittedHeight: number }>;
-  readOperationStatus(
-    operationId: string,
-  ): Promise<{ status: 'pending' | 'confirmed' | 'unknown'; blockHeight?: number; actualCost?: number; receiptId?: string }>;
+  readOperationStatus(operationId: string): Promise<{
+    status: 'pending' | 'confirmed' | 'unknown';
+    txHash?: string;
+    blockHeight?: number;
+    actualCost?: number;
+    receiptId?: string;
+  }>;
   /** Releases the reservation and records the outcome; a confirmation waits (retries) until accounting has applied its block. */
   settleOperation(s: OperationSettlement): Promise<void>;
 }

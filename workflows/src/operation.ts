@@ -135,10 +135,11 @@ export async function operation(input: OperationInput): Promise<OperationResult>
       const d = f.details.data as { need: number; available: number };
       return refuse({ status: 'rejected', code: 402, operationId, message: f.message, need: d.need, available: d.available }, 'REJECTED');
     }
-    const known = f.type === ERROR_NAMES.transient ? await readOperationStatus(operationId) : { status: 'unknown' as const };
-    if (known.status === 'unknown') {
-      return refuse({ status: 'failed', code: f.type === ERROR_NAMES.transient ? 502 : 422, operationId, message: f.message }, 'FAILED');
+    const known = f.type === ERROR_NAMES.transient ? await readOperationStatus(operationId) : undefined;
+    if (!known || known.status === 'unknown') {
+      return refuse({ status: 'failed', code: known ? 502 : 422, operationId, message: f.message }, 'FAILED');
     }
+    view.txHash = known.txHash;
   }
   answer = { status: 'submitted', code: 202, operationId, txHash: view.txHash ?? '' };
   view.status = 'SUBMITTED';

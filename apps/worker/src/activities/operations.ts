@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { gateRefusal } from '@blockops/domain';
+import { gateRefusal, type Market } from '@blockops/domain';
 import type { ChainClient } from '@blockops/chain';
 import type { AccountingStore, OperationsStore } from '@blockops/accounts';
-import type { OperationActivities, SubmitRequest } from '@blockops/workflows/public';
+import type { OperationActivities } from '@blockops/workflows/public';
 import type { GateCache } from '../gate-cache';
 import { classified } from './failure';
 
@@ -20,7 +20,7 @@ const workflowId = () => Context.current().info.workflowExecution?.workflowId ??
 export function createOperationActivities(deps: OperationDeps): OperationActivities {
   const { chain, store, operations, gates, account } = deps;
   const submitters: Record<
-    SubmitRequest['market'],
+    Market,
     (p: {
       operation_id: string;
       account: string;
@@ -65,6 +65,7 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
       const s = await classified(() => chain.tx.status({ operation_id: operationId }));
       return {
         status: s.status,
+        txHash: s.tx_hash,
         blockHeight: s.block_height ?? undefined,
         actualCost: s.actual_cost ?? undefined,
         receiptId: s.receipt_id ?? undefined,
