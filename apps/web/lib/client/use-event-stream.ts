@@ -48,9 +48,7 @@ export function useEventStream(opts: { rooms: string[]; since?: string; max?: nu
     socket.on('ready', () => setStatus('live'));
     socket.on('disconnect', () => setStatus('disconnected'));
     socket.on('connect_error', (err) => setStatus(`error: ${err.message}`));
-    socket.on('replay_gap', (g) =>
-      setGap(`Some older events were trimmed from the stream; history starts at ${g.oldestAvailable}.`),
-    );
+    socket.on('replay_gap', (g) => setGap(`Some older events were trimmed from the stream; history starts at ${g.oldestAvailable}.`));
     socket.on('replay_error', (e) => setGap(e.message));
     socket.on('event', (event) => {
       if (lastId.current && compareStreamIds(event.id, lastId.current) <= 0) return;

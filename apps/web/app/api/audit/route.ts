@@ -1,14 +1,13 @@
 import { z } from 'zod';
+import { streamIdSchema } from '@blockops/events';
 import { json, problem, route, zodIssues } from '@/lib/server/http';
 
 export const dynamic = 'force-dynamic';
 
 const query = z.object({
   limit: z.coerce.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
-  before: z
-    .string()
-    .regex(/^\d+-\d+$/, 'must be an audit entry id')
-    .optional(),
+  /** an audit entry id (entries are stream entries) */
+  before: streamIdSchema.optional(),
 });
 
 /** The audit log of control actions, newest first. */

@@ -5,7 +5,8 @@ export const dynamic = 'force-dynamic';
 
 /**
  * Submit an operation. The answer comes from the operation workflow's admission: 202 submitted,
- * 409 gate closed (or id already used), 402 balance short, 400 invalid input (naming the field).
+ * 409 gate closed (or id already used), 402 balance short, 400 invalid input (naming the field),
+ * 422/502 refused or failed by the node.
  * Nothing reaches the chain unless the answer is 202. Every call is audited.
  */
 export const POST = route('operator', async (req, { services, caller }) => {
@@ -54,6 +55,13 @@ export const POST = route('operator', async (req, { services, caller }) => {
     return record(
       problem(409, outcome.message, { operationId: input.operationId, ...links }),
       'rejected',
+      input.operationId,
+      outcome.message,
+    );
+  if (outcome.kind === 'failed')
+    return record(
+      problem(502, outcome.message, { operationId: input.operationId, ...links }),
+      'failed',
       input.operationId,
       outcome.message,
     );
