@@ -19,27 +19,44 @@ export interface FaultDecision {
 /** Per-method (or '*') injected errors, latency and timeouts; dev.* methods are never faulted. */
 export function createFaults(prng: Prng) {
   const faults = new Map<string, Fault>();
+  // errors and timeouts injected per fault, so a test can wait until one has hit
+  const injected = new Map<string, number>();
   return {
-    set: (method: string, f: Fault) => faults.set(method, f),
-    clear: () => faults.clear(),
+    set: (method: string, f: Fault) => {
+      faults.set(method, f);
+      injected.set(method, 0);
+    },
+    clear: () => {
+      faults.clear();
+      injected.clear();
+    },
     status: () =>
       Object.fromEntries(
         [...faults].map(([m, f]) => [
           m,
-          { error_rate: f.errorRate, error_code: f.errorCode, latency_ms: f.latencyMs, timeout_rate: f.timeoutRate },
+          {
+            error_rate: f.errorRate,
+            error_code: f.errorCode,
+            latency_ms: f.latencyMs,
+            timeout_rate: f.timeoutRate,
+            injected: injected.get(m) ?? 0,
+          },
         ]),
       ),
     /** The fault to apply to a call of `method`, if any. */
     forMethod(method: string): FaultDecision | undefined {
       if (method.startsWith('dev.')) return undefined;
-      const f = faults.get(method) ?? faults.get('*');
+      const key = faults.has(method) ? method : '*';
+      const f = faults.get(key);
       if (!f) return undefined;
-      return {
+      const decision = {
         hang: f.timeoutRate > 0 && prng.next() < f.timeoutRate,
         fail: f.errorRate > 0 && prng.next() < f.errorRate,
         code: f.errorCode,
         latencyMs: f.latencyMs,
       };
+      if (decision.hang || decision.fail) injected.set(key, (injected.get(key) ?? 0) + 1);
+      return decision;
     },
   };
 }

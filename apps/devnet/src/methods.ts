@@ -148,10 +148,7 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       return { height: chain.height };
     },
     'dev.set_gate': (params) => {
-      const p = parse(
-        obj({ market, state: z.enum(GATE_STATES), reason: z.string().max(500).default('set by dev.set_gate') }),
-        params,
-      );
+      const p = parse(obj({ market, state: z.enum(GATE_STATES), reason: z.string().max(500).default('set by dev.set_gate') }), params);
       chain.gates[p.market] = { state: p.state, reason: p.reason };
       chain.changed();
       return { gates: chain.gates };

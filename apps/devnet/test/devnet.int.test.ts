@@ -2,7 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startStack, type Stack } from '@blockops/stack';
+import { poll, startStack, type Stack } from '@blockops/stack';
 
 const root = path.resolve(__dirname, '../../..');
 let devnet: Stack;
@@ -96,7 +96,7 @@ test('injected faults fail a method with a transient code until cleared; dev.sta
   await rpc('dev.set_fault', { method: 'net.stats', error_rate: 1 });
   expect((await rpc('net.stats')).error?.code).toBe(-32000);
   expect((await rpc('dev.status')).result.faults).toEqual({
-    'net.stats': { error_rate: 1, error_code: -32000, latency_ms: 0, timeout_rate: 0 },
+    'net.stats': { error_rate: 1, error_code: -32000, latency_ms: 0, timeout_rate: 0, injected: 1 },
   });
   await rpc('dev.set_fault', { method: 'ledger.balance', error_rate: 1, error_code: -34001 });
   expect((await rpc('ledger.balance', { account: '0xme' })).error?.code).toBe(-34001);
@@ -123,24 +123,23 @@ test('an http_503 outage answers 503 until it is over, then the node serves agai
   expect((await rpc('dev.outage', { mode: 'http_503', duration_ms: 400 })).result.mode).toBe('http_503');
   const during = await fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'net.stats' }) });
   expect(during.status).toBe(503);
-  await new Promise((r) => setTimeout(r, 450));
-  expect((await rpc('net.stats')).result.peer_count).toBe(23);
+  const after = await poll(() => rpc('net.stats').then((r) => r.result), { description: 'the node to serve again after the outage' });
+  expect(after.peer_count).toBe(23);
 });
 
 test('a refuse outage drops connections and refuses new ones, then listens again on the same port', async () => {
-  expect((await rpc('dev.outage', { mode: 'refuse', duration_ms: 600 })).result.mode).toBe('refuse');
-  await new Promise((r) => setTimeout(r, 100));
-  const refused = await fetch(url, { method: 'POST', body: '{}' }).catch((err: { cause?: { code?: string } }) => err.cause?.code);
+  expect((await rpc('dev.outage', { mode: 'refuse', duration_ms: 1000 })).result.mode).toBe('refuse');
+  const refused = await poll(
+    () =>
+      fetch(url, { method: 'POST', body: '{}' }).then(
+        () => undefined,
+        (err: { cause?: { code?: string } }) => err.cause?.code,
+      ),
+    { description: 'a connection to be refused' },
+  );
   expect(refused).toBe('ECONNREFUSED');
-  let back = false;
-  for (let i = 0; i < 40 && !back; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    back = await rpc('net.stats').then(
-      (r) => r.result?.peer_count === 23,
-      () => false,
-    );
-  }
-  expect(back).toBe(true);
+  const back = await poll(() => rpc('net.stats').then((r) => r.result), { description: 'the node to listen again' });
+  expect(back.peer_count).toBe(23);
 });
 
 test('market stats move with the chain and follow the gates', async () => {

@@ -104,7 +104,7 @@ export const disbursementResultSchema = z.object({
   status: z.literal('executed'),
 });
 
-const faultSchema = z.object({ error_rate: nn(), error_code: z.number(), latency_ms: nn(), timeout_rate: nn() });
+const faultSchema = z.object({ error_rate: nn(), error_code: z.number(), latency_ms: nn(), timeout_rate: nn(), injected: int() });
 const outageSchema = z.object({ mode: z.enum(['http_503', 'refuse']), until_ms: z.number() });
 export const devStatusSchema = z.object({
   height: int(),

@@ -123,7 +123,8 @@ export function createTransport(opts: ChainClientOptions) {
   }
 
   function unwrap<T>(method: string, reply: RpcReply | undefined, schema: z.ZodType<T>): T {
-    if (!reply || typeof reply !== 'object') throw new ChainError(`${method}: unreadable answer`, { errorClass: 'storage', reason: 'bad_response', method });
+    if (!reply || typeof reply !== 'object')
+      throw new ChainError(`${method}: unreadable answer`, { errorClass: 'storage', reason: 'bad_response', method });
     if (reply.error) {
       const { code, message, data } = reply.error;
       throw new ChainError(`${method}: ${message}`, {

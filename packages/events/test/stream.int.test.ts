@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { poll } from '@blockops/stack';
 import {
   connectRedis,
   createAuditLog,
@@ -61,7 +62,7 @@ describe('events over a real Redis stream', () => {
     const seen: string[] = [];
     const tail = await tailStream(redis, { stream, fromId: '$', blockMs: 200, onEvents: (evs) => seen.push(...evs.map((e) => e.id)) });
     const id = await pub.publish(ev(42));
-    for (let i = 0; i < 50 && !seen.includes(id); i++) await new Promise((r) => setTimeout(r, 50));
+    await poll(() => seen.includes(id), { description: 'the tail to deliver the new event' });
     await tail.stop();
     expect(seen).toEqual([id]);
   });
