@@ -47,5 +47,3 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     sinks: eventSinks(deps.publish, deps.metrics),
   });
 }
-
-export { workflowInterceptorModules, workflowsPath };

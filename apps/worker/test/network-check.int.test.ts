@@ -13,7 +13,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createChainClient } from '@blockops/chain';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
 import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
-import { workflowInterceptorModules, workflowsPath } from '../src/worker';
+import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
 import { harness } from './support/worker-harness';
 
 const root = path.resolve(__dirname, '../../..');

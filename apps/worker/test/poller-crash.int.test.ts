@@ -7,8 +7,10 @@ import path from 'node:path';
 import { createChainClient } from '@blockops/chain';
 import { createAccountingStore } from '@blockops/accounts';
 import { connectRedis, type RedisClient } from '@blockops/events';
-import { freePort, httpOk, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
+import { freePort, httpOk, poll, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { RECEIPT_POLLER_ID } from '@blockops/domain';
 import { recomputeFromLog } from './support/recompute';
 
 const root = path.resolve(__dirname, '../../..');
@@ -59,8 +61,6 @@ async function startWorker(n: number): Promise<ManagedProcess> {
   return w;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 test('a worker killed mid-batch and restarted leaves P&L equal to a recomputation from the full receipt log', async () => {
   const chain = createChainClient({ url: stack.env.THEBLOCK_RPC_URL! });
   const store = createAccountingStore({ redis, prefix: stack.names.accounts, startingBalance: 100_000 });
@@ -68,37 +68,46 @@ test('a worker killed mid-batch and restarted leaves P&L equal to a recomputatio
   const head = (await chain.light.latestHeader()).height;
   // every batch takes a while, so a kill lands inside one
   await chain.dev.setFault({ method: 'receipt.audit', latency_ms: 150 });
-
-  const first = await startWorker(1);
-  const deadline = Date.now() + 60_000;
-  while ((await store.checkpoint()) < head / 4) {
-    if (Date.now() > deadline) throw new Error('the poller did not start applying');
-    await sleep(20);
-  }
-  await sleep(70); // inside the next batch's fetch
-  first.child.kill('SIGKILL');
-  await first.exited;
-  const atKill = await store.checkpoint();
-  expect(atKill).toBeLessThan(head);
-
-  await startWorker(2);
-  while ((await store.checkpoint()) < head) {
-    if (Date.now() > deadline + 60_000) throw new Error(`the poller did not catch up (at ${await store.checkpoint()} of ${head})`);
-    await sleep(50);
-  }
-  await chain.dev.clearFaults();
-
-  const { state: expected, count } = await recomputeFromLog(chain, ACCOUNT, head);
-  const { state } = await store.snapshot();
-  expect(count).toBeGreaterThan(0);
-  expect(state.receiptsProcessed).toBe(count);
-  expect(state.balance).toBeCloseTo(expected.balance, 6);
-  expect(state.positions).toEqual(expected.positions);
-
-  // the kill did land inside a batch: Temporal timed that attempt out and retried it
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   try {
-    const history = await new Client({ connection }).workflow.getHandle('receipt-poller').fetchHistory();
+    const poller = new Client({ connection }).workflow.getHandle(RECEIPT_POLLER_ID);
+
+    const first = await startWorker(1);
+    await poll(() => store.checkpoint(), {
+      until: (cp) => cp >= head / 4,
+      description: 'the poller to apply a quarter of the chain',
+      timeoutMs: 60_000,
+    });
+    // kill while a batch attempt is in the first worker's hands (its fetch takes ≥ 150 ms)
+    await poll(
+      async () =>
+        (await poller.describe()).raw.pendingActivities?.some(
+          (a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        ),
+      { description: 'a batch attempt to be running', intervalMs: 10 },
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const atKill = await store.checkpoint();
+    expect(atKill).toBeLessThan(head);
+
+    await startWorker(2);
+    await poll(() => store.checkpoint(), {
+      until: (cp) => cp >= head,
+      description: `the poller to catch up with the head (${head})`,
+      timeoutMs: 120_000,
+    });
+    await chain.dev.clearFaults();
+
+    const { state: expected, count } = await recomputeFromLog(chain, ACCOUNT, head);
+    const { state } = await store.snapshot();
+    expect(count).toBeGreaterThan(0);
+    expect(state.receiptsProcessed).toBe(count);
+    expect(state.balance).toBeCloseTo(expected.balance, 6);
+    expect(state.positions).toEqual(expected.positions);
+
+    // the kill did land inside a batch: Temporal timed that attempt out and retried it
+    const history = await poller.fetchHistory();
     const retried = (history.events ?? []).some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
     expect(retried).toBe(true);
   } finally {

@@ -9,12 +9,11 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WithStartWorkflowOperation, WorkflowFailedError, type Client } from '@temporalio/client';
-import type { Workflow } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
-import type { OperationResult, SubmitAnswer } from '@blockops/workflows/public';
-import { workflowInterceptorModules, workflowsPath } from '../src/worker';
+import { DEV_SERVER_DYNAMIC_CONFIG, poll, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import type { operation } from '@blockops/workflows';
+import { submitUpdate, workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
 import { createReceiptActivities } from '../src/activities/receipts';
 import { harness } from './support/worker-harness';
 import { recomputeFromLog } from './support/recompute';
@@ -88,14 +87,6 @@ function setup(extra: { gateCacheMs?: number } = {}) {
   return h;
 }
 const chain = () => setup().chain;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const recompute = (toHeight: number) => recomputeFromLog(chain(), ACCOUNT, toHeight);
 
@@ -109,13 +100,16 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
   const workflowId = `receipt-poller-${randomUUID()}`;
   await h.withWorker(async (taskQueue) => {
     const handle = await startPoller(taskQueue, workflowId, { cyclesPerRun: 3 });
-    await until('the poller to reach the head', async () => (await h.store.checkpoint()) >= head);
+    await poll(() => h.store.checkpoint(), { until: (cp) => cp >= head, description: `the poller to reach the head (${head})` });
     // continued as new, carrying the checkpoint (visibility lists every run)
-    await until('several runs in visibility', async () => {
-      let runs = 0;
-      for await (const _ of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs++;
-      return runs > 1;
-    });
+    await poll(
+      async () => {
+        let runs = 0;
+        for await (const _ of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs++;
+        return runs > 1;
+      },
+      { description: 'several runs in visibility' },
+    );
     await handle.terminate('test over');
   });
   const expected = await recompute(head);
@@ -156,15 +150,15 @@ test('the same batch applied twice (a retried or raced attempt) leaves P&L uncha
 async function submit(taskQueue: string, input: Record<string, unknown>) {
   const operationId = (input.operationId as string | undefined) ?? `t${randomUUID().slice(0, 12)}`;
   const workflowId = `op-${operationId}`;
-  const start = new WithStartWorkflowOperation('operation', {
+  const start = new WithStartWorkflowOperation<typeof operation>('operation', {
     workflowId,
     taskQueue,
     args: [{ operationId, market: 'compute', estimatedCost: 25, units: 10, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000, ...input }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
   });
-  const answer = await client.workflow.executeUpdateWithStart<Workflow, SubmitAnswer, []>('submit', { startWorkflowOperation: start });
-  return { operationId, workflowId, answer, handle: client.workflow.getHandle(workflowId) };
+  const answer = await client.workflow.executeUpdateWithStart(submitUpdate, { startWorkflowOperation: start });
+  return { operationId, workflowId, answer, handle: await start.workflowHandle() };
 }
 
 test('a receipt confirms an operation: the poller signals it, CONFIRMED with height and actual cost, reservation settled', async () => {
@@ -176,7 +170,7 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
     expect(await h.store.reservations()).toEqual({ [op.operationId]: 40 });
     expect((await h.operations.list('SUBMITTED', { limit: 10, offset: 0 })).items.map((o) => o.operationId)).toContain(op.operationId);
     await h.chain.dev.mine({ blocks: 2 });
-    const result = (await op.handle.result()) as OperationResult;
+    const result = await op.handle.result();
     expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number) });
     expect(result.actualCost).toBeGreaterThanOrEqual(36);
     expect(result.actualCost).toBeLessThanOrEqual(44);
@@ -274,8 +268,21 @@ test('the fallback poll confirms an operation whose signal never came, once acco
   await h.withWorker(async (taskQueue) => {
     const op = await submit(taskQueue, { estimatedCost: 12, pollIntervalMs: 200 });
     await h.chain.dev.mine({ blocks: 2 }); // no poller runs: no signal
-    await until('the receipt on chain', async () => (await h.chain.tx.status({ operation_id: op.operationId })).status === 'confirmed');
-    await sleep(600);
+    await poll(async () => (await h.chain.tx.status({ operation_id: op.operationId })).status === 'confirmed', {
+      description: 'the receipt on chain',
+    });
+    // the fallback poll found it, and settling waits: accounting does not hold the receipt yet
+    await poll(
+      async () =>
+        (await readRange(redis, stream, '0-0', '+', 100_000)).events.some(
+          (e) =>
+            e.workflowId === op.workflowId &&
+            e.type === 'node_failed' &&
+            e.node_name === 'settleOperation' &&
+            /accounting is at height/.test(e.error),
+        ),
+      { description: 'a settle attempt refused while accounting is behind' },
+    );
     expect(await h.store.reservations()).toEqual({ [op.operationId]: 12 }); // settled only once accounting holds the receipt
     const poller = await startPoller(taskQueue, `receipt-poller-${randomUUID()}`);
     expect(await op.handle.result()).toMatchObject({ status: 'CONFIRMED' });
@@ -289,7 +296,9 @@ test("the node's transient faults are retried; its cancelled-class errors are no
   await h.withWorker(async (taskQueue) => {
     await h.chain.dev.setFault({ method: 'compute_market.submit_job', error_rate: 1 });
     const pending = submit(taskQueue, {});
-    await sleep(700);
+    await poll(async () => (await h.chain.dev.status()).faults['compute_market.submit_job']!.injected >= 1, {
+      description: 'a submit attempt to fail',
+    });
     await h.chain.dev.clearFaults();
     const ok = await pending;
     expect(ok.answer.code).toBe(202);

@@ -12,19 +12,23 @@ export interface PollOptions {
 type Settled<T> = Exclude<T, undefined | null | false>;
 
 /**
- * Calls `fn` until it returns a value other than `undefined`, `null` or `false`, and resolves to
- * that value: tests wait for a condition, never for a fixed time. A throw counts as "not yet" (a
- * server coming back refuses connections first). On timeout it fails naming `description` and the
- * last value or error seen, so a failure says what was awaited and how far it got.
+ * Calls `fn` until the condition holds, and resolves to the value that made it hold: tests wait for
+ * a condition, never for a fixed time. The condition is `until(value)`, or by default that the
+ * value is not `undefined`, `null` or `false`. A throw counts as "not yet" (a server coming back
+ * refuses connections first). On timeout it fails naming `description` and the last value or
+ * error seen, so a failure says what was awaited and how far it got.
  */
-export async function poll<T>(fn: () => T | Promise<T>, opts: PollOptions): Promise<Settled<T>> {
+export function poll<T>(fn: () => T | Promise<T>, opts: PollOptions & { until: (value: T) => boolean }): Promise<T>;
+export function poll<T>(fn: () => T | Promise<T>, opts: PollOptions): Promise<Settled<T>>;
+export async function poll<T>(fn: () => T | Promise<T>, opts: PollOptions & { until?: (value: T) => boolean }): Promise<T> {
   const { description, timeoutMs = 30_000, intervalMs = 50 } = opts;
+  const holds = opts.until ?? ((v: T) => v !== undefined && v !== null && v !== false);
   const deadline = Date.now() + timeoutMs;
   let last: { value: unknown } | { error: unknown } | undefined;
   for (;;) {
     try {
       const value = await fn();
-      if (value !== undefined && value !== null && value !== false) return value as Settled<T>;
+      if (holds(value)) return value;
       last = { value };
     } catch (error) {
       last = { error };
