@@ -4,9 +4,15 @@
  * that drops mid-run and comes back with its last event id misses nothing and sees nothing twice.
  */
 import { io, type Socket } from 'socket.io-client';
-import { startTestStack } from '@blockops/stack';
-import { eventSchema, type BlockopsEvent } from '@blockops/events';
-import { compareStreamIds } from '@blockops/events/stream-id';
+import { poll, startTestStack } from '@blockops/stack';
+import {
+  compareStreamIds,
+  eventSchema,
+  type BlockopsEvent,
+  type ClientToServerEvents,
+  type HandshakeAuth,
+  type ServerToClientEvents,
+} from '@blockops/events';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
@@ -28,15 +34,17 @@ async function startRun(workflowType: string, input: Record<string, unknown> = {
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-function connect(auth: Record<string, unknown>): Socket {
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+function connect(auth: HandshakeAuth): ClientSocket {
   return io(stack.urls.web!, { path: '/socket.io', transports: ['websocket'], auth, reconnection: false });
 }
 
-function collect(socket: Socket, until: (e: BlockopsEvent) => boolean, timeoutMs = 30_000): Promise<BlockopsEvent[]> {
+function collect(socket: ClientSocket, until: (e: BlockopsEvent) => boolean, timeoutMs = 30_000): Promise<BlockopsEvent[]> {
   const seen: BlockopsEvent[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out; saw ${seen.map((e) => e.type).join(', ')}`)), timeoutMs);
-    socket.on('event', (e: BlockopsEvent) => {
+    socket.on('event', (e) => {
       seen.push(e);
       if (until(e)) {
         clearTimeout(timer);
@@ -46,7 +54,7 @@ function collect(socket: Socket, until: (e: BlockopsEvent) => boolean, timeoutMs
   });
 }
 
-const ready = (s: Socket) =>
+const ready = (s: ClientSocket) =>
   new Promise<void>((resolve, reject) => {
     s.once('ready', () => resolve());
     s.once('connect_error', reject);
@@ -95,37 +103,38 @@ test('reconnecting with the last event id replays the gap: no event missed, none
   const first = connect({ rooms: ['all'] });
   await ready(first);
 
+  // listen before the runs start, so no client misses their first events
+  const refSeen: BlockopsEvent[] = [];
+  reference.on('event', (e) => refSeen.push(e));
+  const firstSeen: BlockopsEvent[] = [];
+  first.on('event', (e) => firstSeen.push(e));
+
   const runs = await Promise.all([startRun('networkCheck'), startRun('noop'), startRun('networkCheck')]);
   const ids = new Set(runs.map((r) => r.body.workflowId as string));
   const allDone = (seen: BlockopsEvent[]) =>
     [...ids].every((id) => seen.some((e) => e.workflowId === id && e.type === 'execution_completed'));
 
-  const refSeen: BlockopsEvent[] = [];
-  const refDone = new Promise<void>((resolve) =>
-    reference.on('event', (e: BlockopsEvent) => {
-      refSeen.push(e);
-      if (allDone(refSeen)) resolve();
-    }),
-  );
-
-  // The first client disconnects after its first event of these runs.
-  const before = await collect(first, (e) => ids.has(e.workflowId));
+  // The first client disconnects once it has an event of these runs.
+  await poll(() => firstSeen.some((e) => ids.has(e.workflowId)), {
+    description: 'the first client to see an event of the runs',
+    intervalMs: 1, // promptly: most of the runs' events should come while it is away
+  });
   first.close();
+  const before = [...firstSeen];
   const lastEventId = before.at(-1)!.id;
 
-  // Wait a moment so events are published while it is away, then reconnect with its last id.
-  await new Promise((r) => setTimeout(r, 300));
+  // Events of these runs are published while it is away; then it reconnects with its last id.
+  await poll(() => refSeen.some((e) => ids.has(e.workflowId) && compareStreamIds(e.id, lastEventId) > 0), {
+    description: 'events published while the first client is away',
+  });
   const second = connect({ rooms: ['all'], lastEventId });
   const afterSeen: BlockopsEvent[] = [];
-  const secondDone = new Promise<void>((resolve) =>
-    second.on('event', (e: BlockopsEvent) => {
-      afterSeen.push(e);
-      if (allDone([...before, ...afterSeen])) resolve();
-    }),
-  );
-  await Promise.all([refDone, secondDone]);
-  // let any straggling duplicate arrive before judging
-  await new Promise((r) => setTimeout(r, 500));
+  second.on('event', (e) => afterSeen.push(e));
+  await poll(() => allDone(refSeen) && allDone([...before, ...afterSeen]), { description: 'both clients to see every run complete' });
+  // a straggling duplicate would come before any later event: wait until both clients have seen one
+  const marker = (await startRun('noop')).body.workflowId as string;
+  const sawMarker = (seen: BlockopsEvent[]) => seen.some((e) => e.workflowId === marker && e.type === 'execution_completed');
+  await poll(() => sawMarker(refSeen) && sawMarker(afterSeen), { description: 'both clients to see a later run' });
   reference.close();
   second.close();
 

@@ -3,10 +3,12 @@
  * /api/operations answers from the workflow's admission (202/409/402/400), nothing reaches the
  * chain otherwise, and the read endpoints answer with the seed's shapes.
  */
-import { startTestStack } from '@blockops/stack';
+import { connectRedis, type RedisClient } from '@blockops/events';
+import { poll, startTestStack } from '@blockops/stack';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
+let redis: RedisClient;
 const OPERATOR = 'operator-key-for-tests-0001';
 const VIEWER = 'viewer-key-for-tests-00001';
 
@@ -22,13 +24,13 @@ beforeAll(async () => {
     // blocks only when a test mines them
     devnetArgs: ['--block-interval-ms', '3600000', '--seed', '3'],
   });
+  redis = await connectRedis(stack.env.REDIS_URL!);
 }, 240_000);
 
 afterAll(async () => {
+  redis?.destroy();
   await stack?.stop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function rpc(method: string, params?: unknown) {
   const res = await fetch(stack.env.THEBLOCK_RPC_URL!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
@@ -42,16 +44,6 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown, key = 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 test('202: submitted, pending, then confirmed by its receipt; P&L and the audit log show it', async () => {
@@ -70,10 +62,13 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
   expect((await call('GET', '/api/pnl')).body.reserved).toBe(50);
 
   await rpc('dev.mine', { blocks: 2 });
-  const confirmed = await until('the operation to be confirmed', async () => {
-    const page = await call('GET', '/api/operations/confirmed');
-    return page.body.items.find((o: { operationId: string }) => o.operationId === id);
-  });
+  const confirmed = await poll(
+    async () => {
+      const page = await call('GET', '/api/operations/confirmed');
+      return page.body.items.find((o: { operationId: string }) => o.operationId === id);
+    },
+    { description: 'the operation to be confirmed' },
+  );
   expect(confirmed).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number), actualCost: expect.any(Number) });
   const pnl = (await call('GET', '/api/pnl')).body;
   expect(pnl.reserved).toBe(0);
@@ -85,12 +80,25 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
 
   const audit = (await call('GET', '/api/audit?limit=50')).body;
   expect(JSON.stringify(audit)).toContain(id);
+
+  // a confirmed operation's id is used up: submitting it again is refused, nothing is submitted twice
+  const again = await call('POST', '/api/operations', { operationId: id, market: 'compute', estimatedCost: 50, units: 100 });
+  expect(again.status).toBe(409);
+  expect(again.body.error).toBe(`operationId: ${id} was already used by an operation that completed (op-${id}); use a new id`);
+  expect((await call('GET', '/api/pnl')).body.reserved).toBe(0);
 });
 
 test('409 when the gate is closed, naming gate and reason; nothing reaches the chain', async () => {
   await rpc('dev.set_gate', { market: 'ad', state: 'PostOnly', reason: 'campaign review' });
   try {
-    await sleep(200); // the gate cache holds states for GATE_CACHE_MS
+    // the workers' gate cache holds states for GATE_CACHE_MS: wait until it no longer shows ad open
+    await poll(
+      async () => {
+        const cached = await redis.get(`${stack.names.accounts}:gates`);
+        return !cached || (JSON.parse(cached) as { ad: { state: string } }).ad.state !== 'Trade';
+      },
+      { description: 'the gate cache to drop the open ad gate' },
+    );
     const res = await call('POST', '/api/operations', { operationId: 'gate-test-1', market: 'ad', estimatedCost: 5 });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ gate: { market: 'ad', state: 'PostOnly', reason: 'campaign review' } });
@@ -139,9 +147,9 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
   const status = (await call('GET', '/api/status')).body;
   expect(status.poller).toMatchObject({ workflowId: 'receipt-poller', status: 'RUNNING' });
   expect(status.accounting.account).toBe('0xblockops');
-  const health = await until('the poller to catch up', async () => {
-    const h = await fetch(`${stack.urls.web}/api/health`).then((r) => r.json() as Promise<Record<string, any>>);
-    return h.status === 'healthy' ? h : undefined;
+  const health = await poll(() => fetch(`${stack.urls.web}/api/health`).then((r) => r.json() as Promise<Record<string, any>>), {
+    until: (h) => h.status === 'healthy',
+    description: 'the poller to catch up (health: healthy)',
   });
   expect(health.poller.lag).toBeLessThanOrEqual(100);
   // the worker exports the seeds' accounting and poller metrics

@@ -57,9 +57,12 @@ test('nullable and optional fields follow the schema', () => {
   expect(check(schemas.txStatusSchema, { operation_id: 'op-1', status: 'confirmed', block_height: null, actual_cost: 3 }).ok).toBe(true);
   expect(check(schemas.txStatusSchema, { operation_id: 'op-1', status: 'lost' }).ok).toBe(false);
   expect(
-    check(schemas.devFaultsSchema, { 'receipt.audit': { error_rate: 0.1, error_code: -32000, latency_ms: 0, timeout_rate: 0 } }).ok,
+    check(schemas.devFaultsSchema, {
+      'receipt.audit': { error_rate: 0.1, error_code: -32000, latency_ms: 0, timeout_rate: 0, injected: 2 },
+    }).ok,
   ).toBe(true);
   expect(
-    check(schemas.devFaultsSchema, { 'receipt.audit': { error_rate: -1, error_code: -32000, latency_ms: 0, timeout_rate: 0 } }).ok,
+    check(schemas.devFaultsSchema, { 'receipt.audit': { error_rate: -1, error_code: -32000, latency_ms: 0, timeout_rate: 0, injected: 0 } })
+      .ok,
   ).toBe(false);
 });
