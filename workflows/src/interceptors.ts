@@ -17,7 +17,7 @@ import { CORRELATION_HEADER, type EventSinks } from './sinks';
 const { events } = proxySinks<EventSinks>();
 
 /** The run's correlation id: set by whoever started it (memo), else the workflow id. */
-export function correlationId(): string {
+function correlationId(): string {
   const info = workflowInfo();
   const fromMemo = info.memo?.correlationId;
   return typeof fromMemo === 'string' && fromMemo.length > 0 ? fromMemo : info.workflowId;

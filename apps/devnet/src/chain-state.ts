@@ -4,7 +4,7 @@ export const MARKETS = ['compute', 'storage', 'energy', 'ad'] as const;
 export type Market = (typeof MARKETS)[number];
 // The devnet stands in for a foreign node: it keeps its own copy of the chain's vocabulary.
 export const GATE_STATES = ['Trade', 'Halt', 'PostOnly'] as const;
-export type GateState = (typeof GATE_STATES)[number];
+type GateState = (typeof GATE_STATES)[number];
 
 export interface Receipt {
   id: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RedisClient } from './redis';
 
-export const auditEntrySchema = z.object({
+const auditEntrySchema = z.object({
   id: z.string().optional(),
   timestamp: z.iso.datetime({ offset: true }),
   actor: z.string().min(1),

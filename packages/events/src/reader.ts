@@ -8,7 +8,7 @@ interface StreamEntry {
 }
 
 /** Turns a stream entry into a validated event; a malformed entry yields undefined (and is skipped). */
-export function entryToEvent(entry: StreamEntry): BlockopsEvent | undefined {
+function entryToEvent(entry: StreamEntry): BlockopsEvent | undefined {
   const raw = entry.message[EVENT_FIELD];
   if (raw === undefined) return undefined;
   const parsed = eventSchema.safeParse({ ...JSON.parse(raw), id: entry.id });
@@ -34,7 +34,7 @@ export async function readRange(
 }
 
 /** The id of the newest entry, or '0-0' for an empty stream. */
-export async function lastStreamId(redis: RedisClient, stream: string): Promise<string> {
+async function lastStreamId(redis: RedisClient, stream: string): Promise<string> {
   const entries = (await redis.xRevRange(stream, '+', '-', { COUNT: 1 })) as StreamEntry[];
   return entries[0]?.id ?? '0-0';
 }
