@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { createChainClient, type ChainClient } from '@blockops/chain';
 import { createAccountingStore } from '@blockops/accounts';
+import { MARKETS } from '@blockops/domain';
 import { connectRedis } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
@@ -126,7 +127,7 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
     for (let i = 0; i < N; i++) {
       noop.push((await post('/api/runs', { workflowType: 'noop' })).ms);
       const r = await post('/api/operations', {
-        market: (['compute', 'storage', 'energy', 'ad'] as const)[i % 4],
+        market: MARKETS[i % MARKETS.length],
         estimatedCost: 1 + (i % 5),
       });
       if (r.status !== 202) throw new Error(`operation not accepted: ${r.status} ${JSON.stringify(r.json)}`);
