@@ -6,7 +6,7 @@ import { createAccountingStore, createOperationsStore } from '@blockops/accounts
 import { createGateCache } from './gate-cache';
 import { ensureReceiptPoller } from './singletons';
 import { createLogger } from './logger';
-import { createWorkerMetrics, registerAccountingGauges, serveMetrics } from './metrics';
+import { createWorkerMetrics, registerAccountingGauges, registerOperationGauges, serveMetrics } from './metrics';
 import { safePublisher } from './publish';
 import { createWorker } from './worker';
 
@@ -34,6 +34,7 @@ async function main() {
     fetch: async () => (await chain.governor.status()).gates,
   });
   registerAccountingGauges(metrics.registry, () => store.snapshot());
+  registerOperationGauges(metrics.registry, () => operations.pendingSummary());
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,

@@ -4,3 +4,11 @@ export { connectRedis, type RedisClient } from './redis';
 export { createEventPublisher, EVENT_FIELD, type EventPublisher, type PublisherOptions } from './publisher';
 export { readRange, lastStreamId, firstStreamId, tailStream, entryToEvent, type TailOptions } from './reader';
 export { createAuditLog, type AuditEntry, type AuditLog } from './audit';
+export {
+  createAlertStore,
+  alertmanagerWebhookSchema,
+  alertmanagerAlertSchema,
+  type AlertStore,
+  type AlertRecord,
+  type AlertmanagerWebhook,
+} from './alerts';

@@ -2,4 +2,14 @@ export * from './process';
 export * from './net';
 export { resolveTemporalCli, resolveRedisServer, TEMPORAL_CLI_VERSION } from './tools';
 export { startStack, DEV_SERVER_DYNAMIC_CONFIG, type Stack, type StackOptions, type ServiceName } from './stack';
+export {
+  runPrometheus,
+  runAlertmanager,
+  resolvePrometheus,
+  resolveAlertmanager,
+  MONITORING_INSTALL_HINT,
+  type MonitoringProcess,
+  type PrometheusOptions,
+  type AlertmanagerOptions,
+} from './monitoring';
 export { startTestStack } from './test-stack';
