@@ -19,3 +19,4 @@ export {
   type RuleGroup,
 } from './rules';
 export { selectedMetricNames, scaleRanges, durationSeconds, formatDuration, PromqlSyntaxError } from './promql';
+export { runTool } from './tools';
