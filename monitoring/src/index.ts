@@ -20,3 +20,4 @@ export {
 } from './rules';
 export { selectedMetricNames, scaleRanges, durationSeconds, formatDuration, PromqlSyntaxError } from './promql';
 export { runTool } from './tools';
+export { buildDashboards, dashboardJson, dashboardExprs } from './dashboards';
