@@ -176,8 +176,9 @@ test("a run's log lines carry its correlation id, on the web and on the worker",
   expect(web.every((l) => l.correlationId === correlationId)).toBe(true);
 
   const worker = parsed('worker');
-  expect(worker.filter((l) => l.sdkComponent === 'workflow').length).toBeGreaterThan(0);
-  expect(worker.filter((l) => l.sdkComponent === 'activity' || l.activityId !== undefined).length).toBeGreaterThan(0);
+  // the SDK's own lines about the workflow (started, completed) and its activities
+  expect(worker.filter((l) => l.workflowId === workflowId && l.activityId === undefined).length).toBeGreaterThan(0);
+  expect(worker.filter((l) => l.workflowId === workflowId && l.activityId !== undefined).length).toBeGreaterThan(0);
   // the SDK logs "Activity started" before any interceptor has read the activity's headers
   const without = worker.filter((l) => l.correlationId !== correlationId);
   expect(without.map((l) => l.msg).filter((m) => m !== 'Activity started')).toEqual([]);
