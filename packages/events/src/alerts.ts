@@ -84,7 +84,7 @@ return 1
 `;
 
 export interface AlertStore {
-  /** Records a webhook notification; returns how many alerts changed the stored state. */
+  /** Records a webhook notification; returns how many of its alerts were recorded (a late delivery for an episode already resolved is not). */
   record(notification: AlertmanagerWebhook): Promise<number>;
   /** Firing alerts, most recently started first. */
   firing(): Promise<AlertRecord[]>;
@@ -104,7 +104,7 @@ export function createAlertStore(redis: RedisClient, prefix: string): AlertStore
   };
   return {
     async record(n) {
-      let changed = 0;
+      let recorded = 0;
       const receivedAt = new Date().toISOString();
       for (const a of n.alerts) {
         const startsAtMs = Date.parse(a.startsAt);
@@ -130,9 +130,9 @@ export function createAlertStore(redis: RedisClient, prefix: string): AlertStore
           keys,
           arguments: [a.fingerprint, a.status, String(startsAtMs), JSON.stringify(record), String(KEEP_RESOLVED), String(HISTORY_MAXLEN)],
         });
-        if (res === 1) changed++;
+        if (res === 1) recorded++;
       }
-      return changed;
+      return recorded;
     },
     async firing() {
       const ids = await redis.zRange(keys[1]!, 0, -1, { REV: true });

@@ -115,7 +115,7 @@ export function openApiDocument() {
           security: [{ alertsWebhookToken: [] }, { operatorKey: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
           responses: {
-            200: ok('recorded: { received, changed }'),
+            200: ok('recorded: { received, recorded }'),
             400: err('not an Alertmanager webhook notification (names the field)'),
             401: err('missing or wrong ALERTS_WEBHOOK_TOKEN / operator key'),
             413: err('body over 4 MiB'),

@@ -17,12 +17,12 @@ export const POST = route(
     const parsed = alertmanagerWebhookSchema.safeParse(body.value);
     if (!parsed.success) return problem(400, 'not an Alertmanager webhook notification', { issues: zodIssues(parsed.error) });
     const n = parsed.data;
-    const changed = await services.alerts.record(n);
+    const recorded = await services.alerts.record(n);
     log.info(
-      { receiver: n.receiver, status: n.status, alerts: n.alerts.map((a) => `${a.labels.alertname}:${a.status}`), changed },
+      { receiver: n.receiver, status: n.status, alerts: n.alerts.map((a) => `${a.labels.alertname}:${a.status}`), recorded },
       'alert notification',
     );
-    return json({ received: n.alerts.length, changed });
+    return json({ received: n.alerts.length, recorded });
   },
   {
     authorize: {
