@@ -20,11 +20,16 @@ const PENDING: Record<string, string> = {
   treasury_circuit_breaker_state: 'issue 11 (breaker)',
   treasury_circuit_breaker_failures: 'issue 11 (breaker)',
   treasury_circuit_breaker_successes: 'issue 11 (breaker)',
+  treasury_circuit_breaker_forced: 'issue 11 (breaker)',
+  treasury_circuit_breaker_calls_total: 'issue 11 (breaker)',
+  treasury_circuit_breaker_transitions_total: 'issue 11 (breaker)',
   // issue 10 — the treasury executor (worker)
   treasury_disbursements_total: 'issue 10 (treasury executor)',
   treasury_execution_errors_total: 'issue 10 (treasury executor)',
-  treasury_disbursement_queue_depth: 'issue 10 (treasury executor)',
   treasury_execution_latency_seconds_bucket: 'issue 10 (treasury executor)',
+  treasury_queue_depth: 'issue 10 (treasury executor)',
+  treasury_executor_nonce: 'issue 10 (treasury executor)',
+  treasury_executors_busy: 'issue 10 (treasury executor)',
   // issue 12 — the emergency controller and risk limits
   emergency_state: 'issue 12 (emergency controller)',
   risk_limit_utilization: 'issue 12 (emergency controller)',
