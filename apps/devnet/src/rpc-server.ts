@@ -118,10 +118,13 @@ export function startDevnet(opts: DevnetOptions) {
     if (req.method === 'GET' && req.url === '/health') return send(res, 200, { status: 'ok', height: chain.height });
     if (req.method === 'GET' && req.url === '/metrics') {
       // open like /health: Prometheus scrapes it without the node's bearer token
-      void metrics.registry.metrics().then((body) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(body);
-      });
+      void metrics.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(body);
+        },
+        () => send(res, 500, { error: 'metrics unavailable' }),
+      );
       return;
     }
     if (req.method !== 'POST') return send(res, 405, fail(null, RPC.INVALID_REQUEST, 'use POST with a JSON-RPC body'));

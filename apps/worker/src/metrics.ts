@@ -145,8 +145,15 @@ export function registerOperationGauges(registry: Registry, pending: () => Promi
 export function serveMetrics(registry: Registry, port: number, host = '0.0.0.0'): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics') {
-      res.setHeader('Content-Type', registry.contentType);
-      res.end(await registry.metrics());
+      // a collector reading Redis can fail: answer 500 (Prometheus marks the target down) rather than crash
+      try {
+        const body = await registry.metrics();
+        res.setHeader('Content-Type', registry.contentType);
+        res.end(body);
+      } catch {
+        res.statusCode = 500;
+        res.end();
+      }
     } else if (req.url === '/health') {
       res.setHeader('Content-Type', 'application/json');
       res.end('{"status":"ok"}');
