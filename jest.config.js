@@ -3,7 +3,7 @@
 //   integration *.int.test.ts   real Temporal dev server, Redis, devnet (each file starts what it needs)
 //   e2e         *.e2e.test.ts   the whole stack and headless Debian Chromium
 const preset = require('./jest.preset.js');
-const roots = ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/workflows', '<rootDir>/scripts'];
+const roots = ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/workflows', '<rootDir>/scripts', '<rootDir>/monitoring'];
 const ignore = [...preset.testPathIgnorePatterns];
 
 /** @type {import('jest').Config} */

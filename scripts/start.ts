@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole stack on one machine — Temporal dev server (SQLite under .data/, Web UI),
- * Redis, the devnet, the worker and the web console. Ctrl-C stops every child.
+ * Redis, the devnet, the worker and the web console, and Prometheus + Alertmanager when Debian's
+ * packages are installed (data under .data/). Ctrl-C stops every child.
  */
 import path from 'node:path';
 import { startStack } from '@blockops/stack';
@@ -14,16 +15,29 @@ async function main() {
     output: 'inherit',
     log: (line) => console.log(`blockops: ${line}`),
   });
-  console.log(`
-blockops is up
-  console        ${stack.urls.web}
-  Temporal Web   ${stack.urls.temporalUi}
-  API            ${stack.urls.web}/api/health
-  web metrics    ${stack.urls.web}/metrics
-  worker metrics ${stack.urls.workerMetrics}
-  devnet RPC     ${stack.urls.devnet}
-Ctrl-C stops everything.
-`);
+  const u = stack.urls;
+  const lines = [
+    ['console', u.web],
+    ['Temporal Web', u.temporalUi],
+    ['API', `${u.web}/api/health`],
+    ['web metrics', `${u.web}/metrics`],
+    ['worker metrics', u.workerMetrics],
+    ['devnet RPC', u.devnet],
+    ['devnet metrics', u.devnetMetrics],
+    ['Temporal metrics', u.temporalMetrics],
+    ['Prometheus', u.prometheus && `${u.prometheus}  (targets: ${u.prometheus}/targets, rules: ${u.prometheus}/rules)`],
+    ['Alertmanager', u.alertmanager && `${u.alertmanager}  (firing alerts reach the console: ${u.web}/api/alerts)`],
+  ].filter((l): l is [string, string] => Boolean(l[1]));
+  console.log(
+    [
+      '',
+      'blockops is up',
+      ...lines.map(([k, v]) => `  ${k.padEnd(16)} ${v}`),
+      ...stack.notes.map((n) => `  note: ${n}`),
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

@@ -11,6 +11,7 @@ import {
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptorsFactory,
   type WorkflowOutboundCallsInterceptor,
+  type GetLogAttributesInput,
 } from '@temporalio/workflow';
 import { CORRELATION_HEADER, type EventSinks } from './sinks';
 
@@ -44,8 +45,14 @@ class ExecutionEventsInterceptor implements WorkflowInboundCallsInterceptor {
   }
 }
 
-/** Puts the correlation id on every activity call (read back by the worker's activity interceptor). */
+/**
+ * Puts the correlation id on every activity call (read back by the worker's activity interceptor)
+ * and on every log line of the workflow (`log` from @temporalio/workflow and the SDK's own lines).
+ */
 class CorrelationOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
+  getLogAttributes(input: GetLogAttributesInput, next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>) {
+    return next({ ...input, correlationId: correlationId() });
+  }
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
     return next({ ...input, headers: { ...input.headers, [CORRELATION_HEADER]: defaultPayloadConverter.toPayload(correlationId()) } });
   }

@@ -7,6 +7,7 @@ import { createMethods, type OutageControl } from './methods';
 import { createPrng } from './prng';
 import { RPC, RpcError } from './rpc-errors';
 import { loadChain, persistChain } from './state-file';
+import { createDevnetMetrics } from './metrics';
 
 const BODY_LIMIT = 1024 * 1024;
 /** A call held by a timeout fault is dropped after this long, so held sockets cannot pile up forever. */
@@ -59,6 +60,11 @@ export function startDevnet(opts: DevnetOptions) {
     status: () => (outage && Date.now() < outage.until ? { mode: outage.mode, until_ms: outage.until } : null),
   };
   const methods = createMethods(chain, faults, outageControl);
+  const metrics = createDevnetMetrics({
+    height: () => chain.height,
+    outage: () => outageControl.status() !== null,
+    methods: Object.keys(methods),
+  });
   const timer = setInterval(() => chain.mine(1), opts.blockIntervalMs);
   timer.unref();
 
@@ -70,16 +76,22 @@ export function startDevnet(opts: DevnetOptions) {
     if (m.jsonrpc !== '2.0' || typeof m.method !== 'string')
       return fail(id, RPC.INVALID_REQUEST, 'invalid request: needs jsonrpc "2.0" and a method string');
     const fn = methods[m.method];
-    if (!fn) return fail(id, RPC.METHOD_NOT_FOUND, `method not found: ${m.method.slice(0, 100)}`);
+    if (!fn) {
+      metrics.call(m.method, 'unknown_method');
+      return fail(id, RPC.METHOD_NOT_FOUND, `method not found: ${m.method.slice(0, 100)}`);
+    }
     const fault = faults.forMethod(m.method);
+    if (fault?.hang || fault?.fail) metrics.call(m.method, 'fault');
     if (fault?.hang) return HANG;
     if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault?.fail)
       return fail(id, fault.code, `${fault.code === RPC.UNAVAILABLE ? 'temporarily unavailable' : 'error'}: injected fault on ${m.method}`);
     try {
       const result = fn(m.params);
+      metrics.call(m.method, 'ok');
       return m.id === undefined ? undefined : { jsonrpc: '2.0', id, result }; // a notification gets no reply
     } catch (err) {
+      metrics.call(m.method, 'error');
       if (err instanceof RpcError) return fail(id, err.code, err.message, err.data);
       return fail(id, RPC.STORAGE_FAILURE, `internal error: ${(err as Error).message}`);
     }
@@ -104,6 +116,17 @@ export function startDevnet(opts: DevnetOptions) {
     if (outage && Date.now() >= outage.until) outage = null;
     if (outage?.mode === 'http_503') return send(res, 503, { error: 'node unavailable (injected outage)', until_ms: outage.until });
     if (req.method === 'GET' && req.url === '/health') return send(res, 200, { status: 'ok', height: chain.height });
+    if (req.method === 'GET' && req.url === '/metrics') {
+      // open like /health: Prometheus scrapes it without the node's bearer token
+      void metrics.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(body);
+        },
+        () => send(res, 500, { error: 'metrics unavailable' }),
+      );
+      return;
+    }
     if (req.method !== 'POST') return send(res, 405, fail(null, RPC.INVALID_REQUEST, 'use POST with a JSON-RPC body'));
     if (!authorized(req.headers.authorization))
       return send(res, 401, fail(null, RPC.INVALID_REQUEST, 'unauthorized: bearer token required'));

@@ -22,6 +22,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/pnl">P&amp;L</Link>
             <Link href="/receipts">Receipts</Link>
             <Link href="/network">Network</Link>
+            <Link href="/alerts">Alerts</Link>
             <Link href="/audit">Audit</Link>
           </nav>
           <KeyBox />

@@ -6,6 +6,7 @@ import { useEventStream } from '@/lib/client/use-event-stream';
 import { StartRunForm, type CatalogEntry } from './start-run-form';
 import { RunsList, type RunSummary } from './runs-list';
 import { EventFeed } from './event-feed';
+import { AlertsPanel } from './alerts-panel';
 
 const ROOMS = ['all'];
 
@@ -39,6 +40,7 @@ export function ConsoleHome() {
 
   return (
     <div className="grid">
+      <AlertsPanel />
       <section className="panel">
         <h2>Start a run</h2>
         {error && <p className="error">{error}</p>}

@@ -1,12 +1,12 @@
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@blockops/config';
 import { connectRedis, createEventPublisher } from '@blockops/events';
 import { createChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
 import { createGateCache } from './gate-cache';
 import { ensureReceiptPoller } from './singletons';
-import { createLogger } from './logger';
-import { createWorkerMetrics, registerAccountingGauges, serveMetrics } from './metrics';
+import { createLogger, temporalLogger } from './logger';
+import { createWorkerMetrics, registerAccountingGauges, registerOperationGauges, serveMetrics } from './metrics';
 import { safePublisher } from './publish';
 import { createWorker } from './worker';
 
@@ -16,7 +16,8 @@ async function main() {
   await assertReachable('REDIS_URL', config.REDIS_URL, urlHostPort(config.REDIS_URL, 6379));
   await assertReachable('TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS, config.TEMPORAL_ADDRESS);
 
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // the SDK's lines (workflow and activity logs carry the run's correlationId) go out as JSON too
+  Runtime.install({ logger: temporalLogger(log) });
   const redis = await connectRedis(config.REDIS_URL);
   const metrics = createWorkerMetrics();
   const publisher = createEventPublisher(redis, { stream: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN });
@@ -34,6 +35,7 @@ async function main() {
     fetch: async () => (await chain.governor.status()).gates,
   });
   registerAccountingGauges(metrics.registry, () => store.snapshot());
+  registerOperationGauges(metrics.registry, () => operations.pendingSummary());
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,

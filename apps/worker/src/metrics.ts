@@ -39,6 +39,11 @@ export function createWorkerMetrics() {
       labelNames: ['reason'],
       registers: [registry],
     }),
+    pollerHead: new Gauge({
+      name: 'receipt_poller_head_height',
+      help: "Chain head height the receipt poller saw on this worker's latest batch (max over workers = freshest)",
+      registers: [registry],
+    }),
     pollerReceipts: new Counter({
       name: 'receipt_poller_receipts_processed',
       help: 'Receipts read from the chain and processed by the poller',
@@ -70,8 +75,8 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
  * P&L gauges read from the accounting store at scrape time, so every worker reports the same,
  * current figures whichever of them applied the last batch.
  */
-export function registerAccountingGauges(registry: Registry, snapshot: () => Promise<{ state: AccountingState }>) {
-  let last: Promise<{ state: AccountingState }> | undefined;
+export function registerAccountingGauges(registry: Registry, snapshot: () => Promise<{ checkpoint: number; state: AccountingState }>) {
+  let last: Promise<{ checkpoint: number; state: AccountingState }> | undefined;
   // one store read per scrape, shared by the gauges
   const read = () => (last ??= snapshot().finally(() => setTimeout(() => (last = undefined), 100)));
   new Gauge({
@@ -96,6 +101,14 @@ export function registerAccountingGauges(registry: Registry, snapshot: () => Pro
     },
   });
   new Gauge({
+    name: 'receipt_poller_checkpoint_height',
+    help: "Height up to which receipts are applied to accounting (the store's checkpoint)",
+    registers: [registry],
+    async collect() {
+      this.set((await read()).checkpoint);
+    },
+  });
+  new Gauge({
     name: 'accounting_balance',
     help: 'Current balance from the starting balance and applied receipts',
     registers: [registry],
@@ -105,12 +118,42 @@ export function registerAccountingGauges(registry: Registry, snapshot: () => Pro
   });
 }
 
+/** Pending operations read from the operations index at scrape time (the same on every worker). */
+export function registerOperationGauges(registry: Registry, pending: () => Promise<{ count: number; oldestSubmittedAt?: number }>) {
+  let last: Promise<{ count: number; oldestSubmittedAt?: number }> | undefined;
+  const read = () => (last ??= pending().finally(() => setTimeout(() => (last = undefined), 100)));
+  new Gauge({
+    name: 'blockops_operations_pending',
+    help: 'Operations submitted and waiting for their confirming receipt',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).count);
+    },
+  });
+  new Gauge({
+    name: 'blockops_operations_oldest_pending_seconds',
+    help: 'Age of the longest-waiting pending operation (0 when none is pending)',
+    registers: [registry],
+    async collect() {
+      const { oldestSubmittedAt } = await read();
+      this.set(oldestSubmittedAt === undefined ? 0 : Math.max(0, (Date.now() - oldestSubmittedAt) / 1000));
+    },
+  });
+}
+
 /** Serves GET /metrics (Prometheus text) and GET /health on `port`. */
 export function serveMetrics(registry: Registry, port: number, host = '0.0.0.0'): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {
     if (req.url === '/metrics') {
-      res.setHeader('Content-Type', registry.contentType);
-      res.end(await registry.metrics());
+      // a collector reading Redis can fail: answer 500 (Prometheus marks the target down) rather than crash
+      try {
+        const body = await registry.metrics();
+        res.setHeader('Content-Type', registry.contentType);
+        res.end(body);
+      } catch {
+        res.statusCode = 500;
+        res.end();
+      }
     } else if (req.url === '/health') {
       res.setHeader('Content-Type', 'application/json');
       res.end('{"status":"ok"}');

@@ -56,6 +56,12 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
       const raws = ids.length ? await redis.hmGet(records, ids) : [];
       return { items: raws.flatMap((r) => (r ? [JSON.parse(r) as OperationRecord] : [])), total };
     },
+    /** How many operations wait for their receipt, and when the longest-waiting one was submitted (ms). */
+    async pendingSummary(): Promise<{ count: number; oldestSubmittedAt?: number }> {
+      const [count, oldest] = await Promise.all([redis.zCard(byStatus('SUBMITTED')), redis.zRange(byStatus('SUBMITTED'), 0, 0)]);
+      const record = oldest[0] ? await get(oldest[0]) : undefined;
+      return { count, oldestSubmittedAt: record?.submittedAt };
+    },
     async counts(): Promise<Record<OperationStatus, number>> {
       const n = await Promise.all(OPERATION_STATUSES.map((s) => redis.zCard(byStatus(s))));
       return Object.fromEntries(OPERATION_STATUSES.map((s, i) => [s, n[i] ?? 0])) as Record<OperationStatus, number>;

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   EVENTS_STREAM: z.string().trim().min(1, 'must not be empty').default('blockops:events'),
   EVENTS_MAXLEN: positiveInt(100_000, 10_000_000),
   AUDIT_STREAM: z.string().trim().min(1, 'must not be empty').default('blockops:audit'),
+  /** Redis key prefix of the alerts Alertmanager delivered to the console's webhook. */
+  ALERTS_PREFIX: z.string().trim().min(1, 'must not be empty').default('blockops:alerts'),
   THEBLOCK_RPC_URL: url('http://127.0.0.1:9933', ['http:', 'https:']),
   THEBLOCK_AUTH_TOKEN: z.string().trim().optional(),
   THEBLOCK_RPC_TIMEOUT_MS: positiveInt(5000, 120_000),
@@ -92,6 +94,8 @@ export const configSchema = z.object({
   BLOCKOPS_OPERATOR_KEY: optionalSecret,
   /** When set, read calls and the Socket.IO handshake need this key or the operator key. */
   BLOCKOPS_VIEWER_KEY: optionalSecret,
+  /** When set, Alertmanager's webhook (POST /api/alerts/webhook) needs this bearer token (or the operator key). */
+  ALERTS_WEBHOOK_TOKEN: optionalSecret,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

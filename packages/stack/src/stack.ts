@@ -6,10 +6,12 @@ import { startRedis } from './services/redis';
 import { startTemporal } from './services/temporal';
 import { startWeb } from './services/web';
 import { startWorker } from './services/worker';
+import { startAlertmanager } from './services/alertmanager';
+import { startPrometheus } from './services/prometheus';
 
 export { DEV_SERVER_DYNAMIC_CONFIG } from './services/temporal';
 
-export type ServiceName = 'redis' | 'temporal' | 'devnet' | 'worker' | 'web';
+export type ServiceName = 'redis' | 'temporal' | 'devnet' | 'worker' | 'web' | 'prometheus' | 'alertmanager';
 
 export interface StackOptions {
   /** Repository root. */
@@ -19,7 +21,17 @@ export interface StackOptions {
   /** Which services to bring up (default: all). */
   services?: ServiceName[];
   /** 0 = pick a free port. Defaults are the documented ones. */
-  ports?: Partial<Record<'temporal' | 'temporalUi' | 'devnet' | 'web' | 'workerMetrics', number>>;
+  ports?: Partial<
+    Record<'temporal' | 'temporalUi' | 'temporalMetrics' | 'devnet' | 'web' | 'workerMetrics' | 'prometheus' | 'alertmanager', number>
+  >;
+  /** Prometheus and Alertmanager timing (tests shorten it) and rule files (tests use a fast copy). */
+  monitoring?: {
+    scrapeInterval?: string;
+    evaluationInterval?: string;
+    resendDelay?: string;
+    ruleFiles?: string[];
+    alertmanagerTiming?: { groupWait: string; groupInterval: string; repeatInterval: string };
+  };
   /** 'inherit' prefixes child output to ours; 'files' writes <dataDir>/logs/<name>.log. */
   output?: 'inherit' | 'files';
   /** Extra environment for every child (and the user's own overrides). */
@@ -33,7 +45,20 @@ export interface StackOptions {
 
 export interface Stack {
   env: Record<string, string>;
-  urls: { web?: string; temporalUi?: string; temporal?: string; devnet?: string; redis?: string; workerMetrics?: string };
+  urls: {
+    web?: string;
+    temporalUi?: string;
+    temporal?: string;
+    temporalMetrics?: string;
+    devnet?: string;
+    devnetMetrics?: string;
+    redis?: string;
+    workerMetrics?: string;
+    prometheus?: string;
+    alertmanager?: string;
+  };
+  /** What `npm start` should tell the user (e.g. how to install Prometheus). */
+  notes: string[];
   processes: ManagedProcess[];
   stop(): Promise<void>;
 }
@@ -52,6 +77,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     userEnv: { ...process.env, ...opts.env },
     env: {},
     urls: {},
+    notes: [],
+    scrapeTargets: [],
     processes: [],
     log: opts.log ?? (() => {}),
   };
@@ -66,9 +93,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (has(opts, 'devnet')) await startDevnet(ctx);
     if (has(opts, 'worker')) await startWorker(ctx);
     if (has(opts, 'web')) await startWeb(ctx);
+    // Alertmanager, then Prometheus (which notifies it): optional for npm start (see services/optional.ts)
+    if (has(opts, 'alertmanager')) await startAlertmanager(ctx);
+    if (has(opts, 'prometheus')) await startPrometheus(ctx);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { env: ctx.env, urls: ctx.urls, processes: ctx.processes, stop };
+  return { env: ctx.env, urls: ctx.urls, notes: ctx.notes, processes: ctx.processes, stop };
 }

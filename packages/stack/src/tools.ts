@@ -4,7 +4,7 @@ import path from 'node:path';
 
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
-function which(cmd: string): string | undefined {
+export function which(cmd: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, cmd);
     if (dir && existsSync(candidate)) return candidate;

@@ -31,3 +31,13 @@ export function bearer(header: string | null | undefined): string | undefined {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
   return m?.[1]?.trim();
 }
+
+/**
+ * Alertmanager's webhook: its own token (ALERTS_WEBHOOK_TOKEN) so Alertmanager need not hold the
+ * operator key; the operator key works too; with neither a token nor keys configured it is open (dev).
+ */
+export function webhookAuthorized(config: Config, key: string | undefined): boolean {
+  if (config.ALERTS_WEBHOOK_TOKEN && key && same(key, config.ALERTS_WEBHOOK_TOKEN)) return true;
+  if (config.ALERTS_WEBHOOK_TOKEN && !authEnabled(config)) return false;
+  return roleForKey(config, key) === 'operator';
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '@blockops/config';
 import type { z } from 'zod';
+import type { Config } from '@blockops/config';
 import { bearer, roleForKey, satisfies, type Role } from './auth';
 import { getServices, type Services } from './services';
 
@@ -27,13 +28,24 @@ interface HandlerContext<P> {
   services: Services;
   caller: Caller;
   params: P;
+  /** the request's logger: every line carries its correlation id */
+  log: Services['log'];
+}
+
+export interface RouteOptions {
+  /** Replaces the role check, for callers that are not people (Alertmanager's webhook). */
+  authorize?: { check: (config: Config, key: string | undefined) => boolean; as: Role; refusal: string };
 }
 
 /**
  * Wraps a route handler: services, authorisation for `role`, a correlation id, and a clear 503
  * when configuration or a dependency is broken. Route handlers never see unauthorised calls.
  */
-export function route<P = Record<string, string>>(role: Role, handler: (req: Request, ctx: HandlerContext<P>) => Promise<Response>) {
+export function route<P = Record<string, string>>(
+  role: Role,
+  handler: (req: Request, ctx: HandlerContext<P>) => Promise<Response>,
+  opts: RouteOptions = {},
+) {
   return async (req: Request, routeCtx: { params: Promise<P> }): Promise<Response> => {
     let services: Services;
     try {
@@ -43,21 +55,35 @@ export function route<P = Record<string, string>>(role: Role, handler: (req: Req
       return problem(503, message);
     }
     const key = bearer(req.headers.get('authorization')) ?? req.headers.get('x-api-key') ?? undefined;
-    const granted = roleForKey(services.config, key);
-    if (!granted) return problem(401, 'unauthorized: send a viewer or operator key as "Authorization: Bearer <key>"');
-    if (!satisfies(granted, role)) return problem(403, `forbidden: this call needs the ${role} key`);
+    let granted: Role | undefined;
+    if (opts.authorize) {
+      if (!opts.authorize.check(services.config, key)) return problem(401, opts.authorize.refusal);
+      granted = opts.authorize.as;
+    } else {
+      granted = roleForKey(services.config, key);
+      if (!granted) return problem(401, 'unauthorized: send a viewer or operator key as "Authorization: Bearer <key>"');
+      if (!satisfies(granted, role)) return problem(403, `forbidden: this call needs the ${role} key`);
+    }
     const actorName = (req.headers.get('x-actor') ?? '').slice(0, 64).replace(/[^\w.@\- ]/g, '') || 'anonymous';
     const caller: Caller = {
       role: granted,
       actor: `${granted}:${actorName}`,
       correlationId: req.headers.get('x-correlation-id')?.slice(0, 128) || randomUUID(),
     };
+    const log = services.log.child({ correlationId: caller.correlationId });
+    const started = performance.now();
+    const path = new URL(req.url).pathname;
     try {
-      const res = await handler(req, { services, caller, params: await (routeCtx?.params ?? Promise.resolve({} as P)) });
+      const res = await handler(req, { services, caller, log, params: await (routeCtx?.params ?? Promise.resolve({} as P)) });
       res.headers.set('x-correlation-id', caller.correlationId);
+      // control calls at info, reads at debug (the console polls them)
+      log[req.method === 'GET' ? 'debug' : 'info'](
+        { method: req.method, path, status: res.status, ms: Math.round(performance.now() - started), actor: caller.actor },
+        'request',
+      );
       return res;
     } catch (err) {
-      services.log.error({ err, correlationId: caller.correlationId }, 'request failed');
+      log.error({ err, method: req.method, path, actor: caller.actor }, 'request failed');
       return problem(500, `internal error (correlation id ${caller.correlationId})`);
     }
   };

@@ -41,7 +41,11 @@ export function openApiDocument() {
         'Operations engine for The Block. Read calls need the viewer key, control calls the operator key (Authorization: Bearer), unless auth is off in dev.',
     },
     components: {
-      securitySchemes: { viewerKey: { type: 'http', scheme: 'bearer' }, operatorKey: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        viewerKey: { type: 'http', scheme: 'bearer' },
+        operatorKey: { type: 'http', scheme: 'bearer' },
+        alertsWebhookToken: { type: 'http', scheme: 'bearer', description: 'ALERTS_WEBHOOK_TOKEN' },
+      },
       schemas: { OperationInput: schema(submitOperationSchema), NetworkCheckInput: schema(networkCheckInputSchema), Error: errorBody },
     },
     paths: {
@@ -102,6 +106,22 @@ export function openApiDocument() {
       ]),
       '/api/workflows': read('the startable workflows with their input JSON Schemas'),
       '/api/audit': read('the audit log of control actions, newest first'),
+      '/api/alerts': read('alerts Alertmanager delivered: those firing now, and recent changes of state (newest first)', [
+        { name: 'history', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 1000, default: 50 } },
+      ]),
+      '/api/alerts/webhook': {
+        post: {
+          summary: "Alertmanager's webhook receiver (payload version 4): records each alert's state for the console",
+          security: [{ alertsWebhookToken: [] }, { operatorKey: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: {
+            200: ok('recorded: { received, recorded }'),
+            400: err('not an Alertmanager webhook notification (names the field)'),
+            401: err('missing or wrong ALERTS_WEBHOOK_TOKEN / operator key'),
+            413: err('body over 4 MiB'),
+          },
+        },
+      },
     },
   };
 }

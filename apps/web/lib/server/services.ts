@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { assertReachable, loadConfig, urlHostPort, type Config } from '@blockops/config';
-import { connectRedis, createAuditLog, type AuditLog, type RedisClient } from '@blockops/events';
+import { connectRedis, createAlertStore, createAuditLog, type AlertStore, type AuditLog, type RedisClient } from '@blockops/events';
 import { createChainClient, type ChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore, type AccountingStore, type OperationsStore } from '@blockops/accounts';
 import { createWebMetrics, type WebMetrics } from './metrics';
@@ -11,6 +11,8 @@ export interface Services {
   redis: RedisClient;
   temporal: Client;
   audit: AuditLog;
+  /** alerts Alertmanager delivered to the webhook */
+  alerts: AlertStore;
   chain: ChainClient;
   /** accounting state written by the receipt poller (read-only here) */
   store: AccountingStore;
@@ -26,7 +28,7 @@ type Holder = { [KEY]?: Promise<Services> };
 
 async function create(): Promise<Services> {
   const config = loadConfig();
-  const log = pino({ name: 'web', level: config.LOG_LEVEL });
+  const log = pino({ name: 'web', level: config.LOG_LEVEL, base: { service: 'web' } });
   await assertReachable('REDIS_URL', config.REDIS_URL, urlHostPort(config.REDIS_URL, 6379));
   await assertReachable('TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS, config.TEMPORAL_ADDRESS);
   const redis = await connectRedis(config.REDIS_URL);
@@ -37,6 +39,7 @@ async function create(): Promise<Services> {
     redis,
     temporal,
     audit: createAuditLog(redis, config.AUDIT_STREAM),
+    alerts: createAlertStore(redis, config.ALERTS_PREFIX),
     chain: createChainClient({
       url: config.THEBLOCK_RPC_URL,
       authToken: config.THEBLOCK_AUTH_TOKEN,

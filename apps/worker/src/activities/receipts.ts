@@ -58,6 +58,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
         return await classified(async () => {
           const checkpoint = await store.checkpoint();
           const head = (await chain.light.latestHeader()).height;
+          metrics.pollerHead.set(head);
           const none = { fromHeight: checkpoint, toHeight: checkpoint, head, seen: 0, count: 0, confirmations: [] };
           if (head <= checkpoint) {
             metrics.pollerCycles.inc();

@@ -26,51 +26,62 @@ function correlationIdOf(input: ActivityExecuteInput, fallback: string): string 
  * workflow events that follow its completion.
  */
 export function activityEventsInterceptor(publish: Publish, metrics: WorkerMetrics): ActivityInterceptorsFactory {
-  return (ctx: Context) => ({
-    inbound: {
-      async execute(input, next) {
-        const info = ctx.info;
-        const workflowId = info.workflowExecution?.workflowId ?? `activity-${info.activityId}`;
-        const envelope = {
-          workflowId,
-          runId: info.workflowExecution?.runId ?? '',
-          workflowType: info.workflowType ?? '',
-          correlationId: correlationIdOf(input, workflowId),
-          node_id: info.activityId,
-          node_name: info.activityType,
-        };
-        await publish({ type: 'node_started', timestamp: new Date().toISOString(), ...envelope, attempt: info.attempt });
-        const t0 = performance.now();
-        try {
-          const result = await next(input);
-          const duration_ms = performance.now() - t0;
-          metrics.activityExecutions.inc({ activity: info.activityType, status: 'completed' });
-          metrics.activityDuration.observe({ activity: info.activityType }, duration_ms / 1000);
-          await publish({
-            type: 'node_completed',
-            timestamp: new Date().toISOString(),
-            ...envelope,
-            duration_ms,
-            status: 'success',
-            outputs: summarizeOutput(result),
-          });
-          return result;
-        } catch (err) {
-          const duration_ms = performance.now() - t0;
-          metrics.activityExecutions.inc({ activity: info.activityType, status: 'failed' });
-          metrics.activityDuration.observe({ activity: info.activityType }, duration_ms / 1000);
-          await publish({
-            type: 'node_failed',
-            timestamp: new Date().toISOString(),
-            ...envelope,
-            duration_ms,
-            error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-            attempt: info.attempt,
-            retryable: retryable(err),
-          });
-          throw err;
-        }
+  return (ctx: Context) => {
+    // read from the headers when the attempt starts; the SDK's debug "Activity started" line comes
+    // before that and carries workflowId/runId/activityId only
+    let correlationId: string | undefined;
+    return {
+      outbound: {
+        // every later log line of the attempt (the SDK's and Context.log's) carries the run's correlation id
+        getLogAttributes(input, next) {
+          return next(correlationId ? { ...input, correlationId } : input);
+        },
       },
-    },
-  });
+      inbound: {
+        async execute(input, next) {
+          const info = ctx.info;
+          const workflowId = info.workflowExecution?.workflowId ?? `activity-${info.activityId}`;
+          const envelope = {
+            workflowId,
+            runId: info.workflowExecution?.runId ?? '',
+            workflowType: info.workflowType ?? '',
+            correlationId: (correlationId = correlationIdOf(input, workflowId)),
+            node_id: info.activityId,
+            node_name: info.activityType,
+          };
+          await publish({ type: 'node_started', timestamp: new Date().toISOString(), ...envelope, attempt: info.attempt });
+          const t0 = performance.now();
+          try {
+            const result = await next(input);
+            const duration_ms = performance.now() - t0;
+            metrics.activityExecutions.inc({ activity: info.activityType, status: 'completed' });
+            metrics.activityDuration.observe({ activity: info.activityType }, duration_ms / 1000);
+            await publish({
+              type: 'node_completed',
+              timestamp: new Date().toISOString(),
+              ...envelope,
+              duration_ms,
+              status: 'success',
+              outputs: summarizeOutput(result),
+            });
+            return result;
+          } catch (err) {
+            const duration_ms = performance.now() - t0;
+            metrics.activityExecutions.inc({ activity: info.activityType, status: 'failed' });
+            metrics.activityDuration.observe({ activity: info.activityType }, duration_ms / 1000);
+            await publish({
+              type: 'node_failed',
+              timestamp: new Date().toISOString(),
+              ...envelope,
+              duration_ms,
+              error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+              attempt: info.attempt,
+              retryable: retryable(err),
+            });
+            throw err;
+          }
+        },
+      },
+    };
+  };
 }

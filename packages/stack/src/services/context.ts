@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { freePort } from '../net';
 import type { ManagedProcess } from '../process';
-import type { StackOptions, Stack } from '../stack';
+import type { ScrapeTarget } from '@blockops/monitoring';
+import type { StackOptions, Stack, ServiceName } from '../stack';
 
 /** What every service starter shares: the options, the environment built so far, and the children started. */
 export interface StackContext {
@@ -11,6 +12,10 @@ export interface StackContext {
   /** what the stack hands to its children and returns (URLs of the services started so far) */
   env: Record<string, string>;
   urls: Stack['urls'];
+  /** what `npm start` should tell the user (an optional service missing, a port moved) */
+  notes: string[];
+  /** every metrics endpoint started so far, for Prometheus (same job names and `service` labels as monitoring/prometheus.yml) */
+  scrapeTargets: ScrapeTarget[];
   processes: ManagedProcess[];
   log: (line: string) => void;
 }
@@ -30,3 +35,6 @@ export const tsxCommand = (ctx: StackContext, script: string) => ({
 
 /** 0 = a free port; undefined = the documented default. */
 export const pickPort = async (p: number | undefined, def: number) => (p === 0 ? freePort() : (p ?? def));
+
+/** Asked for by name in `services`: then a missing binary or a failed start is an error, not a note. */
+export const explicitly = (ctx: StackContext, s: ServiceName) => Boolean(ctx.opts.services?.includes(s));

@@ -31,6 +31,8 @@ export async function startDevnet(ctx: StackContext): Promise<void> {
       }),
     );
     env.THEBLOCK_RPC_URL = `http://127.0.0.1:${port}`;
+    ctx.urls.devnetMetrics = `${env.THEBLOCK_RPC_URL}/metrics`;
+    ctx.scrapeTargets.push({ job: 'blockops-devnet', service: 'devnet', targets: [`127.0.0.1:${port}`] });
   }
   ctx.urls.devnet = env.THEBLOCK_RPC_URL;
   ctx.log(`devnet    ${env.THEBLOCK_RPC_URL}`);

@@ -26,6 +26,7 @@ export async function startTemporal(ctx: StackContext): Promise<void> {
     const cli = resolveTemporalCli(opts.root);
     const port = await pickPort(opts.ports?.temporal, 7233);
     const uiPort = await pickPort(opts.ports?.temporalUi, 8233);
+    const metricsPort = await pickPort(opts.ports?.temporalMetrics, Number(userEnv.TEMPORAL_METRICS_PORT ?? 8234));
     if (await isListening(port)) {
       throw new Error(
         `Port ${port} is taken, so the Temporal dev server cannot start. If a Temporal server already runs there, set TEMPORAL_ADDRESS=127.0.0.1:${port}.`,
@@ -37,6 +38,8 @@ export async function startTemporal(ctx: StackContext): Promise<void> {
         command: cli,
         args: [
           ...['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)],
+          // the server's own Prometheus metrics (task latencies, request rates)
+          ...['--metrics-port', String(metricsPort)],
           ...['--db-filename', path.join(opts.dataDir, 'temporal.db')],
           ...['--namespace', userEnv.TEMPORAL_NAMESPACE ?? 'default', '--log-level', 'warn'],
           ...DEV_SERVER_DYNAMIC_CONFIG,
@@ -48,6 +51,8 @@ export async function startTemporal(ctx: StackContext): Promise<void> {
     );
     env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     env.TEMPORAL_UI_URL = `http://127.0.0.1:${uiPort}`;
+    ctx.urls.temporalMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
+    ctx.scrapeTargets.push({ job: 'temporal', service: 'temporal', targets: [`127.0.0.1:${metricsPort}`] });
   }
   ctx.urls.temporal = env.TEMPORAL_ADDRESS;
   ctx.urls.temporalUi = env.TEMPORAL_UI_URL;

@@ -34,5 +34,6 @@ export async function startWeb(ctx: StackContext): Promise<void> {
     }),
   );
   ctx.urls.web = `http://127.0.0.1:${port}`;
+  ctx.scrapeTargets.push({ job: 'blockops-web', service: 'web', targets: [`127.0.0.1:${port}`] });
   ctx.log(`web       ${ctx.urls.web}`);
 }

@@ -19,5 +19,6 @@ export async function startWorker(ctx: StackContext): Promise<void> {
     }),
   );
   ctx.urls.workerMetrics = `http://127.0.0.1:${port}/metrics`;
+  ctx.scrapeTargets.push({ job: 'blockops-worker', service: 'worker', targets: [`127.0.0.1:${port}`] });
   ctx.log(`worker    metrics ${ctx.urls.workerMetrics}`);
 }
