@@ -14,6 +14,7 @@ import { connectRedis } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
 import { createWorkerMetrics } from '../apps/worker/src/metrics';
+import { createEmergencyStore } from '@blockops/emergency';
 import { createReceiptActivities } from '../apps/worker/src/activities/receipts';
 import type { BenchSection } from './run';
 import { percentile, round } from './stats';
@@ -48,7 +49,12 @@ async function receiptThroughput(): Promise<BenchSection[]> {
                 },
               },
             };
-      const activities = createReceiptActivities({ chain: source, store, account: ACCOUNT, metrics: createWorkerMetrics() });
+      // risk limits off: the bench measures fetch + apply (a risk check runs only on our receipts)
+      const risk = {
+        emergency: createEmergencyStore({ redis, prefix: `${prefix}:emergency` }),
+        riskDefaults: { dailyLoss: 0n, maxPosition: 0n, maxDrawdownBps: 0 },
+      };
+      const activities = createReceiptActivities({ chain: source, store, account: ACCOUNT, metrics: createWorkerMetrics(), risk });
       let seen = 0;
       let applied = 0;
       const t0 = performance.now();

@@ -4,6 +4,8 @@ import type { GateState, Market, OperationOutcome, Reservation } from '@blockops
  * The activities workflows may call, as types only: apps/worker implements them
  * (factories typed by these interfaces), so dependencies point apps → workflows, never back.
  */
+import type { EmergencyStatus, EmergencyTransition } from '@blockops/domain';
+
 export interface LatestHeader {
   height: number;
   hash: string;
@@ -42,6 +44,10 @@ export interface PollResult {
   caughtUp: boolean;
   confirmations: Confirmation[];
   pnl: { total: number; byMarket: Record<string, number>; balance: number };
+  /** set when the emergency state pauses the poller (SHUTDOWN): nothing was read or applied */
+  paused?: { state: string; reason: string };
+  /** risk limits this batch's P&L breached (the poller asks the emergency controller to halt) */
+  breaches?: { limit: string; reason: string }[];
 }
 
 export interface ReceiptActivities {
@@ -80,7 +86,11 @@ export interface OperationSettlement {
   reason?: string;
 }
 
+export type EmergencyCheck = { allows: true } | { allows: false; state: string; reason: string };
+
 export interface OperationActivities {
+  /** HALT and SHUTDOWN refuse new operations (409 naming the halt and its reason). */
+  checkEmergency(): Promise<EmergencyCheck>;
   checkGate(market: Market): Promise<GateCheck>;
   reserveFunds(operationId: string, amount: number): Promise<Reservation>;
   /** Submits once per operation id (the node is idempotent by it); cancelled-class errors are not retried. */
@@ -94,4 +104,11 @@ export interface OperationActivities {
   }>;
   /** Releases the reservation and records the outcome; a confirmation waits (retries) until accounting has applied its block. */
   settleOperation(s: OperationSettlement): Promise<void>;
+}
+
+export interface EmergencyActivities {
+  /** The state every activity reads (Redis); NORMAL when nothing was ever written. */
+  readEmergencyStatus(): Promise<EmergencyStatus>;
+  /** Writes the new state and its history entry; the update is acknowledged after this. */
+  recordEmergencyTransition(t: EmergencyTransition): Promise<void>;
 }

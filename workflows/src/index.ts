@@ -3,3 +3,4 @@ export { networkCheck, type NetworkCheckResult } from './network-check';
 export { noop } from './noop';
 export { receiptPoller } from './receipt-poller';
 export { operation, type OperationResult } from './operation';
+export { emergencyController } from './emergency-controller';

@@ -11,6 +11,7 @@ import type { Confirmation } from './activity-types';
 export type SubmitAnswer =
   | { status: 'submitted'; code: 202; operationId: string; txHash: string }
   | { status: 'rejected'; code: 409; operationId: string; message: string; gate: GateRefusal }
+  | { status: 'rejected'; code: 409; operationId: string; message: string; halt: { state: string; reason: string } }
   | { status: 'rejected'; code: 402; operationId: string; message: string; need: number; available: number }
   | { status: 'failed'; code: 422 | 502; operationId: string; message: string };
 

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   proxySinks,
@@ -15,7 +16,7 @@ import type { EventSinks } from './sinks';
 const { events } = proxySinks<EventSinks>();
 
 // Gate (cached) and reservation (one Redis script) are quick local reads/writes.
-const { checkGate, reserveFunds } = proxyLocalActivities<OperationActivities>({
+const { checkEmergency, checkGate, reserveFunds } = proxyLocalActivities<OperationActivities>({
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '100 ms', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
@@ -103,6 +104,16 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     throw ApplicationFailure.nonRetryable(a.message, outcome === 'REJECTED' ? 'OperationRejected' : 'OperationFailed');
   };
 
+  // 0. the emergency controller: HALT and SHUTDOWN refuse everything new (patched: runs started
+  // before the controller existed replay without the check)
+  const emergency = patched('emergency-check') ? await checkEmergency() : { allows: true as const };
+  if (!emergency.allows) {
+    const message = `halted: the emergency controller is in ${emergency.state} (${emergency.reason}); no new operations until RESUME`;
+    return refuse(
+      { status: 'rejected', code: 409, operationId, message, halt: { state: emergency.state, reason: emergency.reason } },
+      'REJECTED',
+    );
+  }
   // 1. gate
   const gate = await checkGate(market);
   if (!gate.admits) {
@@ -127,6 +138,14 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     view.txHash = txHash;
   } catch (err) {
     const f = failureOf(err);
+    if (f.type === 'EmergencyHalted') {
+      // a HALT acknowledged between admission and submit: the permit refused, nothing reached the node
+      const d = f.details as { state: string; reason: string };
+      return refuse(
+        { status: 'rejected', code: 409, operationId, message: f.message, halt: { state: d.state, reason: d.reason } },
+        'REJECTED',
+      );
+    }
     if (f.type === ERROR_NAMES.cancelled && f.details?.reason === 'gate_closed') {
       const g = f.details.data as GateRefusal;
       return refuse({ status: 'rejected', code: 409, operationId, message: f.message, gate: g }, 'REJECTED');

@@ -11,3 +11,12 @@ export * from './operation-messages';
 /** Paths the worker hands to the workflow bundler. */
 export const workflowsPath = require.resolve('./index');
 export const workflowInterceptorModules = [require.resolve('./interceptors')];
+export {
+  EMERGENCY_CONTROLLER_ID,
+  transitionUpdate,
+  riskBreachSignal,
+  emergencyStatusQuery,
+  emergencyResumedSignal,
+  type TransitionRequest,
+} from './emergency-messages';
+export type { EmergencyControllerInput } from './emergency-controller';

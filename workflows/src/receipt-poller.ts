@@ -1,8 +1,19 @@
-import { continueAsNew, getExternalWorkflowHandle, log, proxyActivities, proxySinks, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  proxySinks,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES, operationWorkflowId, type ReceiptPollerInput } from '@blockops/domain';
 import type { Confirmation, ReceiptActivities } from './activity-types';
 import { receiptConfirmedSignal } from './operation-messages';
 import type { EventSinks } from './sinks';
+import { EMERGENCY_CONTROLLER_ID, emergencyResumedSignal, riskBreachSignal } from './emergency-messages';
 
 const { events } = proxySinks<EventSinks>();
 
@@ -22,6 +33,8 @@ export interface ReceiptPollerState extends ReceiptPollerInput {
   /** carried across continue-as-new for visibility; the authoritative checkpoint is in the store */
   checkpoint?: number;
   receiptsProcessed?: number;
+  /** while SHUTDOWN pauses it, the poller re-checks this often (a RESUME signal ends the wait early) */
+  pauseRecheckMs?: number;
 }
 
 /**
@@ -38,10 +51,26 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
   const { pollReceipts } = pollerActivities(batchTimeoutMs);
   let checkpoint = input.checkpoint ?? 0;
   let receiptsProcessed = input.receiptsProcessed ?? 0;
+  const pauseRecheckMs = input.pauseRecheckMs ?? 30_000;
+  let resumed = false;
+  let pausedFor: string | undefined;
+  setHandler(emergencyResumedSignal, () => {
+    resumed = true;
+  });
 
   for (let cycle = 0; cycle < cyclesPerRun; cycle++) {
     const r = await pollReceipts({ batchSize });
+    if (r.paused) {
+      if (pausedFor === undefined) events.emit({ type: 'execution_halted', reason: `${r.paused.state}: ${r.paused.reason}` });
+      pausedFor = r.paused.reason;
+      resumed = false;
+      await condition(() => resumed, pauseRecheckMs);
+      if (workflowInfo().continueAsNewSuggested) break;
+      continue;
+    }
+    pausedFor = undefined;
     checkpoint = r.toHeight;
+    if (r.breaches?.length) await askToHalt(r.breaches[0]!);
     if (r.applied && r.seen > 0) {
       receiptsProcessed += r.seen;
       events.emit({ type: 'receipts_processed', count: r.seen, applied: r.count, from_height: r.fromHeight, to_height: r.toHeight });
@@ -51,7 +80,15 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
     if (workflowInfo().continueAsNewSuggested) break;
     if (r.caughtUp) await sleep(pollIntervalMs);
   }
-  await continueAsNew<typeof receiptPoller>({ pollIntervalMs, batchSize, cyclesPerRun, batchTimeoutMs, checkpoint, receiptsProcessed });
+  await continueAsNew<typeof receiptPoller>({
+    pollIntervalMs,
+    batchSize,
+    cyclesPerRun,
+    batchTimeoutMs,
+    checkpoint,
+    receiptsProcessed,
+    pauseRecheckMs,
+  });
 }
 
 /** Tells an operation its receipt arrived; an operation that already ended (or never ran here) is fine. */
@@ -60,5 +97,14 @@ async function signalOperation(c: Confirmation) {
     await getExternalWorkflowHandle(operationWorkflowId(c.operationId)).signal(receiptConfirmedSignal, c);
   } catch (err) {
     log.debug('operation not signalled', { operationId: c.operationId, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** A breached risk limit halts everything: the controller decides (it ignores a breach while already halted). */
+async function askToHalt(breach: { limit: string; reason: string }) {
+  try {
+    await getExternalWorkflowHandle(EMERGENCY_CONTROLLER_ID).signal(riskBreachSignal, breach);
+  } catch (err) {
+    log.warn('emergency controller not reachable for a risk breach', { breach, error: err instanceof Error ? err.message : String(err) });
   }
 }

@@ -11,6 +11,7 @@ export type WorkflowEvent =
   | { type: 'execution_completed'; duration_ms: number; result?: unknown }
   | { type: 'execution_failed'; duration_ms: number; error: string }
   | { type: 'execution_halted'; reason: string }
+  | { type: 'emergency_state_changed'; previous_state: string; new_state: string; reason: string; actor: string }
   | { type: 'receipts_processed'; count: number; applied: number; from_height: number; to_height: number }
   | { type: 'pnl_updated'; total: number; by_market: Record<string, number>; balance: number }
   | { type: 'operation_status_changed'; operation_id: string; status: OperationStatus; details?: Record<string, unknown> };

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { KeyBox } from '@/components/key-box';
+import { EmergencyBanner } from '@/components/emergency-banner';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -22,11 +23,13 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/pnl">P&amp;L</Link>
             <Link href="/receipts">Receipts</Link>
             <Link href="/network">Network</Link>
+            <Link href="/emergency">Emergency</Link>
             <Link href="/alerts">Alerts</Link>
             <Link href="/audit">Audit</Link>
           </nav>
           <KeyBox />
         </header>
+        <EmergencyBanner />
         <main>{children}</main>
       </body>
     </html>

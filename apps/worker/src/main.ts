@@ -3,8 +3,9 @@ import { assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@b
 import { connectRedis, createEventPublisher } from '@blockops/events';
 import { createChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
+import { createEmergencyStore, limitsFromConfig } from '@blockops/emergency';
 import { createGateCache } from './gate-cache';
-import { ensureReceiptPoller } from './singletons';
+import { ensureEmergencyController, ensureReceiptPoller } from './singletons';
 import { createLogger, temporalLogger } from './logger';
 import { createWorkerMetrics, registerAccountingGauges, registerOperationGauges, serveMetrics } from './metrics';
 import { safePublisher } from './publish';
@@ -48,7 +49,20 @@ async function main() {
     operations,
     gates,
     account: config.TB_ACCOUNT,
+    risk: {
+      emergency: createEmergencyStore({ redis, prefix: config.EMERGENCY_PREFIX }),
+      riskDefaults: limitsFromConfig({
+        dailyLoss: config.RISK_DAILY_LOSS_LIMIT,
+        maxPosition: config.RISK_MAX_POSITION,
+        maxDrawdownPct: config.RISK_MAX_DRAWDOWN_PCT,
+      }),
+    },
   });
+  const singletonTarget = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE };
+  log.info(
+    { workflowId: 'emergency-controller', controller: await ensureEmergencyController(singletonTarget) },
+    'emergency controller singleton',
+  );
   if (config.RECEIPT_POLLER_AUTOSTART) {
     const poller = await ensureReceiptPoller({
       address: config.TEMPORAL_ADDRESS,
@@ -58,6 +72,7 @@ async function main() {
         pollIntervalMs: config.RECEIPT_POLL_INTERVAL_MS,
         batchSize: config.RECEIPT_BATCH_SIZE,
         batchTimeoutMs: config.RECEIPT_BATCH_TIMEOUT_MS,
+        pauseRecheckMs: config.EMERGENCY_POLLER_RECHECK_MS,
       },
     });
     log.info({ workflowId: 'receipt-poller', poller }, 'receipt poller singleton');

@@ -1,25 +1,35 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RECEIPT_POLLER_ID, type ReceiptPollerInput } from '@blockops/domain';
+import { EMERGENCY_CONTROLLER_ID } from '@blockops/workflows/public';
 
 /**
  * Starts the receipt-poller singleton unless it already runs: its fixed workflow id makes
  * Temporal refuse a second one, so every worker may call this at start.
  */
-export async function ensureReceiptPoller(opts: {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-  input: ReceiptPollerInput;
-}): Promise<'started' | 'running'> {
+export function ensureReceiptPoller(opts: { address: string; namespace: string; taskQueue: string; input: ReceiptPollerInput }) {
+  return ensureSingleton(opts, 'receiptPoller', RECEIPT_POLLER_ID, [opts.input]);
+}
+
+/** The emergency controller singleton: it reads the latched state from Redis when it first starts. */
+export function ensureEmergencyController(opts: { address: string; namespace: string; taskQueue: string }) {
+  return ensureSingleton(opts, 'emergencyController', EMERGENCY_CONTROLLER_ID, [{}]);
+}
+
+async function ensureSingleton(
+  opts: { address: string; namespace: string; taskQueue: string },
+  workflowType: string,
+  workflowId: string,
+  args: unknown[],
+): Promise<'started' | 'running'> {
   const connection = await Connection.connect({ address: opts.address });
   try {
     const client = new Client({ connection, namespace: opts.namespace });
-    await client.workflow.start('receiptPoller', {
-      workflowId: RECEIPT_POLLER_ID,
+    await client.workflow.start(workflowType, {
+      workflowId,
       taskQueue: opts.taskQueue,
-      args: [opts.input],
+      args,
       workflowIdConflictPolicy: 'FAIL',
-      memo: { correlationId: RECEIPT_POLLER_ID },
+      memo: { correlationId: workflowId },
     });
     return 'started';
   } catch (err) {

@@ -5,6 +5,7 @@ import type { AccountingStore, OperationsStore } from '@blockops/accounts';
 import { createNetworkActivities } from './activities/network';
 import { createReceiptActivities } from './activities/receipts';
 import { createOperationActivities } from './activities/operations';
+import { createEmergencyActivities, type EmergencyDeps } from './activities/emergency';
 import type { GateCache } from './gate-cache';
 import { activityEventsInterceptor } from './interceptors/activity-events';
 import { eventSinks } from './event-sinks';
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   gates: GateCache;
   /** our account on The Block */
   account: string;
+  /** emergency state (HALT refuses submissions, SHUTDOWN pauses the poller) and risk limits */
+  risk: EmergencyDeps;
   /** A prebuilt bundle (tests, benchmarks) — it must include the workflow interceptor modules. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -37,7 +40,8 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     activities: {
       ...createNetworkActivities(deps.chain),
       ...createReceiptActivities(deps),
-      ...createOperationActivities(deps),
+      ...createOperationActivities({ ...deps, emergency: deps.risk.emergency }),
+      ...createEmergencyActivities(deps.risk),
     },
     interceptors: {
       // a prebuilt bundle already contains them (and the SDK warns if given twice)

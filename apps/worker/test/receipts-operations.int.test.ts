@@ -138,7 +138,7 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
 test('the same batch applied twice (a retried or raced attempt) leaves P&L unchanged', async () => {
   const h = setup();
   await h.chain.dev.mine({ blocks: 50 });
-  const activities = createReceiptActivities({ chain: h.chain, store: h.store, account: ACCOUNT, metrics: h.metrics });
+  const activities = createReceiptActivities({ chain: h.chain, store: h.store, account: ACCOUNT, metrics: h.metrics, risk: h.risk });
   const [a, b] = await Promise.all([activities.pollReceipts({ batchSize: 1000 }), activities.pollReceipts({ batchSize: 1000 })]);
   expect([a.applied, b.applied].sort()).toEqual([false, true]);
   const { state, checkpoint } = await h.store.snapshot();

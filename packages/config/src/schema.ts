@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { amountProblem } from '@blockops/domain';
 
 const port = (def: number) =>
   z.coerce
@@ -41,6 +42,17 @@ const positiveInt = (def: number, max: number) =>
     .max(max, `must be at most ${max}`)
     .default(def);
 
+/** A decimal amount of money ("500", "1234.56"); "0" disables the limit it sets. */
+const amount = (def: string) =>
+  z
+    .string()
+    .trim()
+    .default(def)
+    .superRefine((v, ctx) => {
+      const problem = amountProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
 const optionalSecret = z
   .string()
   .trim()
@@ -75,6 +87,15 @@ export const configSchema = z.object({
   TB_ACCOUNT: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').default('0xblockops'),
   /** Redis key prefix of the accounting state (balance, positions, history, series, reservations, operations). */
   ACCOUNTS_PREFIX: z.string().trim().min(1, 'must not be empty').default('blockops:acct'),
+  EMERGENCY_PREFIX: z.string().trim().min(1, 'must not be empty').default('blockops:emergency'),
+  RISK_DAILY_LOSS_LIMIT: amount('10000'),
+  RISK_MAX_POSITION: amount('50000'),
+  RISK_MAX_DRAWDOWN_PCT: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be between 0 and 100')
+    .max(100, 'must be between 0 and 100')
+    .default(15),
+  EMERGENCY_POLLER_RECHECK_MS: positiveInt(30_000, 3_600_000),
   RECEIPT_POLL_INTERVAL_MS: positiveInt(1000, 3_600_000),
   RECEIPT_BATCH_SIZE: positiveInt(1000, 1000),
   /** A batch attempt running longer (its worker died, the node hangs) is retried by Temporal. */

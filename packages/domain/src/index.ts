@@ -7,3 +7,4 @@ export * from './gates';
 export * from './operations';
 export * from './roles';
 export * from './money';
+export * from './emergency';

@@ -34,6 +34,13 @@ export const receiptPollerInputSchema = z
       .max(600_000)
       .default(60_000)
       .describe('A batch attempt that takes longer (e.g. its worker died) is retried'),
+    pauseRecheckMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(3_600_000)
+      .default(30_000)
+      .describe('While SHUTDOWN pauses the poller, how often it re-checks (RESUME wakes it at once)'),
   })
   .strict();
 export type ReceiptPollerInput = z.input<typeof receiptPollerInputSchema>;

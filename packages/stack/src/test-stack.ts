@@ -18,7 +18,12 @@ export async function startTestStack(
     devnetArgs?: string[];
     monitoring?: StackOptions['monitoring'];
   } = {},
-): Promise<Stack & { dataDir: string; names: { events: string; audit: string; taskQueue: string; accounts: string; alerts: string } }> {
+): Promise<
+  Stack & {
+    dataDir: string;
+    names: { events: string; audit: string; taskQueue: string; accounts: string; alerts: string; emergency: string };
+  }
+> {
   const root = path.resolve(__dirname, '../../..');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'blockops-test-'));
   const id = randomUUID().slice(0, 8);
@@ -28,6 +33,7 @@ export async function startTestStack(
     taskQueue: `test-${id}`,
     accounts: `test:${id}:acct`,
     alerts: `test:${id}:alerts`,
+    emergency: `test:${id}:emergency`,
   };
   const stack = await startStack({
     root,
@@ -42,6 +48,7 @@ export async function startTestStack(
       TEMPORAL_TASK_QUEUE: names.taskQueue,
       ACCOUNTS_PREFIX: names.accounts,
       ALERTS_PREFIX: names.alerts,
+      EMERGENCY_PREFIX: names.emergency,
       LOG_LEVEL: 'warn',
       ...opts.env,
     },
@@ -56,6 +63,7 @@ export async function startTestStack(
       TEMPORAL_TASK_QUEUE: names.taskQueue,
       ACCOUNTS_PREFIX: names.accounts,
       ALERTS_PREFIX: names.alerts,
+      EMERGENCY_PREFIX: names.emergency,
     },
     dataDir,
     names,

@@ -61,8 +61,22 @@ export function route<P = Record<string, string>>(
       granted = opts.authorize.as;
     } else {
       granted = roleForKey(services.config, key);
-      if (!granted) return problem(401, 'unauthorized: send a viewer or operator key as "Authorization: Bearer <key>"');
-      if (!satisfies(granted, role)) return problem(403, `forbidden: this call needs the ${role} key`);
+      if (!granted || !satisfies(granted, role)) {
+        // a refused control call is a control action too: who tried what is in the audit log
+        if (role === 'operator') {
+          await services.audit
+            .append({
+              actor: `${granted ?? 'unauthenticated'}:${(req.headers.get('x-actor') ?? '').slice(0, 64).replace(/[^\w.@\- ]/g, '') || 'anonymous'}`,
+              action: `${req.method} ${new URL(req.url).pathname}`,
+              outcome: 'rejected',
+              reason: granted ? 'forbidden: needs the operator key' : 'unauthorized: no valid key',
+            })
+            .catch((err: unknown) => services.log.warn({ err }, 'audit append failed'));
+        }
+        return granted
+          ? problem(403, `forbidden: this call needs the ${role} key`)
+          : problem(401, 'unauthorized: send a viewer or operator key as "Authorization: Bearer <key>"');
+      }
     }
     const actorName = (req.headers.get('x-actor') ?? '').slice(0, 64).replace(/[^\w.@\- ]/g, '') || 'anonymous';
     const caller: Caller = {

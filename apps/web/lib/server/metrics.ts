@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { EMERGENCY_STATE_VALUE, type EmergencyState, type RiskReading } from '@blockops/domain';
 
 export function createWebMetrics() {
   const registry = new Registry();
@@ -36,3 +37,29 @@ export function createWebMetrics() {
   };
 }
 export type WebMetrics = ReturnType<typeof createWebMetrics>;
+
+/**
+ * `emergency_state` and `risk_limit_utilization{limit}` read from Redis at scrape time, so every web
+ * process reports the one shared truth whichever worker wrote it.
+ */
+export function registerEmergencyGauges(registry: Registry, read: () => Promise<{ state: EmergencyState; risk: RiskReading[] }>) {
+  let last: ReturnType<typeof read> | undefined;
+  const once = () => (last ??= read().finally(() => setTimeout(() => (last = undefined), 100)));
+  new Gauge({
+    name: 'emergency_state',
+    help: 'Emergency controller state: 0 NORMAL, 1 ALERT, 2 HALT, 3 SHUTDOWN',
+    registers: [registry],
+    async collect() {
+      this.set(EMERGENCY_STATE_VALUE[(await once()).state]);
+    },
+  });
+  new Gauge({
+    name: 'risk_limit_utilization',
+    help: 'Utilisation of each risk limit (value / threshold; 1 = breached, 0 when disabled)',
+    labelNames: ['limit'],
+    registers: [registry],
+    async collect() {
+      for (const r of (await once()).risk) this.set({ limit: r.limit }, r.utilization);
+    },
+  });
+}

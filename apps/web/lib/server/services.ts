@@ -4,7 +4,10 @@ import { assertReachable, loadConfig, urlHostPort, type Config } from '@blockops
 import { connectRedis, createAlertStore, createAuditLog, type AlertStore, type AuditLog, type RedisClient } from '@blockops/events';
 import { createChainClient, type ChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore, type AccountingStore, type OperationsStore } from '@blockops/accounts';
-import { createWebMetrics, type WebMetrics } from './metrics';
+import { createEmergencyStore, limitsFromConfig, type EmergencyStore } from '@blockops/emergency';
+import type { RiskLimits } from '@blockops/domain';
+import { emergencyView } from './emergency';
+import { createWebMetrics, registerEmergencyGauges, type WebMetrics } from './metrics';
 
 export interface Services {
   config: Config;
@@ -17,6 +20,9 @@ export interface Services {
   /** accounting state written by the receipt poller (read-only here) */
   store: AccountingStore;
   operations: OperationsStore;
+  /** emergency state, its history and the live risk limits (the controller workflow writes them) */
+  emergency: EmergencyStore;
+  riskDefaults: RiskLimits;
   metrics: WebMetrics;
   log: pino.Logger;
 }
@@ -34,6 +40,15 @@ async function create(): Promise<Services> {
   const redis = await connectRedis(config.REDIS_URL);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const store = createAccountingStore({ redis, prefix: config.ACCOUNTS_PREFIX, startingBalance: config.TB_STARTING_BALANCE });
+  const emergency = createEmergencyStore({ redis, prefix: config.EMERGENCY_PREFIX });
+  const riskDefaults = limitsFromConfig({
+    dailyLoss: config.RISK_DAILY_LOSS_LIMIT,
+    maxPosition: config.RISK_MAX_POSITION,
+    maxDrawdownPct: config.RISK_MAX_DRAWDOWN_PCT,
+  });
+  const metrics = createWebMetrics();
+  registerEmergencyGauges(metrics.registry, () => emergencyView({ store, emergency, riskDefaults }));
   return {
     config,
     redis,
@@ -45,9 +60,11 @@ async function create(): Promise<Services> {
       authToken: config.THEBLOCK_AUTH_TOKEN,
       timeoutMs: config.THEBLOCK_RPC_TIMEOUT_MS,
     }),
-    store: createAccountingStore({ redis, prefix: config.ACCOUNTS_PREFIX, startingBalance: config.TB_STARTING_BALANCE }),
+    store,
     operations: createOperationsStore({ redis, prefix: config.ACCOUNTS_PREFIX }),
-    metrics: createWebMetrics(),
+    emergency,
+    riskDefaults,
+    metrics,
     log,
   };
 }

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { gateRefusal, type Market } from '@blockops/domain';
+import { allowsSubmissions, gateRefusal, type Market } from '@blockops/domain';
+import type { EmergencyStore } from '@blockops/emergency';
 import type { ChainClient } from '@blockops/chain';
 import type { AccountingStore, OperationsStore } from '@blockops/accounts';
 import type { OperationActivities } from '@blockops/workflows/public';
@@ -13,12 +14,16 @@ export interface OperationDeps {
   operations: OperationsStore;
   gates: GateCache;
   account: string;
+  emergency: Pick<EmergencyStore, 'status' | 'permit'>;
 }
+
+/** Refused by the emergency controller: not retried; the workflow answers 409 naming the halt. */
+export const EMERGENCY_HALTED = 'EmergencyHalted';
 
 const workflowId = () => Context.current().info.workflowExecution?.workflowId ?? '';
 
 export function createOperationActivities(deps: OperationDeps): OperationActivities {
-  const { chain, store, operations, gates, account } = deps;
+  const { chain, store, operations, gates, account, emergency } = deps;
   const submitters: Record<
     Market,
     (p: {
@@ -35,6 +40,11 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
   };
 
   return {
+    async checkEmergency() {
+      const e = await emergency.status();
+      return allowsSubmissions(e.state) ? { allows: true } : { allows: false, state: e.state, reason: e.reason };
+    },
+
     async checkGate(market) {
       const refusal = gateRefusal(await classified(() => gates.get()), market);
       return refusal ? { admits: false, state: refusal.state, reason: refusal.reason } : { admits: true };
@@ -43,6 +53,16 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
     reserveFunds: (operationId, amount) => store.reserve(operationId, amount),
 
     async submitOperation(req) {
+      // the permit checks HALT and records the intent in one step: after a HALT is acknowledged no submit starts
+      const permit = await emergency.permit([`op:${req.operationId}`]);
+      if (!permit.ok) {
+        throw ApplicationFailure.create({
+          type: EMERGENCY_HALTED,
+          message: `halted: ${permit.state} (${permit.reason})`,
+          nonRetryable: true,
+          details: [{ state: permit.state, reason: permit.reason }],
+        });
+      }
       const r = await classified(() =>
         submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: req.estimatedCost, units: req.units }),
       );

@@ -1,16 +1,34 @@
-import type { AccountingReceipt } from '@blockops/domain';
+import {
+  MARKETS,
+  parseAmount,
+  pausesPoller,
+  type AccountingReceipt,
+  type AccountingState,
+  type Market,
+  type Units,
+} from '@blockops/domain';
 import type { ChainClient, Receipt } from '@blockops/chain';
 import type { AccountingStore } from '@blockops/accounts';
 import type { Confirmation, PollResult, ReceiptActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../metrics';
 import { classified } from './failure';
+import { breachesOf, checkRisk, type EmergencyDeps, type RiskSnapshot } from './emergency';
 
 export interface ReceiptDeps {
   chain: Pick<ChainClient, 'light' | 'receipt'>;
-  store: Pick<AccountingStore, 'checkpoint' | 'applyBatch'>;
+  store: Pick<AccountingStore, 'checkpoint' | 'applyBatch' | 'snapshot'>;
   /** our account: receipts where it is the consumer are spends, where it is the provider earnings */
   account: string;
   metrics: WorkerMetrics;
+  /** SHUTDOWN pauses the poller; risk limits are checked on every P&L update */
+  risk: EmergencyDeps;
+}
+
+/** Accounting amounts as exact units (position value at cost = what the market's units cost). */
+const units = (v: number | bigint): Units => (typeof v === 'bigint' ? v : parseAmount(v.toFixed(6), { allowNegative: true }));
+function riskSnapshotOf(state: AccountingState): RiskSnapshot {
+  const positionValues = Object.fromEntries(MARKETS.map((m) => [m, units(state.positions[m].totalSpent)])) as Record<Market, Units>;
+  return { balance: units(state.balance), positionValues };
 }
 
 function toAccounting(r: Receipt, account: string): AccountingReceipt {
@@ -56,7 +74,23 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
     async pollReceipts({ batchSize }): Promise<PollResult> {
       try {
         return await classified(async () => {
+          const emergency = await deps.risk.emergency.status();
           const checkpoint = await store.checkpoint();
+          if (pausesPoller(emergency.state)) {
+            // SHUTDOWN: nothing is read or applied until RESUME; the checkpoint stays where it is
+            return {
+              applied: false,
+              paused: { state: emergency.state, reason: emergency.reason },
+              fromHeight: checkpoint,
+              toHeight: checkpoint,
+              head: checkpoint,
+              seen: 0,
+              count: 0,
+              caughtUp: true,
+              confirmations: [],
+              pnl: { total: 0, byMarket: {}, balance: 0 },
+            };
+          }
           const head = (await chain.light.latestHeader()).height;
           metrics.pollerHead.set(head);
           const none = { fromHeight: checkpoint, toHeight: checkpoint, head, seen: 0, count: 0, confirmations: [] };
@@ -67,6 +101,8 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
           const batch = await fetchBatch(chain, checkpoint, head, batchSize);
           const ours = batch.receipts.filter((r) => r.consumer === account || r.provider === account);
           const accounted = ours.map((r) => toAccounting(r, account));
+          // the balance before our receipts: the day's first update marks it as the day's start
+          const before = ours.length > 0 ? units((await store.snapshot()).state.balance) : 0n;
           const res = await store.applyBatch({ fromCheckpoint: checkpoint, toHeight: batch.toHeight, receipts: accounted });
           metrics.pollerCycles.inc();
           const confirmations: Confirmation[] = [];
@@ -81,7 +117,12 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               }
             }
           }
+          const breaches =
+            res.applied && ours.length > 0
+              ? breachesOf(await checkRisk(deps.risk, before, riskSnapshotOf((await store.snapshot()).state)))
+              : [];
           return {
+            ...(breaches.length ? { breaches } : {}),
             applied: res.applied,
             fromHeight: checkpoint,
             toHeight: res.checkpoint,

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
+import { createEmergencyStore } from '@blockops/emergency';
+import type { RiskLimits } from '@blockops/domain';
 import { createEventPublisher, type RedisClient } from '@blockops/events';
 import { createLogger } from '../../src/logger';
 import { createWorkerMetrics } from '../../src/metrics';
@@ -22,6 +24,7 @@ export interface HarnessOptions {
   startingBalance?: number;
   gateCacheMs?: number;
   chainTimeoutMs?: number;
+  riskLimits?: RiskLimits;
 }
 
 export function harness(o: HarnessOptions) {
@@ -37,6 +40,8 @@ export function harness(o: HarnessOptions) {
     fetch: async () => (await chain.governor.status()).gates,
   });
   const metrics = createWorkerMetrics();
+  const emergency = createEmergencyStore({ redis: o.redis, prefix: `${prefix}:emergency` });
+  const risk = { emergency, riskDefaults: o.riskLimits ?? { dailyLoss: 0n, maxPosition: 0n, maxDrawdownBps: 0 } };
   const make = (taskQueue: string) =>
     createWorker({
       connection: o.connection,
@@ -49,6 +54,7 @@ export function harness(o: HarnessOptions) {
       operations,
       gates,
       account,
+      risk,
       workflowBundle: o.bundle,
     });
   return {
@@ -59,6 +65,8 @@ export function harness(o: HarnessOptions) {
     operations,
     gates,
     metrics,
+    emergency,
+    risk,
     /** Runs `fn` with a worker polling a fresh task queue. */
     async withWorker<T>(fn: (taskQueue: string) => Promise<T>, taskQueue = `tq-${randomUUID()}`): Promise<T> {
       const worker = await make(taskQueue);

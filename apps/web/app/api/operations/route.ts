@@ -76,7 +76,13 @@ export const POST = route('operator', async (req, { services, caller }) => {
         { market: input.market, estimatedCost: input.estimatedCost, txHash: a.txHash },
       );
     case 409:
-      return record(problem(409, a.message, { operationId: a.operationId, gate: a.gate, ...links }), 'rejected', a.operationId, a.message);
+      // the gate's state, or the emergency halt that refused it
+      return record(
+        problem(409, a.message, { operationId: a.operationId, ...('gate' in a ? { gate: a.gate } : { halt: a.halt }), ...links }),
+        'rejected',
+        a.operationId,
+        a.message,
+      );
     case 402:
       return record(
         problem(402, a.message, { operationId: a.operationId, need: a.need, available: a.available, ...links }),

@@ -1,0 +1,61 @@
+/**
+ * An operator halts everything from the console (real Debian Chromium), sees the banner with the
+ * reason on another page, is refused a new operation, and resumes.
+ */
+import type { Browser } from 'playwright-core';
+import { startTestStack } from '@blockops/stack';
+import { launchChromium } from './support/browser';
+
+type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+let stack: TestStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    env: { RECEIPT_POLL_INTERVAL_MS: '200' },
+    devnetArgs: ['--block-interval-ms', '3600000', '--seed', '14'],
+  });
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test('halt from the console, the banner follows to every page, resume clears it', async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`${stack.urls.web}/emergency`);
+  await page.getByTestId('emergency-state').filter({ hasText: 'NORMAL' }).waitFor();
+  // three gauges: daily loss, max position, max drawdown
+  await page.getByTestId('risk-gauges').locator('.gauge').nth(2).waitFor();
+
+  await page.getByRole('button', { name: 'HALT', exact: true }).click();
+  const confirm = page.getByRole('button', { name: 'Confirm HALT' });
+  expect(await confirm.isDisabled()).toBe(true); // no reason, no halt
+  await page.locator('.emergency-confirm input[name=reason]').fill('e2e: suspicious activity');
+  await confirm.click();
+  await page.getByTestId('emergency-state').filter({ hasText: 'HALT' }).waitFor();
+  await page.getByTestId('emergency-history').getByText('e2e: suspicious activity').waitFor();
+
+  // another page: the banner says so, with the reason; an operation is refused naming the halt
+  const other = await browser.newPage();
+  await other.goto(`${stack.urls.web}/operations`);
+  const banner = other.getByTestId('emergency-banner');
+  await banner.filter({ hasText: 'e2e: suspicious activity' }).waitFor();
+  expect(await banner.getAttribute('data-state')).toBe('HALT');
+  const form = other.getByTestId('operation-form');
+  await form.locator('input[name=estimatedCost]').fill('5');
+  await other.getByRole('button', { name: 'Submit operation' }).click();
+  await other.getByText(/halted: the emergency controller is in HALT \(e2e: suspicious activity\)/).waitFor();
+
+  // resume from the first page; the banner on the other goes away live
+  await page.getByRole('button', { name: 'RESUME', exact: true }).click();
+  await page.locator('.emergency-confirm input[name=reason]').fill('e2e: all clear');
+  await page.getByRole('button', { name: 'Confirm RESUME' }).click();
+  await page.getByTestId('emergency-state').filter({ hasText: 'NORMAL' }).waitFor();
+  await banner.waitFor({ state: 'detached' });
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,190 @@
+/**
+ * The emergency-controller workflow on the Temporal dev server with its real activities (Redis):
+ * transitions written before they are acknowledged, validators refusing without touching history,
+ * concurrent updates serialised, a risk breach halting once, continue-as-new carrying the state,
+ * and a fresh controller starting from the latched state in Redis. Saves the replay fixture.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { connectRedis, type RedisClient } from '@blockops/events';
+import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import { emergencyStatusQuery, riskBreachSignal, transitionUpdate } from '@blockops/workflows/public';
+import os from 'node:os';
+import { workflowInterceptorModules, workflowsPath } from '../src/worker';
+import { harness } from './support/worker-harness';
+
+const root = path.resolve(__dirname, '../../..');
+const noopSinks = { events: { emit: { fn: () => {}, callDuringReplay: false } } };
+let env: TestWorkflowEnvironment;
+let devnet: Stack;
+let redis: RedisClient;
+let bundle: WorkflowBundleWithSourceMap;
+let client: Client;
+const stream = `test:${randomUUID().slice(0, 8)}:events`;
+const prefixes: string[] = [];
+
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // connected first: bundling below blocks the event loop for seconds, longer than a connect timeout
+  redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  [env, devnet, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
+    }),
+    startStack({
+      root,
+      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
+      services: ['devnet'],
+      ports: { devnet: 0 },
+      output: 'files',
+    }),
+    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
+  ]);
+  client = env.client;
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of prefixes) {
+    const keys = await redis.keys(`${p}*`);
+    if (keys.length) await redis.del(keys);
+  }
+  await redis?.del(stream);
+  redis?.destroy();
+  await devnet?.stop();
+  await env?.teardown();
+});
+
+function setup() {
+  const h = harness({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    redis,
+    chainUrl: devnet.env.THEBLOCK_RPC_URL!,
+    stream,
+    bundle,
+  });
+  prefixes.push(h.prefix);
+  return h;
+}
+
+const start = (taskQueue: string, workflowId = `emergency-${randomUUID()}`, maxHistoryEvents?: number) =>
+  client.workflow.start('emergencyController', { workflowId, taskQueue, args: [maxHistoryEvents ? { maxHistoryEvents } : {}] });
+
+const refusal = async (p: Promise<unknown>) => {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return ((err as WorkflowUpdateFailedError).cause as Error).message;
+};
+
+test('each transition is in Redis when acknowledged; refused ones leave state and history untouched', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const handle = await start(taskQueue);
+    const t = await handle.executeUpdate(transitionUpdate, { args: [{ action: 'halt', reason: 'incident 42', actor: 'operator:ana' }] });
+    expect(t).toMatchObject({ previous: 'NORMAL', state: 'HALT', action: 'halt', reason: 'incident 42', actor: 'operator:ana' });
+    // acknowledged ⇒ already where every activity reads it
+    expect(await h.emergency.status()).toMatchObject({ state: 'HALT', reason: 'incident 42', actor: 'operator:ana', since: t.since });
+    expect(await h.emergency.permit(['op:x'])).toEqual({ ok: false, state: 'HALT', reason: 'incident 42' });
+
+    const events = (await handle.fetchHistory()).events?.length ?? 0;
+    expect(
+      await refusal(handle.executeUpdate(transitionUpdate, { args: [{ action: 'halt', reason: 'again', actor: 'operator:ana' }] })),
+    ).toBe('cannot halt from HALT: halt is allowed from NORMAL, ALERT');
+    expect(
+      await refusal(handle.executeUpdate(transitionUpdate, { args: [{ action: 'resume', reason: ' ', actor: 'operator:ana' }] })),
+    ).toBe('reason is required to resume');
+    // a validator's refusal is not written to the history
+    expect((await handle.fetchHistory()).events?.length ?? 0).toBe(events);
+    expect(await handle.query(emergencyStatusQuery)).toMatchObject({ state: 'HALT' });
+
+    await handle.executeUpdate(transitionUpdate, { args: [{ action: 'resume', reason: 'fixed', actor: 'operator:ana' }] });
+    expect(await h.emergency.permit(['op:y'])).toEqual({ ok: true });
+    expect((await h.emergency.history(10)).map((x) => `${x.previous}>${x.state}`)).toEqual(['HALT>NORMAL', 'NORMAL>HALT']);
+
+    await handle.terminate('test over');
+    const history = await handle.fetchHistory();
+    if (process.env.UPDATE_FIXTURES)
+      writeFileSync(path.join(root, 'workflows/test/fixtures/emergency-controller.history.json'), historyToJSON(history));
+    await Worker.runReplayHistory({ workflowBundle: bundle, sinks: noopSinks }, history, handle.workflowId);
+  });
+});
+
+test('concurrent transitions are serialised: exactly one of two HALTs wins', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const handle = await start(taskQueue);
+    const results = await Promise.allSettled(
+      ['a', 'b'].map((who) =>
+        handle.executeUpdate(transitionUpdate, { args: [{ action: 'halt', reason: `by ${who}`, actor: `operator:${who}` }] }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(await h.emergency.history(10)).toHaveLength(1);
+    await handle.terminate('test over');
+  });
+});
+
+test('a risk breach halts with actor risk:<limit>; a second breach while halted changes nothing', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const handle = await start(taskQueue);
+    await handle.signal(riskBreachSignal, { limit: 'daily_loss', reason: 'risk limit daily_loss breached: 600 against a limit of 500' });
+    await handle.signal(riskBreachSignal, {
+      limit: 'max_drawdown',
+      reason: 'risk limit max_drawdown breached: 2000 bps against a limit of 1500 bps',
+    });
+    for (let i = 0; i < 100 && (await h.emergency.status()).state !== 'HALT'; i++) await new Promise((r) => setTimeout(r, 50));
+    // both signals are handled by the time a query answers after them
+    expect(await handle.query(emergencyStatusQuery)).toMatchObject({ state: 'HALT', actor: 'risk:daily_loss' });
+    expect(await h.emergency.history(10)).toEqual([
+      expect.objectContaining({
+        previous: 'NORMAL',
+        state: 'HALT',
+        actor: 'risk:daily_loss',
+        reason: 'risk limit daily_loss breached: 600 against a limit of 500',
+      }),
+    ]);
+    await handle.terminate('test over');
+  });
+});
+
+test('continue-as-new carries the latched state; a controller started afresh reads it from Redis', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const workflowId = `emergency-${randomUUID()}`;
+    const handle = await start(taskQueue, workflowId, 10);
+    await handle.executeUpdate(transitionUpdate, { args: [{ action: 'alert', reason: 'one', actor: 'operator:ana' }] });
+    await handle.executeUpdate(transitionUpdate, { args: [{ action: 'halt', reason: 'two', actor: 'operator:ana' }] });
+    await handle.executeUpdate(transitionUpdate, { args: [{ action: 'shutdown', reason: 'three', actor: 'operator:ana' }] });
+    const firstRun = handle.firstExecutionRunId;
+    let latest = client.workflow.getHandle(workflowId);
+    for (let i = 0; i < 100 && (await latest.describe()).runId === firstRun; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      latest = client.workflow.getHandle(workflowId);
+    }
+    expect((await latest.describe()).runId).not.toBe(firstRun);
+    expect(await latest.query(emergencyStatusQuery)).toMatchObject({ state: 'SHUTDOWN', reason: 'three' });
+    await latest.terminate('simulating lost Temporal state');
+
+    const fresh = await start(taskQueue);
+    let loaded = await fresh.query(emergencyStatusQuery);
+    for (let i = 0; i < 100 && loaded === null; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      loaded = await fresh.query(emergencyStatusQuery);
+    }
+    expect(loaded).toMatchObject({ state: 'SHUTDOWN', reason: 'three' });
+    expect(await refusal(fresh.executeUpdate(transitionUpdate, { args: [{ action: 'halt', reason: 'x', actor: 'operator:ana' }] }))).toBe(
+      'cannot halt from SHUTDOWN: halt is allowed from NORMAL, ALERT',
+    );
+    await fresh.terminate('test over');
+  });
+});
