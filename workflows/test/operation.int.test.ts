@@ -26,6 +26,7 @@ afterAll(() => t?.teardown());
 /** Stubs that admit, reserve and submit; `over` replaces some. Each is a jest.fn, so calls can be checked. */
 function stubActivities(over: Partial<OperationActivities> = {}) {
   const impl: OperationActivities = {
+    checkEmergency: async () => ({ allows: true }),
     checkGate: async () => ({ admits: true }),
     reserveFunds: async (_id, amount) => ({ ok: true, available: 1000 - amount }),
     submitOperation: async (req) => ({ txHash: `0xtx-${req.operationId}`, submittedHeight: 10 }),
@@ -34,6 +35,7 @@ function stubActivities(over: Partial<OperationActivities> = {}) {
     ...over,
   };
   return {
+    checkEmergency: jest.fn(impl.checkEmergency),
     checkGate: jest.fn(impl.checkGate),
     reserveFunds: jest.fn(impl.reserveFunds),
     submitOperation: jest.fn(impl.submitOperation),
@@ -83,6 +85,49 @@ async function failedAs(result: Promise<unknown>, type: 'OperationRejected' | 'O
 }
 
 describe('refused before anything is submitted', () => {
+  test('the emergency controller is in HALT → 409 naming the halt; no gate read, nothing reserved or submitted', async () => {
+    const acts = stubActivities({ checkEmergency: async () => ({ allows: false, state: 'HALT', reason: 'incident 7' }) });
+    const op = await t.withWorker(acts, async (tq) => {
+      const op = await submit(tq);
+      await failedAs(op.handle.result(), 'OperationRejected');
+      return op;
+    });
+    expect(op.answer).toEqual({
+      status: 'rejected',
+      code: 409,
+      operationId: op.operationId,
+      message: 'halted: the emergency controller is in HALT (incident 7); no new operations until RESUME',
+      halt: { state: 'HALT', reason: 'incident 7' },
+    });
+    expect(acts.checkGate).not.toHaveBeenCalled();
+    expect(acts.reserveFunds).not.toHaveBeenCalled();
+    expect(acts.submitOperation).not.toHaveBeenCalled();
+    expect(acts.settleOperation.mock.calls.map(([s]) => s.outcome)).toEqual(['REJECTED']);
+  });
+
+  test('a HALT acknowledged between admission and submit: the permit refuses, 409 naming it, submitted never, released', async () => {
+    const acts = stubActivities({
+      submitOperation: async () => {
+        throw ApplicationFailure.create({
+          type: 'EmergencyHalted',
+          message: 'halted: HALT (late halt)',
+          nonRetryable: true,
+          details: [{ state: 'HALT', reason: 'late halt' }],
+        });
+      },
+    });
+    const op = await t.withWorker(acts, async (tq) => {
+      const op = await submit(tq);
+      await failedAs(op.handle.result(), 'OperationRejected');
+      return op;
+    });
+    expect(op.answer).toMatchObject({ status: 'rejected', code: 409, halt: { state: 'HALT', reason: 'late halt' } });
+    // non-retryable: the permit was asked once, and the reservation released
+    expect(acts.submitOperation).toHaveBeenCalledTimes(1);
+    expect(acts.readOperationStatus).not.toHaveBeenCalled();
+    expect(acts.settleOperation.mock.calls.map(([s]) => s.outcome)).toEqual(['REJECTED']);
+  });
+
   test('gate closed at the gate check → 409 naming the gate; nothing reserved or submitted', async () => {
     const acts = stubActivities({ checkGate: async () => ({ admits: false, state: 'Halt', reason: 'maintenance' }) });
     const op = await t.withWorker(acts, async (tq) => {

@@ -131,6 +131,7 @@ test('caught up with the head: waits pollIntervalMs between polls and emits noth
 
 test('signals the operations its receipts confirm; one that has already ended (or never ran) does not stop it', async () => {
   const opActs: OperationActivities = {
+    checkEmergency: async () => ({ allows: true }),
     checkGate: async (market) => (market === 'ad' ? { admits: false, state: 'Halt', reason: 'closed for the test' } : { admits: true }),
     reserveFunds: async () => ({ ok: true, available: 500 }),
     submitOperation: async (req) => ({ txHash: `0x${req.operationId}`, submittedHeight: 1 }),

@@ -15,7 +15,7 @@ import { connectRedis, type RedisClient } from '@blockops/events';
 import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
 import { emergencyStatusQuery, riskBreachSignal, transitionUpdate } from '@blockops/workflows/public';
 import os from 'node:os';
-import { workflowInterceptorModules, workflowsPath } from '../src/worker';
+import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
 import { harness } from './support/worker-harness';
 
 const root = path.resolve(__dirname, '../../..');

@@ -1,4 +1,4 @@
-import type { Market } from './accounting';
+import type { Market } from './markets';
 import { formatUnits, type Units } from './money';
 
 /**

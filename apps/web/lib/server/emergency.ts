@@ -18,7 +18,7 @@ import {
 } from '@blockops/domain';
 import { limitsView, type EmergencyStore } from '@blockops/emergency';
 import type { AccountingStore } from '@blockops/accounts';
-import { EMERGENCY_CONTROLLER_ID, transitionUpdate } from '@blockops/workflows/public';
+import { EMERGENCY_CONTROLLER_ID, transitionUpdate } from '@blockops/workflows/messages';
 import type { Services } from './services';
 
 export const emergencyActionSchema = z.enum(EMERGENCY_ACTIONS);
