@@ -93,6 +93,7 @@ test('continues as new every cyclesPerRun polls, carrying checkpoint and count; 
     batchTimeoutMs: 60_000,
     checkpoint: 30,
     receiptsProcessed: 20,
+    pauseRecheckMs: 30_000,
   });
   // never caught up: no wait between polls
   expect((await historyOf(handle, runs[0]!)).some((e) => e.timerStartedEventAttributes)).toBe(false);
