@@ -30,9 +30,6 @@ const PENDING: Record<string, string> = {
   treasury_queue_depth: 'issue 10 (treasury executor)',
   treasury_executor_nonce: 'issue 10 (treasury executor)',
   treasury_executors_busy: 'issue 10 (treasury executor)',
-  // issue 12 — the emergency controller and risk limits
-  emergency_state: 'issue 12 (emergency controller)',
-  risk_limit_utilization: 'issue 12 (emergency controller)',
 };
 
 /** Series Prometheus makes itself for every target and for alerts; no process exports them. */
