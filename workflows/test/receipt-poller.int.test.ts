@@ -112,7 +112,8 @@ test('caught up with the head: waits pollIntervalMs between polls and emits noth
   const { acts, calls } = stubPoller(undefined, { head: 20 });
   const { handle, runId } = await t.withWorker(acts, async (tq) => {
     const handle = await startPoller(tq, { cyclesPerRun: 100, pollIntervalMs: 150 });
-    await poll(() => calls.length >= 4, { description: 'four polls' });
+    // a fifth poll has started only once the fourth poll's timer is in the history
+    await poll(() => calls.length >= 5, { description: 'five polls' });
     await handle.terminate('test over');
     return { handle, runId: handle.firstExecutionRunId };
   });
