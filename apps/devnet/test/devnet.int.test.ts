@@ -135,7 +135,8 @@ test('a refuse outage drops connections and refuses new ones, then listens again
         () => undefined,
         (err: { cause?: { code?: string } }) => err.cause?.code,
       ),
-    { description: 'a connection to be refused' },
+    // a kept-alive socket being dropped (UND_ERR_SOCKET) comes first; wait for a new connection refused
+    { description: 'a connection to be refused', until: (code) => code === 'ECONNREFUSED' },
   );
   expect(refused).toBe('ECONNREFUSED');
   const back = await poll(() => rpc('net.stats').then((r) => r.result), { description: 'the node to listen again' });
