@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import next from 'next';
-import { exitOnStartupError } from '@blockops/config';
+import { ConfigError, exitOnStartupError } from '@blockops/config';
 import { closeServices, getServices } from './lib/server/services';
 import { attachGateway } from './lib/server/gateway';
 
@@ -36,7 +36,16 @@ async function main() {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`WEB_PORT: port ${config.WEB_PORT} is already in use`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ConfigError([
+              {
+                variable: 'WEB_PORT',
+                message: `port ${config.WEB_PORT} on ${config.WEB_HOST} is already in use; stop what listens there or set WEB_PORT to a free port`,
+              },
+            ])
+          : err,
+      ),
     );
     server.listen(config.WEB_PORT, config.WEB_HOST, () => resolve());
   });

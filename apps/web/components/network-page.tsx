@@ -35,7 +35,7 @@ export function NetworkPage() {
           {Object.entries(data.metrics ?? {}).map(([k, v]) => (
             <div key={k} style={{ display: 'contents' }}>
               <dt>{label(k)}</dt>
-              <dd>{k === 'timestamp' ? new Date(v * 1000).toLocaleTimeString() : num(v, 2)}</dd>
+              <dd>{k === 'timestamp' ? new Date(v * 1000).toLocaleTimeString() /* seed 002: Unix seconds */ : num(v, 2)}</dd>
             </div>
           ))}
         </dl>

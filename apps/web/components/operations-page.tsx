@@ -19,7 +19,7 @@ const LIVE = { rooms: ['type:operation'], types: ['operation_status_changed' as 
 export function OperationsPage() {
   const { data, error, reload, status } = useLiveData<Lists>(PATHS, LIVE);
   const ended = [...(data.expired?.items ?? []), ...(data.rejected?.items ?? []), ...(data.failed?.items ?? [])].sort(
-    (a, b) => b.updatedAt - a.updatedAt,
+    (a, b) => b.updatedAt.localeCompare(a.updatedAt), // ISO 8601 sorts as text
   );
   return (
     <div className="grid">

@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import type { OperationRecord } from '@blockops/accounts';
 import { money, time } from '@/lib/client/format';
+import type { OperationView } from '@/lib/server/operation-lists';
 
-/** A stored operation record as the API serves it, with its Temporal Web link. */
-export type OperationRow = OperationRecord & { temporalUrl: string };
+/** An operation as the API serves it, with its Temporal Web link. */
+export type OperationRow = OperationView;
 
 export function OperationsTable({ rows, empty, testId }: { rows: OperationRow[]; empty: string; testId: string }) {
   if (rows.length === 0)

@@ -1,21 +1,22 @@
 'use client';
 
+import type { SeriesPointView as SeriesPoint } from '@/lib/server/accounting-views';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-export interface SeriesPoint {
-  t: number;
-  height: number;
-  total: number;
-  byMarket: Record<string, number>;
-  balance: number;
-}
+export type { SeriesPointView as SeriesPoint } from '@/lib/server/accounting-views';
 
 const COLORS: Record<string, string> = { total: '#4fb3ff', compute: '#3fb950', storage: '#d29922', energy: '#bc8cff', ad: '#f778ba' };
 
 /** P&L over time: total and per market, one point per applied batch. */
 export function PnlChart({ points }: { points: SeriesPoint[] }) {
   if (points.length === 0) return <p className="muted">No P&amp;L points yet: they appear as receipts of our account are applied.</p>;
-  const data = points.map((p) => ({ time: new Date(p.t).toLocaleTimeString(), height: p.height, total: p.total, ...p.byMarket }));
+  // the chart plots floats; the figures shown elsewhere stay exact
+  const data = points.map((p) => ({
+    time: new Date(p.t).toLocaleTimeString(),
+    height: p.height,
+    total: Number(p.total),
+    ...Object.fromEntries(Object.entries(p.byMarket).map(([m, v]) => [m, Number(v)])),
+  }));
   return (
     <div style={{ width: '100%', height: 280 }} data-testid="pnl-chart">
       <ResponsiveContainer>

@@ -2,34 +2,18 @@
 
 import { useLiveData } from '@/lib/client/use-live-data';
 import { money, num, signClass } from '@/lib/client/format';
+import type { PositionView, TransactionView } from '@/lib/server/accounting-views';
 import { PnlChart, type SeriesPoint } from './pnl-chart';
 
-interface Position {
-  totalSpent: number;
-  totalEarned: number;
-  unitsConsumed: number;
-  subsidies: number;
-  receipts: number;
-  pnl: number;
-  avgCostPerUnit: number;
-}
 interface Pnl {
-  total: number;
-  balance: { starting: number; current: number };
-  available: number;
-  reserved: number;
+  total: string;
+  balance: { starting: string; current: string };
+  available: string;
+  reserved: string;
   receiptsProcessed: number;
   checkpoint: number;
-  positions: Record<string, Position>;
-  transactions: Array<{
-    id: string;
-    market: string;
-    blockHeight: number;
-    timestamp: number;
-    direction: string;
-    amount: number;
-    units?: number;
-  }>;
+  positions: Record<string, PositionView>;
+  transactions: TransactionView[];
 }
 type Data = { pnl: Pnl; series: { points: SeriesPoint[] } };
 

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useLiveData } from '@/lib/client/use-live-data';
 import { money, num } from '@/lib/client/format';
 import { MARKETS } from '@blockops/domain';
-import type { Receipt } from '@blockops/chain';
+import type { ReceiptView as Receipt } from '@/lib/server/chain-schemas';
 
 type Data = { page: { receipts: Receipt[]; total: number } };
 

@@ -24,6 +24,10 @@ test('start a run in the console, see its live events, open it in Temporal Web',
   const page = await browser.newPage();
   const consoleErrors: string[] = [];
   page.on('pageerror', (err) => consoleErrors.push(err.message));
+  // the security headers (CSP) must not block anything the console needs
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) consoleErrors.push(msg.text());
+  });
   await page.goto(stack.urls.web!);
   await page.getByTestId('stream-status').filter({ hasText: 'live' }).waitFor();
 
@@ -49,13 +53,16 @@ test('start a run in the console, see its live events, open it in Temporal Web',
   await page.locator('li[data-type="execution_completed"]').waitFor();
   expect(await page.locator('li[data-type="node_completed"]').count()).toBe(2);
 
-  // Follow the Temporal Web link: the page answers and is Temporal's UI.
+  // Follow the Temporal Web link: Temporal's UI shows this very run (its workflow id and run id).
   const href = await page.getByTestId('temporal-link').getAttribute('href');
+  const runId = /\/workflows\/[^/]+\/([^/]+)\/history$/.exec(href ?? '')?.[1];
   expect(href).toContain(`/workflows/${workflowId}/`);
+  expect(runId).toMatch(/^[0-9a-f-]{36}$/);
   const temporal = await browser.newPage();
   const res = await temporal.goto(href!);
   expect(res?.status()).toBe(200);
-  await temporal.waitForFunction(() => document.title.toLowerCase().includes('temporal') || document.body.innerText.length > 0);
+  await temporal.getByText(workflowId, { exact: true }).first().waitFor({ timeout: 30_000 });
+  await temporal.getByText(runId!, { exact: true }).first().waitFor({ timeout: 30_000 });
   expect(consoleErrors).toEqual([]);
 });
 

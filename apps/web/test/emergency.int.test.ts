@@ -168,7 +168,7 @@ test('HALT: a new operation is refused 409 naming the halt, nothing reserved, no
   expect(res.status).toBe(409);
   expect(res.body).toMatchObject({ halt: { state: 'HALT', reason: 'maintenance window' } });
   expect(res.body.error).toContain('maintenance window');
-  expect((await call('GET', '/api/pnl')).body.reserved).toBe(0);
+  expect((await call('GET', '/api/pnl')).body.reserved).toBe('0');
   expect((await rpc('tx.status', { operation_id: 'halted-op-1' })).status).toBe('unknown');
 
   await transition('resume', 'window over');

@@ -59,7 +59,7 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
   const id = res.body.operationId as string;
   const pending = await call('GET', '/api/operations/pending');
   expect(pending.body.items.map((o: { operationId: string }) => o.operationId)).toContain(id);
-  expect((await call('GET', '/api/pnl')).body.reserved).toBe(50);
+  expect((await call('GET', '/api/pnl')).body.reserved).toBe('50');
 
   await rpc('dev.mine', { blocks: 2 });
   const confirmed = await poll(
@@ -69,12 +69,16 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
     },
     { description: 'the operation to be confirmed' },
   );
-  expect(confirmed).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number), actualCost: expect.any(Number) });
+  expect(confirmed).toMatchObject({
+    status: 'CONFIRMED',
+    blockHeight: expect.any(Number),
+    actualCost: expect.stringMatching(/^\d+(\.\d+)?$/),
+  });
   const pnl = (await call('GET', '/api/pnl')).body;
-  expect(pnl.reserved).toBe(0);
-  expect(pnl.positions.compute.totalSpent).toBeGreaterThanOrEqual(confirmed.actualCost);
+  expect(pnl.reserved).toBe('0');
+  expect(Number(pnl.positions.compute.totalSpent)).toBeGreaterThanOrEqual(Number(confirmed.actualCost));
   expect(
-    pnl.transactions.some((t: { direction: string; amount: number }) => t.direction === 'spend' && t.amount === confirmed.actualCost),
+    pnl.transactions.some((t: { direction: string; amount: string }) => t.direction === 'spend' && t.amount === confirmed.actualCost),
   ).toBe(true);
   expect((await call('GET', '/api/pnl/series')).body.points.length).toBeGreaterThan(0);
 
@@ -112,7 +116,7 @@ test('409 when the gate is closed, naming gate and reason; nothing reaches the c
 test('402 when the balance is short, naming need and available; nothing reaches the chain', async () => {
   const res = await call('POST', '/api/operations', { operationId: 'poor-1', market: 'storage', estimatedCost: 900_000_000 });
   expect(res.status).toBe(402);
-  expect(res.body).toMatchObject({ need: 900_000_000, available: expect.any(Number) });
+  expect(res.body).toMatchObject({ need: '900000000', available: expect.stringMatching(/^\d+(\.\d+)?$/) });
   expect((await rpc('tx.status', { operation_id: 'poor-1' })).status).toBe('unknown');
 });
 

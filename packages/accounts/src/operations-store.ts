@@ -45,14 +45,30 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
       if (record.status !== 'SUBMITTED') m.zRemRangeByRank(byStatus(record.status), 0, -KEEP_CLOSED - 1);
       await m.exec();
     },
-    /** Newest first. */
-    async list(status: OperationStatus, q: { limit: number; offset: number }): Promise<{ items: OperationRecord[]; total: number }> {
+    /**
+     * Newest first, from one status or several merged by time (`/api/operations/closed` lists
+     * EXPIRED, REJECTED and FAILED together); `total` counts them all.
+     */
+    async list(
+      statuses: OperationStatus | readonly OperationStatus[],
+      q: { limit: number; offset: number },
+    ): Promise<{ items: OperationRecord[]; total: number }> {
       if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new RangeError('limit must be an integer from 1 to 1000');
       if (!Number.isInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be an integer ≥ 0');
-      const [ids, total] = await Promise.all([
-        redis.zRange(byStatus(status), q.offset, q.offset + q.limit - 1, { REV: true }),
-        redis.zCard(byStatus(status)),
-      ]);
+      const sets = (typeof statuses === 'string' ? [statuses] : [...statuses]).map(byStatus);
+      let ids: string[];
+      if (sets.length === 1) {
+        ids = await redis.zRange(sets[0]!, q.offset, q.offset + q.limit - 1, { REV: true });
+      } else {
+        // each set's newest offset+limit, merged by time: the page of the union
+        const heads = await Promise.all(sets.map((k) => redis.zRangeWithScores(k, 0, q.offset + q.limit - 1, { REV: true })));
+        ids = heads
+          .flat()
+          .sort((a, b) => b.score - a.score || (a.value < b.value ? -1 : 1))
+          .slice(q.offset, q.offset + q.limit)
+          .map((e) => e.value);
+      }
+      const total = (await Promise.all(sets.map((k) => redis.zCard(k)))).reduce((a, b) => a + b, 0);
       const raws = ids.length ? await redis.hmGet(records, ids) : [];
       return { items: raws.flatMap((r) => (r ? [JSON.parse(r) as OperationRecord] : [])), total };
     },

@@ -334,3 +334,36 @@ test('operations index: a record moves between status lists in one step', async 
   expect((await ops.list('CONFIRMED', { limit: 10, offset: 0 })).items[0]).toMatchObject({ operationId: 'o1', actualCost: 4.8 });
   expect(await ops.counts()).toMatchObject({ SUBMITTED: 0, CONFIRMED: 1 });
 });
+
+test('operations index: several statuses list merged, newest first, paged across them', async () => {
+  const ops = createOperationsStore({ redis, prefix: `${filePrefix}:${++n}` });
+  const closed = ['EXPIRED', 'REJECTED', 'FAILED'] as const;
+  for (let i = 0; i < 9; i++) {
+    const status = closed[i % 3]!;
+    await ops.put({
+      operationId: `c${i}`,
+      workflowId: `op-c${i}`,
+      market: 'compute',
+      estimatedCost: 1,
+      status,
+      submittedAt: i,
+      updatedAt: 100 + i,
+    });
+  }
+  await ops.put({
+    operationId: 'p',
+    workflowId: 'op-p',
+    market: 'compute',
+    estimatedCost: 1,
+    status: 'SUBMITTED',
+    submittedAt: 0,
+    updatedAt: 999,
+  });
+  const all = await ops.list(closed, { limit: 100, offset: 0 });
+  expect(all.total).toBe(9);
+  expect(all.items.map((o) => o.operationId)).toEqual(['c8', 'c7', 'c6', 'c5', 'c4', 'c3', 'c2', 'c1', 'c0']);
+  const page = await ops.list(closed, { limit: 3, offset: 4 });
+  expect(page.items.map((o) => o.operationId)).toEqual(['c4', 'c3', 'c2']);
+  expect(page.total).toBe(9);
+  expect((await ops.list(['EXPIRED'], { limit: 10, offset: 0 })).items.map((o) => o.status)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
+});

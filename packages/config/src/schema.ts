@@ -60,6 +60,33 @@ const optionalSecret = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
+/** Comma-separated origins (scheme://host[:port]) whose pages may make control calls. */
+const originList = z
+  .string()
+  .trim()
+  .default('')
+  .transform((v, ctx) => {
+    const origins = v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const o of origins) {
+      let ok = false;
+      try {
+        const u = new URL(o);
+        ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o;
+      } catch {
+        ok = false;
+      }
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          message: `each entry must be an origin like https://ops.example.com (no path, no trailing slash): "${o.slice(0, 80)}" is not`,
+        });
+    }
+    return origins;
+  });
+
 /**
  * Every environment variable blockops reads, with its default. The README's configuration table
  * mirrors this; defaults run the whole stack on one machine.
@@ -117,6 +144,8 @@ export const configSchema = z.object({
   BLOCKOPS_VIEWER_KEY: optionalSecret,
   /** When set, Alertmanager's webhook (POST /api/alerts/webhook) needs this bearer token (or the operator key). */
   ALERTS_WEBHOOK_TOKEN: optionalSecret,
+  /** Foreign origins allowed to make control calls from a browser (our own origin always is). */
+  BLOCKOPS_ALLOWED_ORIGINS: originList,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -39,4 +39,17 @@ describe('loadConfig', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ WEB_PORT: '', BLOCKOPS_VIEWER_KEY: '' }).WEB_PORT).toBe(3000);
   });
+
+  it('reads the allowed origins as a list and names an entry that is not an origin', () => {
+    expect(loadConfig({}).BLOCKOPS_ALLOWED_ORIGINS).toEqual([]);
+    expect(loadConfig({ BLOCKOPS_ALLOWED_ORIGINS: 'https://ops.example.com, http://10.0.0.5:8080' }).BLOCKOPS_ALLOWED_ORIGINS).toEqual([
+      'https://ops.example.com',
+      'http://10.0.0.5:8080',
+    ]);
+    for (const bad of ['https://ops.example.com/', 'ops.example.com', 'https://ops.example.com/path', 'ftp://x.example']) {
+      expect(() => loadConfig({ BLOCKOPS_ALLOWED_ORIGINS: `https://ok.example, ${bad}` })).toThrow(
+        new RegExp(`BLOCKOPS_ALLOWED_ORIGINS: each entry must be an origin .*"${bad.replace(/[/.]/g, '\\$&')}" is not`),
+      );
+    }
+  });
 });

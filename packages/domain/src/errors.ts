@@ -20,7 +20,12 @@ export const ERROR_NAMES = {
 /** Error types a Temporal retry policy must never retry. */
 export const NON_RETRYABLE_ERROR_TYPES: string[] = [ERROR_NAMES.cancelled, ERROR_NAMES.storage];
 
+/** Marks classified errors across copies of this module (the web's route bundles and its custom server load separate ones). */
+const CLASSIFIED = Symbol.for('blockops.classifiedError');
+
 export class ClassifiedError extends Error {
+  readonly [CLASSIFIED] = true;
+
   constructor(
     message: string,
     readonly errorClass: ErrorClass,
@@ -43,5 +48,7 @@ export class ClassifiedError extends Error {
 }
 
 export function isClassifiedError(err: unknown): err is ClassifiedError {
-  return err instanceof ClassifiedError;
+  return (
+    err instanceof ClassifiedError || (typeof err === 'object' && err !== null && (err as { [CLASSIFIED]?: boolean })[CLASSIFIED] === true)
+  );
 }

@@ -3,7 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import {
   EMERGENCY_ACTIONS,
+  EMERGENCY_STATES,
   MARKETS,
+  RISK_LIMITS,
   MAX_REASON_LENGTH,
   evaluateRisk,
   parseAmount,
@@ -19,6 +21,8 @@ import {
 import { limitsView, type EmergencyStore } from '@blockops/emergency';
 import type { AccountingStore } from '@blockops/accounts';
 import { EMERGENCY_CONTROLLER_ID, transitionUpdate } from '@blockops/workflows/messages';
+import { amount, isoTime, market } from './api-schemas';
+import { toUnits } from './float-amounts';
 import type { Services } from './services';
 
 export const emergencyActionSchema = z.enum(EMERGENCY_ACTIONS);
@@ -46,6 +50,54 @@ export const limitsBodySchema = z
     reason: z.string().trim().min(1, 'is required').max(MAX_REASON_LENGTH),
   })
   .strict();
+
+// ---- answers (the OpenAPI document is generated from these) ----
+
+const emergencyState = z.enum(EMERGENCY_STATES);
+
+export const emergencyStatusSchema = z.object({
+  state: emergencyState.describe(
+    'NORMAL and ALERT admit submissions; HALT and SHUTDOWN refuse every new one; SHUTDOWN also pauses the poller',
+  ),
+  since: isoTime.describe('when the state was entered'),
+  reason: z.string(),
+  actor: z.string().describe('<role>:<name> of the operator, or risk:<limit> for an automatic halt'),
+});
+
+export const transitionSchema = emergencyStatusSchema
+  .extend({ previous: emergencyState, action: z.enum(EMERGENCY_ACTIONS) })
+  .meta({ id: 'EmergencyTransition' });
+
+export const limitsViewSchema = z
+  .object({
+    dailyLoss: amount.describe('largest loss since 00:00 UTC; "0" disables'),
+    maxPosition: amount.describe('largest position value in any one market; "0" disables'),
+    maxDrawdownPct: z.number().min(0).max(100).describe('largest drawdown from the peak balance, %; 0 disables'),
+    updatedAt: isoTime.optional(),
+    actor: z.string().optional().describe('who changed them last'),
+  })
+  .meta({ id: 'RiskLimits' });
+
+export const riskReadingSchema = z
+  .object({
+    limit: z.enum(RISK_LIMITS),
+    value: z.string().describe('what is measured: a decimal amount, or basis points for max_drawdown ("120 bps")'),
+    threshold: z.string().describe('the limit, in the same unit as `value`'),
+    utilization: z.number().nonnegative().describe('value / threshold; 0 when disabled, 1 or more is a breach'),
+    breached: z.boolean(),
+    market: market.optional().describe('for max_position: the market at the highest utilisation'),
+  })
+  .meta({ id: 'RiskReading' });
+
+export const emergencyDocumentSchema = emergencyStatusSchema
+  .extend({
+    limits: limitsViewSchema,
+    risk: z.array(riskReadingSchema),
+    history: z.array(transitionSchema).describe('recent transitions, newest first'),
+  })
+  .meta({ id: 'Emergency' });
+
+export const limitsDocumentSchema = z.object({ limits: limitsViewSchema, risk: z.array(riskReadingSchema) });
 
 export type TransitionOutcome = { ok: true; transition: EmergencyTransition } | { ok: false; message: string };
 
@@ -87,8 +139,6 @@ interface RiskSources {
   emergency: EmergencyStore;
   riskDefaults: RiskLimits;
 }
-
-const toUnits = (v: number | bigint): Units => (typeof v === 'bigint' ? v : parseAmount(v.toFixed(6), { allowNegative: true }));
 
 /** The live risk readings: accounting now, the day-start and peak marks the poller keeps, the live limits. */
 export async function riskReadings(src: RiskSources): Promise<RiskReading[]> {

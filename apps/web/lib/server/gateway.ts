@@ -12,6 +12,7 @@ import {
   type SocketData,
 } from '@blockops/events';
 import { bearer, roleForKey } from './auth';
+import { crossOriginRefusal, nodeRequestLike } from './origin';
 import { matchesAny, roomsOf } from './rooms';
 import type { Services } from './services';
 
@@ -29,10 +30,16 @@ const REPLAY_PAGE = 1000;
  */
 export async function attachGateway(httpServer: HttpServer, services: Services) {
   const { config, redis, metrics, log } = services;
+  // WebSockets are not bound by CORS: a page on another site could open one and read the events
+  // (auth off, or a key it holds). The handshake follows the control calls' origin rule.
   const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
     path: '/socket.io',
     serveClient: false,
     cors: { origin: false },
+    allowRequest: (req, callback) => {
+      const refusal = crossOriginRefusal(nodeRequestLike(req), config.BLOCKOPS_ALLOWED_ORIGINS);
+      callback(refusal ?? null, !refusal);
+    },
   });
 
   const tail = await tailStream(redis, {

@@ -1,127 +1,129 @@
-import { z } from 'zod';
-import { CLOSED_OPERATION_STATUSES, MARKETS, networkCheckInputSchema } from '@blockops/domain';
-import { submitOperationSchema } from './operations';
+/**
+ * The OpenAPI 3.1 document of /api, generated from the route registry (api-routes.ts): the same
+ * zod schemas validate requests, type the handlers' answers and describe them here.
+ */
+import { createDocument, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import { endpoints, routeModules } from './api-routes';
+import { commonResponses, type EndpointSpec } from './endpoint';
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input' });
-const errorBody = {
-  type: 'object',
-  properties: {
-    error: { type: 'string' },
-    issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
-  },
-};
-const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
-const err = (description: string) => ({ description, content: { 'application/json': { schema: errorBody } } });
-const page = [
-  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-  { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0 } },
-];
-const read = (summary: string, parameters: unknown[] = []) => ({
-  get: {
-    summary,
-    security: [{ viewerKey: [] }],
-    parameters,
-    responses: {
-      200: ok(summary),
-      400: err('invalid query (names the parameter and its limit)'),
-      401: err('no key'),
-      502: err('The Block node failed'),
-    },
-  },
-});
+const correlationHeader = { 'x-correlation-id': { $ref: '#/components/headers/CorrelationId' } };
 
-/** The OpenAPI 3.1 document of /api: request schemas come from the same zod schemas the routes validate with. */
+const security = (spec: EndpointSpec): Record<string, string[]>[] =>
+  spec.access === 'public'
+    ? []
+    : [...(spec.authorize ? [{ [spec.authorize.scheme.name]: [] }] : []), { bearerKey: [spec.access] }, { apiKeyHeader: [spec.access] }];
+
+function responses(spec: EndpointSpec): ZodOpenApiResponsesObject {
+  return Object.fromEntries(
+    Object.entries(commonResponses(spec)).map(([status, r]) => [
+      status,
+      {
+        description: r.description,
+        ...(spec.access === 'public' ? {} : { headers: correlationHeader }),
+        content: { 'application/json': { schema: r.schema } },
+      },
+    ]),
+  );
+}
+
+const DESCRIPTION = `Operations engine for The Block: runs, operations, accounting and the node's view.
+
+**Keys.** Read calls need the viewer key (or the operator key), control calls the operator key, sent as
+\`Authorization: Bearer <key>\` or \`x-api-key: <key>\` (the security requirements name the role). With neither
+BLOCKOPS_OPERATOR_KEY nor BLOCKOPS_VIEWER_KEY set, auth is off (development). \`x-actor: <name>\` names you in the audit log.
+
+**Control calls** (POST, PUT, PATCH, DELETE) need \`Content-Type: application/json\` and are refused (403) from a
+browser origin other than this console's or one in BLOCKOPS_ALLOWED_ORIGINS, auth on or off.
+
+**Errors** are JSON \`{ "error": "<one sentence>", "issues": [{ "field", "message" }] }\`. An unknown /api path
+answers 404 and a method a path does not serve answers 405 with \`Allow\`, both as JSON.
+
+**Amounts** are exact decimal strings ("7016.06", at most 6 decimals), never floats.
+**Times**: blockops' own fields are ISO 8601 (UTC). The node's receipts and the seed-002 answers
+(/api/network/metrics, /api/markets/health, /api/peers, /api/receipts) keep their Unix-second \`timestamp\`
+fields as the seed defines them; each such field says so.`;
+
+const specPathOf = (folder: string) => `/api/${folder.replace(/\[(\w+)\]/g, '{$1}')}`;
+
+let cached: ReturnType<typeof build> | undefined;
+
+/** The document (built once); throws when a route module's endpoints are not on its folder's path (a registry slip). */
 export function openApiDocument() {
-  return {
+  return (cached ??= build());
+}
+
+function build() {
+  for (const [folder, mod] of Object.entries(routeModules)) {
+    for (const h of Object.values(mod)) {
+      const spec = (h as { spec?: EndpointSpec }).spec;
+      if (spec && spec.path !== specPathOf(folder))
+        throw new Error(`route registry: app/api/${folder}/route.ts declares ${spec.method} ${spec.path}, expected ${specPathOf(folder)}`);
+    }
+  }
+  const paths: ZodOpenApiPathsObject = {};
+  for (const { spec } of endpoints()) {
+    const item = (paths[spec.path] ??= {});
+    item[spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'] = {
+      operationId: spec.operationId,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags: [...spec.tags],
+      security: security(spec),
+      ...(spec.query || spec.params
+        ? { requestParams: { ...(spec.query ? { query: spec.query } : {}), ...(spec.params ? { path: spec.params } : {}) } }
+        : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              description: `JSON, at most ${spec.bodyLimit ?? 64 * 1024} bytes`,
+              content: { 'application/json': { schema: spec.body } },
+            },
+          }
+        : {}),
+      responses: responses(spec),
+    };
+  }
+  return createDocument({
     openapi: '3.1.0',
-    info: {
-      title: 'blockops control API',
-      version: '0.1.0',
-      description:
-        'Operations engine for The Block. Read calls need the viewer key, control calls the operator key (Authorization: Bearer), unless auth is off in dev.',
-    },
+    info: { title: 'blockops control API', version: '1.0.0', description: DESCRIPTION },
+    servers: [{ url: '/', description: 'the console that serves this document (every path starts with /api)' }],
+    tags: [
+      { name: 'system', description: 'health, status and this document' },
+      { name: 'operations', description: 'operations on the four markets: submit and follow' },
+      { name: 'accounting', description: 'P&L from our receipts' },
+      { name: 'runs', description: 'Temporal runs: list, inspect, start' },
+      { name: 'chain', description: "the node's view: gates, markets, network, peers, receipts" },
+      { name: 'audit', description: 'who did what' },
+      { name: 'alerts', description: 'alerts Alertmanager delivers, and its webhook' },
+      { name: 'emergency', description: 'the emergency controller (NORMAL, ALERT, HALT, SHUTDOWN) and the risk limits' },
+    ],
     components: {
+      headers: {
+        CorrelationId: {
+          required: true,
+          description:
+            'the x-correlation-id sent (at most 128 characters), or a fresh one; runs started by the call carry it in their memo',
+          schema: { type: 'string' },
+        },
+      },
       securitySchemes: {
-        viewerKey: { type: 'http', scheme: 'bearer' },
-        operatorKey: { type: 'http', scheme: 'bearer' },
-        alertsWebhookToken: { type: 'http', scheme: 'bearer', description: 'ALERTS_WEBHOOK_TOKEN' },
-      },
-      schemas: { OperationInput: schema(submitOperationSchema), NetworkCheckInput: schema(networkCheckInputSchema), Error: errorBody },
-    },
-    paths: {
-      '/api/health': {
-        get: {
-          summary: 'healthy / degraded / unhealthy with reasons (open, for probes)',
-          responses: { 200: ok('healthy or degraded'), 503: ok('unhealthy') },
+        bearerKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'the viewer or operator key; the requirement names the role the call needs',
         },
-      },
-      '/api/status': read('every subsystem: chain head, receipt poller and lag, accounting, operation counts'),
-      '/api/pnl': read('P&L summary: balance, positions per market, available, reserved, recent transactions'),
-      '/api/pnl/series': read('P&L time series, oldest first', [
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000 } },
-      ]),
-      '/api/gates': read('governor gate per market'),
-      '/api/operations': {
-        post: {
-          summary: 'submit an operation (answered by the operation workflow: Update-with-Start)',
-          security: [{ operatorKey: [] }],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/OperationInput' } } } },
-          responses: {
-            202: ok('submitted: {operationId, workflowId, txHash, status, temporalUrl}'),
-            400: err('invalid input, naming the field'),
-            402: err('balance short: {need, available}'),
-            409: err('gate closed: {gate: {market, state, reason}}, or the operation id was already used'),
-            401: err('no key'),
-            403: err('not the operator key'),
-            503: err('Temporal unavailable'),
-          },
-        },
-      },
-      '/api/operations/schema': read('the operation input as JSON Schema'),
-      '/api/operations/pending': read('submitted operations waiting for their receipt, newest first', page),
-      '/api/operations/confirmed': read('confirmed operations, newest first', page),
-      '/api/operations/closed': read('expired, rejected or failed operations', [
-        ...page,
-        { name: 'status', in: 'query', schema: { enum: [...CLOSED_OPERATION_STATUSES] } },
-      ]),
-      '/api/receipts': read('the chain receipt audit trail, newest first', [
-        ...page,
-        { name: 'market', in: 'query', schema: { enum: [...MARKETS] } },
-      ]),
-      '/api/network/metrics': read('network strength, head, finality, peers, tps, bandwidth'),
-      '/api/markets/health': read('the four markets with their status'),
-      '/api/peers': read('connected peers'),
-      '/api/runs': {
-        ...read('recent runs from Temporal visibility', [
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
-        ]),
-        post: {
-          summary: 'start a workflow from the catalogue',
-          security: [{ operatorKey: [] }],
-          responses: { 202: ok('started'), 400: err('invalid input') },
-        },
-      },
-      '/api/runs/{workflowId}': read('one run with its replayed events', [
-        { name: 'workflowId', in: 'path', required: true, schema: { type: 'string' } },
-      ]),
-      '/api/workflows': read('the startable workflows with their input JSON Schemas'),
-      '/api/audit': read('the audit log of control actions, newest first'),
-      '/api/alerts': read('alerts Alertmanager delivered: those firing now, and recent changes of state (newest first)', [
-        { name: 'history', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 1000, default: 50 } },
-      ]),
-      '/api/alerts/webhook': {
-        post: {
-          summary: "Alertmanager's webhook receiver (payload version 4): records each alert's state for the console",
-          security: [{ alertsWebhookToken: [] }, { operatorKey: [] }],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-          responses: {
-            200: ok('recorded: { received, recorded }'),
-            400: err('not an Alertmanager webhook notification (names the field)'),
-            401: err('missing or wrong ALERTS_WEBHOOK_TOKEN / operator key'),
-            413: err('body over 4 MiB'),
-          },
-        },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the same keys in an x-api-key header' },
+        // the tokens of callers that are not people (Alertmanager's webhook), as their endpoints declare them
+        ...Object.fromEntries(
+          endpoints().flatMap(({ spec }) =>
+            spec.authorize
+              ? [[spec.authorize.scheme.name, { type: 'http', scheme: 'bearer', description: spec.authorize.scheme.description }]]
+              : [],
+          ),
+        ),
       },
     },
-  };
+    paths,
+  });
 }

@@ -1,25 +1,100 @@
 import { z } from 'zod';
-import type { OperationStatus } from '@blockops/domain';
-import { json, problem, route, temporalRunUrl, zodIssues } from './http';
+import type { OperationRecord } from '@blockops/accounts';
+import { OPERATION_STATUSES, type OperationStatus } from '@blockops/domain';
+import { amount, isoTime, market, pageFields, pageQuery, runLinks as runLinksSchema } from './api-schemas';
+import { toDecimal } from './float-amounts';
+import { endpoint, routeMethods } from './endpoint';
+import { runLinks } from './http';
+import type { Services } from './services';
 
-const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(50),
-  offset: z.coerce.number().int().min(0, 'must be at least 0').default(0),
-});
+export const operationSchema = z
+  .object({
+    operationId: z.string(),
+    market,
+    status: z.enum(OPERATION_STATUSES),
+    estimatedCost: amount,
+    units: z.number().int().positive().optional(),
+    txHash: z.string().optional(),
+    blockHeight: z.number().int().nonnegative().optional().describe('block of the confirming receipt'),
+    actualCost: amount.optional().describe("the confirming receipt's amount"),
+    reason: z.string().optional().describe('why it was rejected, failed or expired'),
+    submittedAt: isoTime,
+    updatedAt: isoTime,
+    ...runLinksSchema,
+  })
+  .meta({ id: 'Operation' });
 
-/** GET handler listing operations in `status` (or in ?status= among `allowed`), newest first. */
-export function operationList(allowed: readonly [OperationStatus, ...OperationStatus[]]) {
-  const query = pageQuery.extend({ status: z.enum(allowed).default(allowed[0]) });
-  return route('viewer', async (req, { services }) => {
-    const q = query.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-    if (!q.success) return problem(400, 'invalid query', { issues: zodIssues(q.error) });
-    const page = await services.operations.list(q.data.status, { limit: q.data.limit, offset: q.data.offset });
-    return json({
-      items: page.items.map((o) => ({ ...o, temporalUrl: temporalRunUrl(services, o.workflowId) })),
-      total: page.total,
-      limit: q.data.limit,
-      offset: q.data.offset,
-      status: q.data.status,
-    });
+export type OperationView = z.output<typeof operationSchema>;
+
+export function operationView(services: Services, o: OperationRecord): z.input<typeof operationSchema> {
+  return {
+    operationId: o.operationId,
+    market: o.market as z.input<typeof market>,
+    status: o.status,
+    estimatedCost: toDecimal(o.estimatedCost),
+    ...(o.units === undefined ? {} : { units: o.units }),
+    ...(o.txHash === undefined ? {} : { txHash: o.txHash }),
+    ...(o.blockHeight === undefined ? {} : { blockHeight: o.blockHeight }),
+    ...(o.actualCost === undefined ? {} : { actualCost: toDecimal(o.actualCost) }),
+    ...(o.reason === undefined ? {} : { reason: o.reason }),
+    submittedAt: new Date(o.submittedAt).toISOString(),
+    updatedAt: new Date(o.updatedAt).toISOString(),
+    ...runLinks(services, o.workflowId),
+  };
+}
+
+type Statuses = readonly [OperationStatus, ...OperationStatus[]];
+
+/**
+ * The route methods of a list of operations in `statuses`, newest first; with several, `?status=`
+ * narrows to one of them (the values the items' `status` field takes).
+ */
+export function operationListRoute(spec: { path: `/api/operations/${string}`; operationId: string; summary: string; statuses: Statuses }) {
+  const { statuses } = spec;
+  const several = statuses.length > 1;
+  const query = z.object({
+    ...pageQuery(50),
+    ...(several
+      ? {
+          status: z
+            .enum(statuses)
+            .optional()
+            .describe(`only this status; all of ${statuses.join(', ')} when absent`),
+        }
+      : {}),
   });
+  const list = endpoint({
+    method: 'GET',
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tags: ['operations'],
+    access: 'viewer',
+    query,
+    responses: {
+      200: {
+        description: 'a page of operations, newest first',
+        schema: z.object({
+          items: z.array(operationSchema),
+          ...pageFields,
+          statuses: z.array(z.enum(statuses)).describe('the statuses listed'),
+        }),
+      },
+    },
+  }).handle(async ({ services, query: q }) => {
+    const only = (q as { status?: OperationStatus }).status;
+    const listed = only ? [only] : [...statuses];
+    const page = await services.operations.list(listed, { limit: q.limit, offset: q.offset });
+    return {
+      status: 200,
+      body: {
+        items: page.items.map((o) => operationView(services, o)),
+        total: page.total,
+        limit: q.limit,
+        offset: q.offset,
+        statuses: listed,
+      },
+    };
+  });
+  return routeMethods(list);
 }

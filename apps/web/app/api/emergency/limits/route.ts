@@ -1,33 +1,40 @@
-import { json, problem, readJson, route, zodIssues } from '@/lib/server/http';
-import { limitsBodySchema, riskReadings } from '@/lib/server/emergency';
-import { limitsView } from '@blockops/emergency';
 import { parseAmount } from '@blockops/domain';
+import { limitsView } from '@blockops/emergency';
+import { endpoint, routeMethods } from '@/lib/server/endpoint';
+import { limitsBodySchema, limitsDocumentSchema, riskReadings } from '@/lib/server/emergency';
+import type { Services } from '@/lib/server/services';
 
 export const dynamic = 'force-dynamic';
 
-const document = async (services: Parameters<typeof riskReadings>[0]) => ({
+const document = async (services: Services) => ({
   limits: limitsView(await services.emergency.limits(services.riskDefaults)),
   risk: await riskReadings(services),
 });
 
 /** The live risk limits and their utilisation. */
-export const GET = route('viewer', async (_req, { services }) => json(await document(services)));
+const getLimits = endpoint({
+  method: 'GET',
+  path: '/api/emergency/limits',
+  operationId: 'getRiskLimits',
+  summary: 'the live risk limits and their utilisation',
+  tags: ['emergency'],
+  access: 'viewer',
+  responses: { 200: { description: 'limits and readings', schema: limitsDocumentSchema } },
+}).handle(async ({ services }) => ({ status: 200, body: await document(services) }));
 
 /** Changes risk limits live (operator, audited, reason required); the next P&L update checks them. */
-export const PUT = route('operator', async (req, { services, caller }) => {
-  const record = async (res: Response, outcome: 'accepted' | 'rejected', reason?: string, details?: Record<string, unknown>) => {
-    services.metrics.controlActions.inc({ action: 'emergency.limits', outcome });
-    await services.audit.append({ actor: caller.actor, action: 'emergency.limits', target: 'risk-limits', outcome, reason, details });
-    return res;
-  };
-  const body = await readJson(req);
-  if (!body.ok) return record(body.res, 'rejected', 'unreadable body');
-  const parsed = limitsBodySchema.safeParse(body.value);
-  if (!parsed.success) {
-    const issues = zodIssues(parsed.error);
-    return record(problem(400, `invalid limits: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues }), 'rejected');
-  }
-  const { reason, dailyLoss, maxPosition, maxDrawdownPct } = parsed.data;
+const setLimits = endpoint({
+  method: 'PUT',
+  path: '/api/emergency/limits',
+  operationId: 'setRiskLimits',
+  summary: 'change risk limits live, with a reason; the next P&L update checks them (a breach halts on its own)',
+  tags: ['emergency'],
+  access: 'operator',
+  body: limitsBodySchema,
+  audit: 'emergency.limits',
+  responses: { 200: { description: 'the limits now in force, and the readings against them', schema: limitsDocumentSchema } },
+}).handle(async ({ services, caller, body }) => {
+  const { reason, dailyLoss, maxPosition, maxDrawdownPct } = body;
   await services.emergency.setLimits(
     {
       ...(dailyLoss !== undefined ? { dailyLoss: parseAmount(dailyLoss) } : {}),
@@ -36,5 +43,16 @@ export const PUT = route('operator', async (req, { services, caller }) => {
     },
     caller.actor,
   );
-  return record(json(await document(services)), 'accepted', reason, { dailyLoss, maxPosition, maxDrawdownPct });
+  services.metrics.controlActions.inc({ action: 'emergency.limits', outcome: 'accepted' });
+  await services.audit.append({
+    actor: caller.actor,
+    action: 'emergency.limits',
+    target: 'risk-limits',
+    outcome: 'accepted',
+    reason,
+    details: { dailyLoss, maxPosition, maxDrawdownPct },
+  });
+  return { status: 200, body: await document(services) };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods(getLimits, setLimits);
