@@ -74,10 +74,14 @@ export class Contract {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats(this.ajv);
     this.ajv.addSchema(doc as object, 'openapi.json');
-    this.templates = Object.keys(doc.paths).map((template) => ({
-      template,
-      re: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`),
-    }));
+    // literal paths first, as Next routes them: /api/emergency/limits is not /api/emergency/{action}
+    const params = (t: string) => (t.match(/\{\w+\}/g) ?? []).length;
+    this.templates = Object.keys(doc.paths)
+      .sort((a, b) => params(a) - params(b))
+      .map((template) => ({
+        template,
+        re: new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`),
+      }));
   }
 
   /** The document's path template a concrete path falls under. */
