@@ -89,7 +89,7 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
   const again = await call('POST', '/api/operations', { operationId: id, market: 'compute', estimatedCost: 50, units: 100 });
   expect(again.status).toBe(409);
   expect(again.body.error).toBe(`operationId: ${id} was already used by an operation that completed (op-${id}); use a new id`);
-  expect((await call('GET', '/api/pnl')).body.reserved).toBe(0);
+  expect((await call('GET', '/api/pnl')).body.reserved).toBe('0');
 });
 
 test('409 when the gate is closed, naming gate and reason; nothing reaches the chain', async () => {
