@@ -1,8 +1,8 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@blockops/config';
+import { ConfigError, assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@blockops/config';
 import { connectRedis, createEventPublisher } from '@blockops/events';
 import { createChainClient } from '@blockops/chain';
-import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
+import { StoreFormatError, createAccountingStore, createOperationsStore, ensureStoreFormat } from '@blockops/accounts';
 import { createEmergencyStore, limitsFromConfig } from '@blockops/emergency';
 import { createGateCache } from './gate-cache';
 import { ensureEmergencyController, ensureReceiptPoller } from './singletons';
@@ -20,6 +20,11 @@ async function main() {
   // the SDK's lines (workflow and activity logs carry the run's correlationId) go out as JSON too
   Runtime.install({ logger: temporalLogger(log) });
   const redis = await connectRedis(config.REDIS_URL);
+  // before anything reads or writes money: the store's format is current, migrated, or refused
+  const format = await ensureStoreFormat({ redis, prefix: config.ACCOUNTS_PREFIX, redisUrl: config.REDIS_URL }).catch((err: unknown) => {
+    throw err instanceof StoreFormatError ? new ConfigError([{ variable: 'ACCOUNTS_PREFIX', message: err.message }]) : err;
+  });
+  log.info({ prefix: config.ACCOUNTS_PREFIX, ...format }, 'accounting store format');
   const metrics = createWorkerMetrics();
   const publisher = createEventPublisher(redis, { stream: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN });
   const chain = createChainClient({

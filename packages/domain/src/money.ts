@@ -12,6 +12,9 @@ export const UNITS_PER_TOKEN = 10n ** BigInt(MONEY_DECIMALS);
 /** Integer count of micro-tokens. */
 export type Units = bigint;
 
+/** An exact decimal amount as it crosses a JSON boundary: "7016.06" (formatUnits / parseAmount). */
+export type DecimalAmount = string;
+
 /**
  * Largest single amount accepted anywhere: 10^12 tokens (what the node accepts as a cost), i.e.
  * 10^18 units, so any one amount fits a Redis int64 (±9.22·10^18) and INCRBY/HINCRBY can add it.
