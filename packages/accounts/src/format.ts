@@ -32,7 +32,7 @@ function exact(v: unknown, where: string, signed = false): Units {
   try {
     return unitsFromJsonNumber(v, { allowNegative: signed });
   } catch (err) {
-    throw new Error(`${where} = ${v}: ${(err as Error).message}`);
+    throw new Error(`${where}: ${(err as Error).message}`);
   }
 }
 

@@ -212,7 +212,7 @@ test('a previous-format store holding float residue is refused, naming the key a
   );
   expect(err).toBeInstanceOf(StoreFormatError);
   expect(err!.message).toContain(`the accounting store at ${prefix}:state was written by an older blockops with float amounts`);
-  expect(err!.message).toContain('state.balance = 7016.059999999998: amount has more than 6 decimals');
+  expect(err!.message).toContain('and state.balance: amount has more than 6 decimals (got 7016.059999999998): it cannot be read exactly');
   expect(err!.message).toContain(`redis-cli -u ${REDIS_URL} --scan --pattern '${prefix}:*' | xargs -r redis-cli -u ${REDIS_URL} del`);
   expect(await redis.hGetAll(`${prefix}:state`)).toEqual(before);
   expect(await redis.lRange(`${prefix}:history`, 0, -1)).toHaveLength(2);
