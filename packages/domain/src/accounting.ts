@@ -67,12 +67,12 @@ export function applyReceipt(state: AccountingState, r: AccountingReceipt): Acco
 
 /**
  * Returns a new state with the receipts applied in order; the input is not modified. The state is
- * copied once per call and the copy updated in place (no allocation per receipt beyond the sums).
+ * copied once per call and the copy updated in place, and the balance moves once per call by what
+ * the positions moved: one bigint addition per amount, no allocation per receipt beyond it.
  */
 export function applyReceipts(state: AccountingState, receipts: readonly AccountingReceipt[]): AccountingState {
   const positions = {} as Record<Market, Position>;
   for (const m of MARKETS) positions[m] = { ...state.positions[m] };
-  let balance = state.balance;
   let lastHeight = state.lastHeight;
   for (const r of receipts) {
     const p = positions[r.market];
@@ -82,20 +82,20 @@ export function applyReceipts(state: AccountingState, receipts: readonly Account
     if (r.direction === 'spend') {
       p.totalSpent += r.amount;
       p.unitsConsumed += r.units ?? 0;
-      balance -= r.amount;
     } else {
       p.totalEarned += r.amount;
-      balance += r.amount;
     }
     if (r.subsidy !== undefined) {
       const badSubsidy = receiptAmountProblem(r.subsidy);
       if (badSubsidy) throw new RangeError(`receipt ${r.id}: subsidy ${badSubsidy}`);
       p.subsidies += r.subsidy;
-      balance += r.subsidy;
     }
     p.receipts += 1;
     if (r.blockHeight > lastHeight) lastHeight = r.blockHeight;
   }
+  // balance = before + what each market earned and was subsidised − what it spent, in this call
+  let balance = state.balance;
+  for (const m of MARKETS) balance += marketPnl(positions[m]) - marketPnl(state.positions[m]);
   return { ...state, balance, positions, receiptsProcessed: state.receiptsProcessed + receipts.length, lastHeight };
 }
 
