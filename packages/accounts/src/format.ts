@@ -105,10 +105,13 @@ export async function ensureStoreFormat(opts: { redis: RedisClient; prefix: stri
   const ops = operationsKeys(opts.prefix);
   const lists = [k.history, ...k.markets, k.series];
   const watched = [k.state, k.reservations, ...lists, ops.records];
-  // WATCH belongs to a connection: use one of our own, not the shared client
-  const c = opts.redis.duplicate();
-  await c.connect();
+  // WATCH belongs to a connection: use one of our own, not the shared client (one attempt to connect: this runs at start)
+  const c = opts.redis.duplicate({ socket: { ...opts.redis.options?.socket, reconnectStrategy: false } });
+  c.on('error', () => {
+    /* surfaced by the command that fails */
+  });
   try {
+    await c.connect();
     for (let attempt = 0; ; attempt++) {
       try {
         return await once();

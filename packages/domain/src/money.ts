@@ -140,15 +140,16 @@ export type AsDecimal<T> = T extends bigint
       : T;
 
 /**
- * Every bigint inside `value` (plain objects and arrays) as its decimal string: what crosses a JSON
+ * Every bigint inside `value` (plain or null-prototype objects, arrays) as its decimal string: what crosses a JSON
  * boundary (HTTP answers, events, Temporal payloads). Other values are kept; the input is not modified.
  */
 export function asDecimal<T>(value: T): AsDecimal<T> {
   if (typeof value === 'bigint') return formatUnits(value) as AsDecimal<T>;
   if (Array.isArray(value)) return value.map(asDecimal) as AsDecimal<T>;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = asDecimal(v);
+    for (const [k, v] of Object.entries(value as object)) out[k] = asDecimal(v);
     return out as AsDecimal<T>;
   }
   return value as AsDecimal<T>;

@@ -79,5 +79,6 @@ describe('money', () => {
       at: undefined,
     });
     expect(value.total).toBe(-500_000n); // not modified
+    expect(asDecimal(Object.assign(Object.create(null) as object, { a: 1n }))).toEqual({ a: '0.000001' }); // as Redis clients return hashes
   });
 });
