@@ -221,10 +221,13 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
     paths: Record<string, any>;
     components: { schemas: Record<string, any> };
   };
-  expect(doc.components.schemas.Amount).toMatchObject({ type: 'string', pattern: expect.any(String) });
-  expect(doc.components.schemas.OperationInput.properties.estimatedCost.type).toBe('string');
+  // amounts are exact decimal strings in the document too
+  const amountPattern = '^-?\\d+(\\.\\d{1,6})?$';
   const pnlAnswer = doc.paths['/api/pnl'].get.responses[200].content['application/json'].schema;
-  expect(pnlAnswer.properties.total).toEqual({ $ref: '#/components/schemas/Amount' });
+  expect(pnlAnswer.properties.total).toMatchObject({ type: 'string', pattern: amountPattern });
+  expect(doc.components.schemas.Position.properties.avgCostPerUnit).toMatchObject({ type: 'string', pattern: amountPattern });
+  const submitBody = doc.paths['/api/operations'].post.requestBody.content['application/json'].schema;
+  expect(submitBody.properties.estimatedCost).toMatchObject({ type: 'string', description: expect.stringContaining('at most 6 decimals') });
   for (const p of [
     '/api/health',
     '/api/status',
