@@ -34,7 +34,7 @@ async function receiptThroughput(): Promise<BenchSection[]> {
 
     for (const mode of ['ours', 'all'] as const) {
       const prefix = `bench:${mode}:${Date.now()}`;
-      const store = createAccountingStore({ redis, prefix, startingBalance: 100_000 });
+      const store = createAccountingStore({ redis, prefix, startingBalance: 100_000_000_000n });
       // 'all': every receipt attributed to our account, so the store applies each one (worst case)
       const source: Pick<ChainClient, 'light' | 'receipt'> =
         mode === 'ours'
@@ -125,7 +125,7 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
     // warm-up
     for (let i = 0; i < 3; i++) {
       await post('/api/runs', { workflowType: 'noop' });
-      await post('/api/operations', { market: 'compute', estimatedCost: 1 });
+      await post('/api/operations', { market: 'compute', estimatedCost: '1' });
     }
     const N = 40;
     const noop: number[] = [];
@@ -134,7 +134,7 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
       noop.push((await post('/api/runs', { workflowType: 'noop' })).ms);
       const r = await post('/api/operations', {
         market: MARKETS[i % MARKETS.length],
-        estimatedCost: 1 + (i % 5),
+        estimatedCost: String(1 + (i % 5)),
       });
       if (r.status !== 202) throw new Error(`operation not accepted: ${r.status} ${JSON.stringify(r.json)}`);
       ops.push(r.ms);
@@ -148,7 +148,7 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
       Array.from({ length: 8 }, async () => {
         while (next < M) {
           const i = next++;
-          const r = await post('/api/operations', { market: 'compute', estimatedCost: 1 + (i % 3) });
+          const r = await post('/api/operations', { market: 'compute', estimatedCost: String(1 + (i % 3)) });
           if (r.status !== 202) throw new Error(`operation not accepted: ${r.status}`);
         }
       }),

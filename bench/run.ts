@@ -2,8 +2,10 @@
  * `npm run bench`: runs every bench/*.bench.ts and writes bench/results/latest.json and .md.
  * Each bench measures its subject beside a baseline in the same process and run (raw Redis,
  * a bare HTTP round trip, a no-op workflow), so the ratio — not the absolute number — is the figure.
+ * `npm run bench -- pnl` runs the benches whose file name contains "pnl" and replaces only their
+ * sections in latest.*: the other benches' last figures are kept, each with the date it was measured.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 
@@ -14,6 +16,9 @@ export interface BenchSection {
   notes?: string[];
 }
 
+/** A section as latest.json keeps it: which bench file measured it, and when. */
+type StoredSection = BenchSection & { bench: string; date: string };
+
 async function main() {
   const dir = __dirname;
   const only = process.argv.slice(2);
@@ -21,12 +26,13 @@ async function main() {
     .filter((f) => f.endsWith('.bench.ts'))
     .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
     .sort();
-  const sections: BenchSection[] = [];
-  for (const file of files) {
+  const ran = files.map((f) => f.replace(/\.bench\.ts$/, ''));
+  const fresh: StoredSection[] = [];
+  for (const [i, file] of files.entries()) {
     console.log(`bench: ${file}`);
     const mod = (await import(path.join(dir, file))) as { run: () => Promise<BenchSection[]> };
     for (const s of await mod.run()) {
-      sections.push(s);
+      fresh.push({ bench: ran[i]!, date: new Date().toISOString(), ...s });
       console.log(`  ${s.title}`);
       for (const [k, v] of Object.entries(s.figures)) console.log(`    ${k}: ${v}`);
     }
@@ -39,14 +45,25 @@ async function main() {
   };
   const out = path.join(dir, 'results');
   mkdirSync(out, { recursive: true });
+  // the benches not run this time keep their last figures, in bench file order
+  const previous: StoredSection[] = existsSync(path.join(out, 'latest.json'))
+    ? ((JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')) as { sections?: StoredSection[] }).sections ?? [])
+    : [];
+  const order = readdirSync(dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()
+    .map((f) => f.replace(/\.bench\.ts$/, ''));
+  const sections = order.flatMap((b) => (ran.includes(b) ? fresh : previous).filter((s) => s.bench === b));
   writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ meta, sections }, null, 2) + '\n');
   const md = [
     `# Benchmark results`,
     ``,
-    `${meta.date} · node ${meta.node} · ${meta.cpus} × ${meta.cpu}`,
+    `${meta.date} · node ${meta.node} · ${meta.cpus} × ${meta.cpu} · this run: ${ran.join(', ')}`,
     ``,
     ...sections.flatMap((s) => [
       `## ${s.title}`,
+      ``,
+      `_${s.bench}.bench.ts, ${s.date}_`,
       ``,
       `| figure | value |`,
       `|---|---|`,

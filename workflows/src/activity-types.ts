@@ -1,6 +1,9 @@
-import type { GateState, Market, OperationOutcome, Reservation } from '@blockops/domain';
+import type { AsDecimal, DecimalAmount, GateState, Market, OperationOutcome, Reservation } from '@blockops/domain';
 
 /**
+ * Amounts cross Temporal payloads as exact decimal strings (DecimalAmount, "7016.06"): workflow
+ * code only passes them along; activities parse them into bigint units.
+ *
  * The activities workflows may call, as types only: apps/worker implements them
  * (factories typed by these interfaces), so dependencies point apps → workflows, never back.
  */
@@ -26,7 +29,7 @@ export interface NetworkActivities {
 export interface Confirmation {
   operationId: string;
   blockHeight: number;
-  actualCost: number;
+  actualCost: DecimalAmount;
   receiptId: string;
 }
 
@@ -43,7 +46,8 @@ export interface PollResult {
   count: number;
   caughtUp: boolean;
   confirmations: Confirmation[];
-  pnl: { total: number; byMarket: Record<string, number>; balance: number };
+  /** after this batch (all "0" when nothing was read) */
+  pnl: { total: DecimalAmount; byMarket: Record<string, DecimalAmount>; balance: DecimalAmount };
   /** set when the emergency state pauses the poller (SHUTDOWN): nothing was read or applied */
   paused?: { state: string; reason: string };
   /** risk limits this batch's P&L breached (the poller asks the emergency controller to halt) */
@@ -72,17 +76,17 @@ export type GateCheck = { admits: true } | { admits: false; state: GateState; re
 export interface SubmitRequest {
   operationId: string;
   market: Market;
-  estimatedCost: number;
+  estimatedCost: DecimalAmount;
   units: number;
 }
 
 export interface OperationSettlement {
   operationId: string;
   market: Market;
-  estimatedCost: number;
+  estimatedCost: DecimalAmount;
   outcome: OperationOutcome;
   blockHeight?: number;
-  actualCost?: number;
+  actualCost?: DecimalAmount;
   reason?: string;
 }
 
@@ -92,14 +96,15 @@ export interface OperationActivities {
   /** HALT and SHUTDOWN refuse new operations (409 naming the halt and its reason). */
   checkEmergency(): Promise<EmergencyCheck>;
   checkGate(market: Market): Promise<GateCheck>;
-  reserveFunds(operationId: string, amount: number): Promise<Reservation>;
+  /** The reservation in units, as decimal strings (a Temporal payload). */
+  reserveFunds(operationId: string, amount: DecimalAmount): Promise<AsDecimal<Reservation>>;
   /** Submits once per operation id (the node is idempotent by it); cancelled-class errors are not retried. */
   submitOperation(req: SubmitRequest): Promise<{ txHash: string; submittedHeight: number }>;
   readOperationStatus(operationId: string): Promise<{
     status: 'pending' | 'confirmed' | 'unknown';
     txHash?: string;
     blockHeight?: number;
-    actualCost?: number;
+    actualCost?: DecimalAmount;
     receiptId?: string;
   }>;
   /** Releases the reservation and records the outcome; a confirmation waits (retries) until accounting has applied its block. */

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { GateRefusal, Market, OperationStatus } from '@blockops/domain';
+import type { DecimalAmount, GateRefusal, Market, OperationStatus } from '@blockops/domain';
 import type { Confirmation } from './activity-types';
 
 /*
@@ -12,18 +12,18 @@ export type SubmitAnswer =
   | { status: 'submitted'; code: 202; operationId: string; txHash: string }
   | { status: 'rejected'; code: 409; operationId: string; message: string; gate: GateRefusal }
   | { status: 'rejected'; code: 409; operationId: string; message: string; halt: { state: string; reason: string } }
-  | { status: 'rejected'; code: 402; operationId: string; message: string; need: number; available: number }
+  | { status: 'rejected'; code: 402; operationId: string; message: string; need: DecimalAmount; available: DecimalAmount }
   | { status: 'failed'; code: 422 | 502; operationId: string; message: string };
 
 export interface OperationView {
   operationId: string;
   market: Market;
-  estimatedCost: number;
+  estimatedCost: DecimalAmount;
   units: number;
   status: OperationStatus | 'ADMITTING';
   txHash?: string;
   blockHeight?: number;
-  actualCost?: number;
+  actualCost?: DecimalAmount;
   reason?: string;
 }
 

@@ -8,7 +8,14 @@ import {
   proxySinks,
   setHandler,
 } from '@temporalio/workflow';
-import { ERROR_NAMES, NON_RETRYABLE_ERROR_TYPES, type GateRefusal, type OperationInput, type OperationStatus } from '@blockops/domain';
+import {
+  ERROR_NAMES,
+  NON_RETRYABLE_ERROR_TYPES,
+  type DecimalAmount,
+  type GateRefusal,
+  type OperationInput,
+  type OperationStatus,
+} from '@blockops/domain';
 import type { ClassifiedFailureDetails, Confirmation, OperationActivities, OperationSettlement } from './activity-types';
 import { operationStatusQuery, receiptConfirmedSignal, submitUpdate, type OperationView, type SubmitAnswer } from './operation-messages';
 import type { EventSinks } from './sinks';
@@ -46,7 +53,7 @@ export interface OperationResult {
   status: OperationStatus;
   txHash?: string;
   blockHeight?: number;
-  actualCost?: number;
+  actualCost?: DecimalAmount;
   reason?: string;
 }
 
@@ -151,7 +158,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
       return refuse({ status: 'rejected', code: 409, operationId, message: f.message, gate: g }, 'REJECTED');
     }
     if (f.type === ERROR_NAMES.cancelled && f.details?.reason === 'insufficient_balance') {
-      const d = f.details.data as { need: number; available: number };
+      const d = f.details.data as { need: DecimalAmount; available: DecimalAmount };
       return refuse({ status: 'rejected', code: 402, operationId, message: f.message, need: d.need, available: d.available }, 'REJECTED');
     }
     const known = f.type === ERROR_NAMES.transient ? await readOperationStatus(operationId) : undefined;

@@ -1,5 +1,5 @@
 import type { Sinks } from '@temporalio/workflow';
-import type { OperationStatus } from '@blockops/domain';
+import type { DecimalAmount, OperationStatus } from '@blockops/domain';
 
 /**
  * Workflow-level events leave the sandbox through this sink. The worker adds the envelope
@@ -13,7 +13,7 @@ export type WorkflowEvent =
   | { type: 'execution_halted'; reason: string }
   | { type: 'emergency_state_changed'; previous_state: string; new_state: string; reason: string; actor: string }
   | { type: 'receipts_processed'; count: number; applied: number; from_height: number; to_height: number }
-  | { type: 'pnl_updated'; total: number; by_market: Record<string, number>; balance: number }
+  | { type: 'pnl_updated'; total: DecimalAmount; by_market: Record<string, DecimalAmount>; balance: DecimalAmount }
   | { type: 'operation_status_changed'; operation_id: string; status: OperationStatus; details?: Record<string, unknown> };
 
 export interface EventSinks extends Sinks {

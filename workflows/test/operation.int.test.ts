@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ERROR_NAMES, operationWorkflowId, type ErrorClass, type OperationInput } from '@blockops/domain';
+import { ERROR_NAMES, formatUnits, operationWorkflowId, parseAmount, type ErrorClass, type OperationInput } from '@blockops/domain';
 import { poll } from '@blockops/stack';
 import {
   operationStatusQuery,
@@ -28,7 +28,8 @@ function stubActivities(over: Partial<OperationActivities> = {}) {
   const impl: OperationActivities = {
     checkEmergency: async () => ({ allows: true }),
     checkGate: async () => ({ admits: true }),
-    reserveFunds: async (_id, amount) => ({ ok: true, available: 1000 - amount }),
+    // amounts cross the activity boundary as decimal strings
+    reserveFunds: async (_id, amount) => ({ ok: true, available: formatUnits(parseAmount('1000') - parseAmount(amount)) }),
     submitOperation: async (req) => ({ txHash: `0xtx-${req.operationId}`, submittedHeight: 10 }),
     readOperationStatus: async () => ({ status: 'pending' }),
     settleOperation: async () => {},
@@ -61,7 +62,7 @@ async function submit(taskQueue: string, input: Partial<OperationInput> = {}) {
   const start = new WithStartWorkflowOperation<typeof operation>('operation', {
     workflowId,
     taskQueue,
-    args: [{ operationId, market: 'compute', estimatedCost: 25, units: 2, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000, ...input }],
+    args: [{ operationId, market: 'compute', estimatedCost: '25', units: 2, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000, ...input }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
   });
@@ -150,7 +151,7 @@ describe('refused before anything is submitted', () => {
         {
           operationId: op.operationId,
           market: 'energy',
-          estimatedCost: 25,
+          estimatedCost: '25',
           outcome: 'REJECTED',
           reason: 'gate closed: energy is Halt (maintenance)',
         },
@@ -160,9 +161,9 @@ describe('refused before anything is submitted', () => {
   });
 
   test('reservation refused → 402 naming need and available; nothing submitted; released', async () => {
-    const acts = stubActivities({ reserveFunds: async (_id, amount) => ({ ok: false, need: amount, available: 10 }) });
+    const acts = stubActivities({ reserveFunds: async (_id, amount) => ({ ok: false, need: amount, available: '10' }) });
     const op = await t.withWorker(acts, async (tq) => {
-      const op = await submit(tq, { estimatedCost: 25 });
+      const op = await submit(tq, { estimatedCost: '25' });
       await failedAs(op.handle.result(), 'OperationRejected');
       return op;
     });
@@ -171,10 +172,10 @@ describe('refused before anything is submitted', () => {
       code: 402,
       operationId: op.operationId,
       message: 'insufficient balance: need 25, available 10',
-      need: 25,
-      available: 10,
+      need: '25',
+      available: '10',
     });
-    expect(acts.reserveFunds).toHaveBeenCalledWith(op.operationId, 25);
+    expect(acts.reserveFunds).toHaveBeenCalledWith(op.operationId, '25');
     expect(acts.submitOperation).not.toHaveBeenCalled();
     expect(acts.settleOperation).toHaveBeenCalledTimes(1);
     expect(acts.settleOperation).toHaveBeenCalledWith(expect.objectContaining({ operationId: op.operationId, outcome: 'REJECTED' }));
@@ -206,9 +207,9 @@ describe('refused or failed by the node', () => {
       message: 'ad_market.create_campaign: market gate is closed',
       gate,
     });
-    expect(acts.reserveFunds).toHaveBeenCalledWith(op.operationId, 25);
+    expect(acts.reserveFunds).toHaveBeenCalledWith(op.operationId, '25');
     expect(acts.submitOperation).toHaveBeenCalledTimes(1); // cancelled-class: never retried
-    expect(acts.submitOperation).toHaveBeenCalledWith({ operationId: op.operationId, market: 'ad', estimatedCost: 25, units: 2 });
+    expect(acts.submitOperation).toHaveBeenCalledWith({ operationId: op.operationId, market: 'ad', estimatedCost: '25', units: 2 });
     expect(acts.readOperationStatus).not.toHaveBeenCalled();
     expect(acts.settleOperation).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'REJECTED', market: 'ad' }));
     expect(statuses(op.workflowId)).toEqual(['REJECTED']);
@@ -220,7 +221,7 @@ describe('refused or failed by the node', () => {
         throw chainFailure('cancelled', 'storage.put: insufficient balance', {
           reason: 'insufficient_balance',
           rpcCode: -33001,
-          data: { need: 25, available: 3 },
+          data: { need: '25', available: '3' }, // as the worker passes them: decimal strings
         });
       },
     });
@@ -232,8 +233,8 @@ describe('refused or failed by the node', () => {
     expect(op.answer).toMatchObject({
       status: 'rejected',
       code: 402,
-      need: 25,
-      available: 3,
+      need: '25',
+      available: '3',
       message: 'storage.put: insufficient balance',
     });
     expect(acts.submitOperation).toHaveBeenCalledTimes(1);
@@ -305,25 +306,30 @@ describe('submitted, then confirmed or expired', () => {
   test('the poller’s signal confirms it: CONFIRMED with the receipt’s height and cost; the reservation settled', async () => {
     const acts = stubActivities();
     const { op, result, whileWaiting } = await t.withWorker(acts, async (tq) => {
-      const op = await submit(tq, { estimatedCost: 25 });
+      const op = await submit(tq, { estimatedCost: '25' });
       const whileWaiting = await op.handle.query(operationStatusQuery);
-      await op.handle.signal(receiptConfirmedSignal, { operationId: op.operationId, blockHeight: 12, actualCost: 24.5, receiptId: 'r-12' });
+      await op.handle.signal(receiptConfirmedSignal, {
+        operationId: op.operationId,
+        blockHeight: 12,
+        actualCost: '24.5',
+        receiptId: 'r-12',
+      });
       // a second signal (a replayed batch) changes nothing
-      await op.handle.signal(receiptConfirmedSignal, { operationId: op.operationId, blockHeight: 99, actualCost: 1, receiptId: 'r-99' });
+      await op.handle.signal(receiptConfirmedSignal, { operationId: op.operationId, blockHeight: 99, actualCost: '1', receiptId: 'r-99' });
       return { op, whileWaiting, result: await op.handle.result() };
     });
     expect(op.answer).toEqual({ status: 'submitted', code: 202, operationId: op.operationId, txHash: `0xtx-${op.operationId}` });
-    expect(whileWaiting).toMatchObject({ status: 'SUBMITTED', txHash: `0xtx-${op.operationId}`, market: 'compute', estimatedCost: 25 });
+    expect(whileWaiting).toMatchObject({ status: 'SUBMITTED', txHash: `0xtx-${op.operationId}`, market: 'compute', estimatedCost: '25' });
     expect(result).toEqual({
       operationId: op.operationId,
       status: 'CONFIRMED',
       txHash: `0xtx-${op.operationId}`,
       blockHeight: 12,
-      actualCost: 24.5,
+      actualCost: '24.5',
     });
     expect(acts.readOperationStatus).not.toHaveBeenCalled(); // the fallback poll (60 s) never came due
     expect(acts.settleOperation.mock.calls).toEqual([
-      [{ operationId: op.operationId, market: 'compute', estimatedCost: 25, outcome: 'CONFIRMED', blockHeight: 12, actualCost: 24.5 }],
+      [{ operationId: op.operationId, market: 'compute', estimatedCost: '25', outcome: 'CONFIRMED', blockHeight: 12, actualCost: '24.5' }],
     ]);
     expect(statuses(op.workflowId)).toEqual(['SUBMITTED', 'CONFIRMED']);
   });
@@ -332,12 +338,12 @@ describe('submitted, then confirmed or expired', () => {
     let reads = 0;
     const acts = stubActivities({
       readOperationStatus: async () =>
-        ++reads < 2 ? { status: 'pending' } : { status: 'confirmed', blockHeight: 15, actualCost: 26, receiptId: 'r-15' },
+        ++reads < 2 ? { status: 'pending' } : { status: 'confirmed', blockHeight: 15, actualCost: '26', receiptId: 'r-15' },
     });
     const result = await t.withWorker(acts, async (tq) => (await submit(tq, { pollIntervalMs: 100 })).handle.result());
-    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: 15, actualCost: 26 });
+    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: 15, actualCost: '26' });
     expect(acts.readOperationStatus).toHaveBeenCalledTimes(2);
-    expect(acts.settleOperation).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'CONFIRMED', blockHeight: 15, actualCost: 26 }));
+    expect(acts.settleOperation).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'CONFIRMED', blockHeight: 15, actualCost: '26' }));
   });
 
   test('no receipt before confirmTimeoutMs → EXPIRED, the reservation released', async () => {
@@ -358,7 +364,7 @@ describe('submitted, then confirmed or expired', () => {
         {
           operationId: op.operationId,
           market: 'compute',
-          estimatedCost: 25,
+          estimatedCost: '25',
           outcome: 'EXPIRED',
           reason: 'no confirming receipt within 300 ms',
         },
@@ -377,13 +383,13 @@ describe('submitted, then confirmed or expired', () => {
     });
     const { result, viewWhileBehind } = await t.withWorker(acts, async (tq) => {
       const op = await submit(tq);
-      await op.handle.signal(receiptConfirmedSignal, { operationId: op.operationId, blockHeight: 14, actualCost: 25, receiptId: 'r-14' });
+      await op.handle.signal(receiptConfirmedSignal, { operationId: op.operationId, blockHeight: 14, actualCost: '25', receiptId: 'r-14' });
       await poll(() => settles >= 1, { description: 'the first settle attempt' });
       const viewWhileBehind = await op.handle.query(operationStatusQuery);
       return { viewWhileBehind, result: await op.handle.result() };
     });
     expect(viewWhileBehind.status).toBe('SUBMITTED'); // not confirmed before accounting holds the block
-    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: 14, actualCost: 25 });
+    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: 14, actualCost: '25' });
     expect(acts.settleOperation).toHaveBeenCalledTimes(3);
     for (const [s] of acts.settleOperation.mock.calls) expect(s).toMatchObject({ outcome: 'CONFIRMED', blockHeight: 14 });
   });

@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowContinuedAsNewError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { operationWorkflowId } from '@blockops/domain';
+import { formatUnits, operationWorkflowId } from '@blockops/domain';
 import { poll } from '@blockops/stack';
 import { submitUpdate, type OperationActivities, type PollResult, type ReceiptActivities, type ReceiptPollerState } from '../src/public';
 import type { operation } from '../src/operation';
@@ -48,7 +48,12 @@ function stubPoller(next: (i: number, batch: PollResult) => PollResult = (_i, b)
         count: seen > 0 ? 2 : 0,
         caughtUp: toHeight === head,
         confirmations: [],
-        pnl: { total: -1.5 * (i + 1), byMarket: { compute: -1.5 * (i + 1) }, balance: 100_000 - 1.5 * (i + 1) },
+        // decimal strings, as the activity returns them
+        pnl: {
+          total: formatUnits(-1_500_000n * BigInt(i + 1)),
+          byMarket: { compute: formatUnits(-1_500_000n * BigInt(i + 1)) },
+          balance: formatUnits(100_000_000_000n - 1_500_000n * BigInt(i + 1)),
+        },
       });
     },
   };
@@ -105,7 +110,7 @@ test('continues as new every cyclesPerRun polls, carrying checkpoint and count; 
     expect.objectContaining({ runId: runs[0], count: 10, applied: 2, from_height: 20, to_height: 30 }),
     expect.objectContaining({ runId: runs[1], count: 10, applied: 2, from_height: 30, to_height: 40 }),
   ]);
-  expect(t.events.some((e) => e.workflowId === handle.workflowId && e.type === 'pnl_updated' && e.total === -1.5)).toBe(true);
+  expect(t.events.some((e) => e.workflowId === handle.workflowId && e.type === 'pnl_updated' && e.total === '-1.5')).toBe(true);
 });
 
 test('caught up with the head: waits pollIntervalMs between polls and emits nothing for empty batches', async () => {
@@ -135,7 +140,7 @@ test('signals the operations its receipts confirm; one that has already ended (o
   const opActs: OperationActivities = {
     checkEmergency: async () => ({ allows: true }),
     checkGate: async (market) => (market === 'ad' ? { admits: false, state: 'Halt', reason: 'closed for the test' } : { admits: true }),
-    reserveFunds: async () => ({ ok: true, available: 500 }),
+    reserveFunds: async () => ({ ok: true, available: '500' }),
     submitOperation: async (req) => ({ txHash: `0x${req.operationId}`, submittedHeight: 1 }),
     readOperationStatus: async () => ({ status: 'pending' }),
     settleOperation: async () => {},
@@ -145,7 +150,7 @@ test('signals the operations its receipts confirm; one that has already ended (o
   const confirmation = (operationId: string, blockHeight: number) => ({
     operationId,
     blockHeight,
-    actualCost: 9.5,
+    actualCost: '9.5',
     receiptId: `r-${operationId}`,
   });
   const { acts, calls } = stubPoller(
@@ -157,7 +162,7 @@ test('signals the operations its receipts confirm; one that has already ended (o
       const start = new WithStartWorkflowOperation<typeof operation>('operation', {
         workflowId: operationWorkflowId(operationId),
         taskQueue: tq,
-        args: [{ operationId, market, estimatedCost: 10, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000 }],
+        args: [{ operationId, market, estimatedCost: '10', confirmTimeoutMs: 60_000, pollIntervalMs: 60_000 }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
       const answer = await t.env.client.workflow.executeUpdateWithStart(submitUpdate, { startWorkflowOperation: start });
@@ -176,7 +181,7 @@ test('signals the operations its receipts confirm; one that has already ended (o
     await poller.terminate('test over');
     return { result, pollerHistory: await historyOf(poller, poller.firstExecutionRunId) };
   });
-  expect(result).toMatchObject({ operationId: waiting, status: 'CONFIRMED', blockHeight: 7, actualCost: 9.5 });
+  expect(result).toMatchObject({ operationId: waiting, status: 'CONFIRMED', blockHeight: 7, actualCost: '9.5' });
   // all three were signalled: the ended and the unknown one failed, which the poller shrugged off
   const signalled = pollerHistory.flatMap((e) =>
     e.externalWorkflowExecutionSignaledEventAttributes

@@ -6,6 +6,13 @@ export type Market = (typeof MARKETS)[number];
 export const GATE_STATES = ['Trade', 'Halt', 'PostOnly'] as const;
 type GateState = (typeof GATE_STATES)[number];
 
+/**
+ * The devnet keeps money in cents, as a node with 2-decimal amounts would: every balance it
+ * changes is rounded back to cents, so what it sends never carries float residue (blockops
+ * refuses an amount with more precision than a micro-token rather than round it).
+ */
+export const cents = (x: number) => Math.round(x * 100) / 100;
+
 export interface Receipt {
   id: string;
   market: Market;
@@ -209,7 +216,7 @@ export class ChainState {
         operation_id: op.operation_id,
         estimated_cost: op.estimated_cost,
       });
-      this.balances[op.account] = this.balanceOf(op.account) - actual;
+      this.balances[op.account] = cents(this.balanceOf(op.account) - actual);
       op.status = 'confirmed';
       op.receipt_id = id;
       op.block_height = h;

@@ -1,4 +1,5 @@
 import { startDevnet } from './rpc-server';
+import { cents } from './chain-state';
 
 /** All values of `--flag value` (a flag may repeat). */
 const flagValues = (flag: string) =>
@@ -43,7 +44,7 @@ try {
   die((err as Error).message);
 }
 if (!devnet.restored) {
-  for (const f of funds) devnet.chain.balances[f.account] = (devnet.chain.balances[f.account] ?? 0) + f.amount;
+  for (const f of funds) devnet.chain.balances[f.account] = cents((devnet.chain.balances[f.account] ?? 0) + f.amount);
   devnet.chain.changed();
 }
 

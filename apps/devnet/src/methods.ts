@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GATE_STATES, MARKETS, type ChainState, type Market } from './chain-state';
+import { GATE_STATES, MARKETS, cents, type ChainState, type Market } from './chain-state';
 import { RPC, RpcError } from './rpc-errors';
 import type { Faults } from './faults';
 import { obj, parse } from './params';
@@ -155,7 +155,7 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
     },
     'dev.credit': (params) => {
       const p = parse(obj({ account: z.string().min(1).max(128), amount: z.number().positive().max(1e15) }), params);
-      chain.balances[p.account] = chain.balanceOf(p.account) + p.amount;
+      chain.balances[p.account] = cents(chain.balanceOf(p.account) + p.amount);
       chain.changed();
       return { account: p.account, balance: chain.balances[p.account] };
     },
@@ -186,7 +186,7 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
     },
     'dev.set_treasury': (params) => {
       const p = parse(obj({ balance: z.number().nonnegative().max(1e15) }), params);
-      chain.treasury.balance = p.balance;
+      chain.treasury.balance = cents(p.balance);
       chain.changed();
       return { balance: chain.treasury.balance };
     },

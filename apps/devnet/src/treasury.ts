@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ChainState, Disbursement } from './chain-state';
+import { cents, type ChainState, type Disbursement } from './chain-state';
 import { obj, parse } from './params';
 import { RPC, RpcError } from './rpc-errors';
 
@@ -84,7 +84,7 @@ export function createTreasuryMethods(chain: ChainState) {
         block_height: chain.height,
         status: 'executed',
       };
-      t.balance -= p.amount;
+      t.balance = cents(t.balance - p.amount);
       t.nonces[p.executor] = p.nonce;
       t.disbursements.set(d.disbursement_id, d);
       chain.changed();

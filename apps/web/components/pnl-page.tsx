@@ -77,7 +77,7 @@ export function PnlPage() {
                 <td className="num">{money(pos.totalEarned)}</td>
                 <td className="num">{money(pos.subsidies)}</td>
                 <td className="num">{num(pos.unitsConsumed)}</td>
-                <td className="num">{num(pos.avgCostPerUnit, 4)}</td>
+                <td className="num">{money(pos.avgCostPerUnit)}</td>
                 <td className="num">{num(pos.receipts)}</td>
                 <td className={`num ${signClass(pos.pnl)}`}>{money(pos.pnl)}</td>
               </tr>

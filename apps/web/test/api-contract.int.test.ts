@@ -183,7 +183,7 @@ test('system: health (open), status, the document', async () => {
 });
 
 test('operations: 202, then listed pending and confirmed; 400, 402, 409, 413, 415, 403 as documented', async () => {
-  const submitted = await call('POST', '/api/operations', 202, { body: { market: 'compute', estimatedCost: 12.5, units: 10 } });
+  const submitted = await call('POST', '/api/operations', 202, { body: { market: 'compute', estimatedCost: '12.5', units: 10 } });
   const id = submitted.operationId as string;
   await call('GET', '/api/operations/pending', 200);
   const confirmed = await until('the operation to be confirmed', async () => {
@@ -194,10 +194,10 @@ test('operations: 202, then listed pending and confirmed; 400, 402, 409, 413, 41
   expect(Date.parse(confirmed.submittedAt)).toBeGreaterThan(Date.now() - 600_000);
 
   // reusing a confirmed id is a conflict
-  await call('POST', '/api/operations', 409, { body: { operationId: id, market: 'compute', estimatedCost: 1 } });
+  await call('POST', '/api/operations', 409, { body: { operationId: id, market: 'compute', estimatedCost: '1' } });
   const invalid = await call('POST', '/api/operations', 400, { body: { market: 'moon', estimatedCost: -1 } });
   expect(invalid.issues.map((i: { field: string }) => i.field).sort()).toEqual(['estimatedCost', 'market']);
-  const poor = await call('POST', '/api/operations', 402, { body: { market: 'storage', estimatedCost: 900_000_000 } });
+  const poor = await call('POST', '/api/operations', 402, { body: { market: 'storage', estimatedCost: '900000000' } });
   expect(poor).toMatchObject({ need: '900000000', available: expect.stringMatching(/^\d+(\.\d+)?$/) });
   await rpc('dev.set_gate', { market: 'ad', state: 'Halt', reason: 'contract test' });
   try {
@@ -210,24 +210,29 @@ test('operations: 202, then listed pending and confirmed; 400, 402, 409, 413, 41
       const res = await fetch(`${stack.urls.web}/api/operations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR}` },
-        body: JSON.stringify({ market: 'ad', estimatedCost: 1 }),
+        body: JSON.stringify({ market: 'ad', estimatedCost: '1' }),
       });
       return res.status === 409 ? true : undefined;
     });
     expect(closed).toBe(true);
-    const refused = await call('POST', '/api/operations', 409, { body: { market: 'ad', estimatedCost: 1 } });
+    const refused = await call('POST', '/api/operations', 409, { body: { market: 'ad', estimatedCost: '1' } });
     expect(refused.gate).toMatchObject({ market: 'ad', state: 'Halt', reason: 'contract test' });
   } finally {
     await rpc('dev.set_gate', { market: 'ad', state: 'Trade', reason: 'open' });
   }
-  await call('POST', '/api/operations', 413, { rawBody: JSON.stringify({ market: 'compute', estimatedCost: 1, pad: 'x'.repeat(70_000) }) });
-  await call('POST', '/api/operations', 415, { headers: { 'content-type': 'text/plain' }, body: { market: 'compute', estimatedCost: 1 } });
+  await call('POST', '/api/operations', 413, {
+    rawBody: JSON.stringify({ market: 'compute', estimatedCost: '1', pad: 'x'.repeat(70_000) }),
+  });
+  await call('POST', '/api/operations', 415, {
+    headers: { 'content-type': 'text/plain' },
+    body: { market: 'compute', estimatedCost: '1' },
+  });
   await call('POST', '/api/operations', 403, {
     headers: { origin: 'https://evil.example' },
-    body: { market: 'compute', estimatedCost: 1 },
+    body: { market: 'compute', estimatedCost: '1' },
   });
-  await call('POST', '/api/operations', 403, { key: VIEWER, body: { market: 'compute', estimatedCost: 1 } });
-  await call('POST', '/api/operations', 401, { key: null, body: { market: 'compute', estimatedCost: 1 } });
+  await call('POST', '/api/operations', 403, { key: VIEWER, body: { market: 'compute', estimatedCost: '1' } });
+  await call('POST', '/api/operations', 401, { key: null, body: { market: 'compute', estimatedCost: '1' } });
 
   // closed lists every closed status by default, and filters by what it lists
   const closed = await call('GET', '/api/operations/closed', 200);
@@ -350,7 +355,7 @@ test('emergency: state, limits, halt (operations refused 409 naming it), resume;
   });
   try {
     await call('POST', '/api/emergency/halt', 409, { body: { reason: 'again' } });
-    const halted = await call('POST', '/api/operations', 409, { body: { market: 'compute', estimatedCost: 1 } });
+    const halted = await call('POST', '/api/operations', 409, { body: { market: 'compute', estimatedCost: '1' } });
     expect(halted.halt).toMatchObject({ state: 'HALT', reason: 'contract test halt' });
     expect((await call('GET', '/api/emergency', 200)).history[0]).toMatchObject({ state: 'HALT' });
   } finally {

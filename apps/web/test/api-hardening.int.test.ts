@@ -210,7 +210,7 @@ describe('a 300 MB body', () => {
 });
 
 describe('cross-site control calls', () => {
-  const attempt = (base: string, headers: Record<string, string>, body = '{"market":"compute","estimatedCost":1}') =>
+  const attempt = (base: string, headers: Record<string, string>, body = '{"market":"compute","estimatedCost":"1"}') =>
     fetch(`${base}/api/operations`, { method: 'POST', headers: { authorization: `Bearer ${OPERATOR}`, ...headers }, body }).then(
       async (r) => ({
         status: r.status,

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { freePort, httpOk, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
 import { connectRedis, readRange, type BlockopsEvent } from '@blockops/events';
+import { parseAmount } from '@blockops/domain';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
@@ -164,7 +165,7 @@ test('transitions without the operator key: 401 (no key, wrong key) or 403 (view
 
 test('HALT: a new operation is refused 409 naming the halt, nothing reserved, nothing reaches the node; RESUME admits again', async () => {
   await transition('halt', 'maintenance window');
-  const res = await call('POST', '/api/operations', { operationId: 'halted-op-1', market: 'compute', estimatedCost: 25, units: 10 });
+  const res = await call('POST', '/api/operations', { operationId: 'halted-op-1', market: 'compute', estimatedCost: '25', units: 10 });
   expect(res.status).toBe(409);
   expect(res.body).toMatchObject({ halt: { state: 'HALT', reason: 'maintenance window' } });
   expect(res.body.error).toContain('maintenance window');
@@ -172,7 +173,7 @@ test('HALT: a new operation is refused 409 naming the halt, nothing reserved, no
   expect((await rpc('tx.status', { operation_id: 'halted-op-1' })).status).toBe('unknown');
 
   await transition('resume', 'window over');
-  const again = await call('POST', '/api/operations', { operationId: 'halted-op-1', market: 'compute', estimatedCost: 25, units: 10 });
+  const again = await call('POST', '/api/operations', { operationId: 'halted-op-1', market: 'compute', estimatedCost: '25', units: 10 });
   expect(again.status).toBe(202);
   await rpc('dev.mine', { blocks: 2 });
   await until('the operation to confirm', async () =>
@@ -218,12 +219,12 @@ test('SHUTDOWN pauses the receipt poller (halted event), RESUME catches it up to
     offset = page.next_offset;
   }
   const pnl = (await call('GET', '/api/pnl')).body;
-  expect(Math.round(Number(pnl.balance.current) * 100)).toBe(cents);
+  expect(parseAmount(pnl.balance.current)).toBe(BigInt(cents) * 10_000n); // exact: an amount in micro-tokens
 });
 
 test('a risk limit breached by real receipts halts on its own, naming limit, value and threshold (actor risk:<limit>)', async () => {
   expect((await call('PUT', '/api/emergency/limits', { maxPosition: '1', reason: 'test: tiny position limit' })).status).toBe(200);
-  const res = await call('POST', '/api/operations', { operationId: 'risky-op-1', market: 'energy', estimatedCost: 40, units: 4 });
+  const res = await call('POST', '/api/operations', { operationId: 'risky-op-1', market: 'energy', estimatedCost: '40', units: 4 });
   expect(res.status).toBe(202);
   await rpc('dev.mine', { blocks: 2 });
   const halted = await until('the automatic halt', async () => {
@@ -233,7 +234,7 @@ test('a risk limit breached by real receipts halts on its own, naming limit, val
   expect(halted.actor).toBe('risk:max_position');
   expect(halted.reason).toMatch(/^risk limit max_position breached \(\w+\): [\d.]+ against a limit of 1$/);
   expect(halted.risk.find((r: { limit: string }) => r.limit === 'max_position')).toMatchObject({ breached: true, threshold: '1' });
-  const refused = await call('POST', '/api/operations', { market: 'compute', estimatedCost: 1, units: 1 });
+  const refused = await call('POST', '/api/operations', { market: 'compute', estimatedCost: '1', units: 1 });
   expect(refused).toMatchObject({ status: 409, body: { halt: { state: 'HALT' } } });
   await call('PUT', '/api/emergency/limits', { maxPosition: '50000', reason: 'test: restore' });
   expect((await transition('resume', 'limit raised')).body.state).toBe('NORMAL');
@@ -263,7 +264,7 @@ test("the controller's worker killed while halted: still halted after a restart,
   });
   try {
     expect(await state()).toMatchObject({ state: 'HALT', reason: 'before the crash' });
-    expect((await call('POST', '/api/operations', { market: 'ad', estimatedCost: 1, units: 1 })).status).toBe(409);
+    expect((await call('POST', '/api/operations', { market: 'ad', estimatedCost: '1', units: 1 })).status).toBe(409);
     expect(await transition('halt', 'still?')).toMatchObject({
       status: 409,
       body: { error: 'cannot halt from HALT: halt is allowed from NORMAL, ALERT' },

@@ -5,6 +5,7 @@
  */
 import { connectRedis, type RedisClient } from '@blockops/events';
 import { poll, startTestStack } from '@blockops/stack';
+import { parseAmount } from '@blockops/domain';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
@@ -46,8 +47,48 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown, key = 
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
+const DECIMAL = /^-?\d+(\.\d{1,6})?$/;
+const AMOUNT_KEYS = new Set([
+  'total',
+  'balance',
+  'starting',
+  'current',
+  'available',
+  'reserved',
+  'need',
+  'totalSpent',
+  'totalEarned',
+  'subsidies',
+  'pnl',
+  'avgCostPerUnit',
+  'amount',
+  'subsidy',
+  'estimatedCost',
+  'actualCost',
+  'estimated_cost',
+  'actual_cost',
+]);
+/** Every money field of an answer, at any depth, with its path (`byMarket` values are money too). */
+function moneyIn(v: unknown, path = ''): Array<[string, unknown]> {
+  if (Array.isArray(v)) return v.flatMap((x, i) => moneyIn(x, `${path}[${i}]`));
+  if (v === null || typeof v !== 'object') return [];
+  return Object.entries(v).flatMap(([k, x]): Array<[string, unknown]> => {
+    const at = `${path}.${k}`;
+    const count = k === 'total' && 'limit' in v; // a page's `total` counts items
+    if (path.endsWith('byMarket') || (AMOUNT_KEYS.has(k) && !count && (typeof x !== 'object' || x === null))) return [[at, x]];
+    return moneyIn(x, at);
+  });
+}
+/** Asserts every amount is an exact decimal string (null where the field is empty); returns how many were checked. */
+function expectDecimalStrings(body: unknown, path: string): number {
+  const found = moneyIn(body, path).filter(([, x]) => x !== null && x !== undefined);
+  for (const [at, x] of found) expect([at, typeof x === 'string' && DECIMAL.test(x)]).toEqual([at, true]);
+  return found.length;
+}
+const units = (s: string) => parseAmount(s, { allowNegative: true });
+
 test('202: submitted, pending, then confirmed by its receipt; P&L and the audit log show it', async () => {
-  const res = await call('POST', '/api/operations', { market: 'compute', estimatedCost: 50, units: 100 });
+  const res = await call('POST', '/api/operations', { market: 'compute', estimatedCost: '50.000001', units: 100 });
   expect(res.status).toBe(202);
   expect(res.body).toMatchObject({
     operationId: expect.any(String),
@@ -59,7 +100,8 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
   const id = res.body.operationId as string;
   const pending = await call('GET', '/api/operations/pending');
   expect(pending.body.items.map((o: { operationId: string }) => o.operationId)).toContain(id);
-  expect((await call('GET', '/api/pnl')).body.reserved).toBe('50');
+  expect((await call('GET', '/api/pnl')).body.reserved).toBe('50.000001');
+  expect(pending.body.items.find((o: { operationId: string }) => o.operationId === id).estimatedCost).toBe('50.000001');
 
   await rpc('dev.mine', { blocks: 2 });
   const confirmed = await poll(
@@ -69,14 +111,10 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
     },
     { description: 'the operation to be confirmed' },
   );
-  expect(confirmed).toMatchObject({
-    status: 'CONFIRMED',
-    blockHeight: expect.any(Number),
-    actualCost: expect.stringMatching(/^\d+(\.\d+)?$/),
-  });
+  expect(confirmed).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number), actualCost: expect.stringMatching(DECIMAL) });
   const pnl = (await call('GET', '/api/pnl')).body;
   expect(pnl.reserved).toBe('0');
-  expect(Number(pnl.positions.compute.totalSpent)).toBeGreaterThanOrEqual(Number(confirmed.actualCost));
+  expect(units(pnl.positions.compute.totalSpent)).toBeGreaterThanOrEqual(units(confirmed.actualCost));
   expect(
     pnl.transactions.some((t: { direction: string; amount: string }) => t.direction === 'spend' && t.amount === confirmed.actualCost),
   ).toBe(true);
@@ -86,7 +124,7 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
   expect(JSON.stringify(audit)).toContain(id);
 
   // a confirmed operation's id is used up: submitting it again is refused, nothing is submitted twice
-  const again = await call('POST', '/api/operations', { operationId: id, market: 'compute', estimatedCost: 50, units: 100 });
+  const again = await call('POST', '/api/operations', { operationId: id, market: 'compute', estimatedCost: '50.000001', units: 100 });
   expect(again.status).toBe(409);
   expect(again.body.error).toBe(`operationId: ${id} was already used by an operation that completed (op-${id}); use a new id`);
   expect((await call('GET', '/api/pnl')).body.reserved).toBe('0');
@@ -103,7 +141,7 @@ test('409 when the gate is closed, naming gate and reason; nothing reaches the c
       },
       { description: 'the gate cache to drop the open ad gate' },
     );
-    const res = await call('POST', '/api/operations', { operationId: 'gate-test-1', market: 'ad', estimatedCost: 5 });
+    const res = await call('POST', '/api/operations', { operationId: 'gate-test-1', market: 'ad', estimatedCost: '5' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ gate: { market: 'ad', state: 'PostOnly', reason: 'campaign review' } });
     expect(res.body.error).toContain('PostOnly');
@@ -114,9 +152,10 @@ test('409 when the gate is closed, naming gate and reason; nothing reaches the c
 });
 
 test('402 when the balance is short, naming need and available; nothing reaches the chain', async () => {
-  const res = await call('POST', '/api/operations', { operationId: 'poor-1', market: 'storage', estimatedCost: 900_000_000 });
+  const res = await call('POST', '/api/operations', { operationId: 'poor-1', market: 'storage', estimatedCost: '900000000.25' });
   expect(res.status).toBe(402);
-  expect(res.body).toMatchObject({ need: '900000000', available: expect.stringMatching(/^\d+(\.\d+)?$/) });
+  expect(res.body).toMatchObject({ need: '900000000.25', available: expect.stringMatching(DECIMAL) });
+  expect(res.body.error).toBe(`insufficient balance: need 900000000.25, available ${res.body.available}`);
   expect((await rpc('tx.status', { operation_id: 'poor-1' })).status).toBe('unknown');
 });
 
@@ -124,10 +163,18 @@ test('400 names the field and the limit; no key → 401; viewer key → 403', as
   const bad = await call('POST', '/api/operations', { market: 'moon', estimatedCost: -1 });
   expect(bad.status).toBe(400);
   expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['estimatedCost', 'market']);
-  const big = await call('POST', '/api/operations', { market: 'energy', estimatedCost: 2e9 });
-  expect(big.body.issues[0]).toMatchObject({ field: 'estimatedCost', message: expect.stringContaining('1e9') });
+  const big = await call('POST', '/api/operations', { market: 'energy', estimatedCost: '1000000000000.000001' });
+  expect(big.body.issues[0]).toEqual({ field: 'estimatedCost', message: 'must be at most 1000000000000' });
+  const fine = await call('POST', '/api/operations', { market: 'energy', estimatedCost: '0.1234567' });
+  expect(fine.body.issues[0]).toEqual({ field: 'estimatedCost', message: 'must have at most 6 decimals' });
+  const zero = await call('POST', '/api/operations', { market: 'energy', estimatedCost: '0' });
+  expect(zero.body.issues[0]).toEqual({ field: 'estimatedCost', message: 'must be greater than 0' });
+  // a JSON number is refused, not rounded: amounts are decimal strings
+  const number = await call('POST', '/api/operations', { market: 'energy', estimatedCost: 12.5 });
+  expect(number.status).toBe(400);
+  expect(number.body.issues[0]).toMatchObject({ field: 'estimatedCost', message: expect.stringMatching(/expected string/) });
   expect((await fetch(`${stack.urls.web}/api/operations`, { method: 'POST', body: '{}' })).status).toBe(401);
-  expect((await call('POST', '/api/operations', { market: 'energy', estimatedCost: 1 }, VIEWER)).status).toBe(403);
+  expect((await call('POST', '/api/operations', { market: 'energy', estimatedCost: '1' }, VIEWER)).status).toBe(403);
 });
 
 test('read endpoints answer with the seed shapes; OpenAPI lists them all', async () => {
@@ -151,6 +198,7 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
   const status = (await call('GET', '/api/status')).body;
   expect(status.poller).toMatchObject({ workflowId: 'receipt-poller', status: 'RUNNING' });
   expect(status.accounting.account).toBe('0xblockops');
+  expect(expectDecimalStrings(status, 'status')).toBe(4);
   const health = await poll(() => fetch(`${stack.urls.web}/api/health`).then((r) => r.json() as Promise<Record<string, any>>), {
     until: (h) => h.status === 'healthy',
     description: 'the poller to catch up (health: healthy)',
@@ -169,7 +217,17 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
     expect(metrics).toContain(name);
   }
   expect(Number(/^receipt_poller_receipts_processed (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
-  const doc = (await fetch(`${stack.urls.web}/api/openapi.json`).then((r) => r.json())) as { paths: Record<string, unknown> };
+  const doc = (await fetch(`${stack.urls.web}/api/openapi.json`).then((r) => r.json())) as {
+    paths: Record<string, any>;
+    components: { schemas: Record<string, any> };
+  };
+  // amounts are exact decimal strings in the document too
+  const amountPattern = '^-?\\d+(\\.\\d{1,6})?$';
+  const pnlAnswer = doc.paths['/api/pnl'].get.responses[200].content['application/json'].schema;
+  expect(pnlAnswer.properties.total).toMatchObject({ type: 'string', pattern: amountPattern });
+  expect(doc.components.schemas.Position.properties.avgCostPerUnit).toMatchObject({ type: 'string', pattern: amountPattern });
+  const submitBody = doc.paths['/api/operations'].post.requestBody.content['application/json'].schema;
+  expect(submitBody.properties.estimatedCost).toMatchObject({ type: 'string', description: expect.stringContaining('at most 6 decimals') });
   for (const p of [
     '/api/health',
     '/api/status',
@@ -186,4 +244,40 @@ test('read endpoints answer with the seed shapes; OpenAPI lists them all', async
   ]) {
     expect(doc.paths).toHaveProperty([p]);
   }
+});
+
+test('after activity, every amount the API returns is an exact decimal string, and the figures add up exactly', async () => {
+  // spends of awkward amounts (float sums of these drift), receipts of ours as provider, more blocks
+  for (const estimatedCost of ['0.1', '0.2', '7016.06', '33.333333']) {
+    expect((await call('POST', '/api/operations', { market: 'energy', estimatedCost })).status).toBe(202);
+  }
+  await rpc('dev.mine', { blocks: 40 });
+  await poll(async () => (await call('GET', '/api/operations/pending')).body.total === 0, {
+    description: 'the operations to be confirmed',
+  });
+  await poll(() => call('GET', '/api/status'), {
+    until: (st) => st.body.accounting.checkpoint >= st.body.chain.height,
+    description: 'the poller to catch up with the head',
+  });
+  const pnl = (await call('GET', '/api/pnl')).body;
+  const series = (await call('GET', '/api/pnl/series')).body;
+  const confirmed = (await call('GET', '/api/operations/confirmed')).body;
+  const receipts = (await call('GET', '/api/receipts?limit=200')).body;
+  const status = (await call('GET', '/api/status')).body;
+  expect(expectDecimalStrings(pnl, 'pnl')).toBeGreaterThan(30);
+  expect(expectDecimalStrings(series, 'series')).toBeGreaterThan(6);
+  expect(expectDecimalStrings(confirmed, 'confirmed')).toBeGreaterThan(8);
+  expect(expectDecimalStrings(receipts, 'receipts')).toBeGreaterThan(100);
+  expect(expectDecimalStrings(status, 'status')).toBe(4);
+  // exact: total = balance − start = Σ markets; available = balance − reserved; the last series point is the summary
+  expect(units(pnl.total)).toBe(units(pnl.balance.current) - units(pnl.balance.starting));
+  expect(units(pnl.total)).toBe(Object.values(pnl.byMarket as Record<string, string>).reduce((a, v) => a + units(v), 0n));
+  for (const [m, p] of Object.entries(pnl.positions as Record<string, Record<string, string>>)) {
+    expect(units(p.pnl!)).toBe(units(p.totalEarned!) + units(p.subsidies!) - units(p.totalSpent!));
+    expect(p.pnl).toBe(pnl.byMarket[m]);
+  }
+  expect(units(pnl.available)).toBe(units(pnl.balance.current) - units(pnl.reserved));
+  expect(status.accounting.pnl).toBe(pnl.total);
+  const last = series.points.at(-1);
+  expect(last).toMatchObject({ total: pnl.total, balance: pnl.balance.current, byMarket: pnl.byMarket });
 });

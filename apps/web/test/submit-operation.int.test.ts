@@ -43,7 +43,7 @@ const activities: OperationActivities = {
       });
     return market === 'ad' && !gateOpen ? { admits: false, state: 'Halt', reason: 'review' } : { admits: true };
   },
-  reserveFunds: async () => ({ ok: true, available: 100 }),
+  reserveFunds: async () => ({ ok: true, available: '100' }),
   async submitOperation(req) {
     submitted.push(req.operationId);
     return { txHash: `0x${req.operationId}`, submittedHeight: 1 };
@@ -66,7 +66,7 @@ async function withWorker<T>(fn: (submit: (input: Partial<OperationInput>) => Re
   const submit = (input: Partial<OperationInput>) =>
     submitOperation(
       services,
-      { operationId: `w${randomUUID().slice(0, 12)}`, market: 'compute', estimatedCost: 5, pollIntervalMs: 60_000, ...input },
+      { operationId: `w${randomUUID().slice(0, 12)}`, market: 'compute', estimatedCost: '5', pollIntervalMs: 60_000, ...input },
       { correlationId: 'test' },
     );
   return worker.runUntil(fn(submit));
@@ -90,7 +90,7 @@ test('the id of a confirmed operation → conflict (WorkflowExecutionAlreadyStar
     expect(first.kind).toBe('answer');
     const handle = env.client.workflow.getHandle(first.workflowId);
     const operationId = first.kind === 'answer' ? first.answer.operationId : '';
-    await handle.signal(receiptConfirmedSignal, { operationId, blockHeight: 3, actualCost: 5, receiptId: 'r-3' });
+    await handle.signal(receiptConfirmedSignal, { operationId, blockHeight: 3, actualCost: '5', receiptId: 'r-3' });
     expect(await handle.result()).toMatchObject({ status: 'CONFIRMED' });
     const again = await submit({ operationId });
     expect(again).toEqual({

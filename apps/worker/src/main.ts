@@ -1,8 +1,8 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@blockops/config';
+import { ConfigError, assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@blockops/config';
 import { connectRedis, createEventPublisher } from '@blockops/events';
 import { createChainClient } from '@blockops/chain';
-import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
+import { StoreFormatError, createAccountingStore, createOperationsStore, ensureStoreFormat } from '@blockops/accounts';
 import { createEmergencyStore, limitsFromConfig } from '@blockops/emergency';
 import { createGateCache } from './gate-cache';
 import { ensureEmergencyController, ensureReceiptPoller } from './singletons';
@@ -15,11 +15,16 @@ async function main() {
   const config = loadConfig();
   const log = createLogger('worker', config.LOG_LEVEL);
   await assertReachable('REDIS_URL', config.REDIS_URL, urlHostPort(config.REDIS_URL, 6379));
+  const redis = await connectRedis(config.REDIS_URL);
+  // before anything reads or writes money: the store's format is current, migrated, or refused
+  const format = await ensureStoreFormat({ redis, prefix: config.ACCOUNTS_PREFIX, redisUrl: config.REDIS_URL }).catch((err: unknown) => {
+    throw err instanceof StoreFormatError ? new ConfigError([{ variable: 'ACCOUNTS_PREFIX', message: err.message }]) : err;
+  });
+  log.info({ prefix: config.ACCOUNTS_PREFIX, ...format }, 'accounting store format');
   await assertReachable('TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS, config.TEMPORAL_ADDRESS);
 
   // the SDK's lines (workflow and activity logs carry the run's correlationId) go out as JSON too
   Runtime.install({ logger: temporalLogger(log) });
-  const redis = await connectRedis(config.REDIS_URL);
   const metrics = createWorkerMetrics();
   const publisher = createEventPublisher(redis, { stream: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN });
   const chain = createChainClient({

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { MARKETS, avgCostPerUnit, marketPnl, type AccountingState } from '@blockops/domain';
+import { MARKETS, avgCostPerUnit, formatUnits, marketPnl, type AccountingState, type Units } from '@blockops/domain';
 
 export function createWorkerMetrics() {
   const registry = new Registry();
@@ -72,6 +72,12 @@ export function createWorkerMetrics() {
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
 /**
+ * Prometheus samples are doubles: the exact amount is turned into a number here, for the graph
+ * only (nothing reads it back as money).
+ */
+const sample = (units: Units) => Number(formatUnits(units));
+
+/**
  * P&L gauges read from the accounting store at scrape time, so every worker reports the same,
  * current figures whichever of them applied the last batch.
  */
@@ -86,8 +92,8 @@ export function registerAccountingGauges(registry: Registry, snapshot: () => Pro
     registers: [registry],
     async collect() {
       const { state } = await read();
-      for (const m of MARKETS) this.set({ market: m }, marketPnl(state.positions[m]));
-      this.set({ market: 'total' }, state.balance - state.startingBalance);
+      for (const m of MARKETS) this.set({ market: m }, sample(marketPnl(state.positions[m])));
+      this.set({ market: 'total' }, sample(state.balance - state.startingBalance));
     },
   });
   new Gauge({
@@ -97,7 +103,8 @@ export function registerAccountingGauges(registry: Registry, snapshot: () => Pro
     registers: [registry],
     async collect() {
       const { state } = await read();
-      for (const m of MARKETS) this.set({ market: m }, state.positions[m].unitsConsumed * avgCostPerUnit(state.positions[m]));
+      for (const m of MARKETS)
+        this.set({ market: m }, sample(BigInt(state.positions[m].unitsConsumed) * avgCostPerUnit(state.positions[m])));
     },
   });
   new Gauge({
@@ -113,7 +120,7 @@ export function registerAccountingGauges(registry: Registry, snapshot: () => Pro
     help: 'Current balance from the starting balance and applied receipts',
     registers: [registry],
     async collect() {
-      this.set((await read()).state.balance);
+      this.set(sample((await read()).state.balance));
     },
   });
 }

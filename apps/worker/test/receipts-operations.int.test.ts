@@ -14,6 +14,7 @@ import { connectRedis, readRange, type RedisClient } from '@blockops/events';
 import { DEV_SERVER_DYNAMIC_CONFIG, poll, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
 import type { operation } from '@blockops/workflows';
 import { submitUpdate, workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
+import { formatUnits, parseAmount } from '@blockops/domain';
 import { createReceiptActivities } from '../src/activities/receipts';
 import { harness } from './support/worker-harness';
 import { recomputeFromLog } from './support/recompute';
@@ -117,7 +118,7 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
   expect(checkpoint).toBe(head);
   expect(expected.count).toBeGreaterThan(0);
   expect(state.receiptsProcessed).toBe(expected.count);
-  expect(state.balance).toBeCloseTo(expected.state.balance, 6);
+  expect(state.balance).toBe(expected.state.balance); // exact, not close
   for (const m of ['compute', 'storage', 'energy', 'ad'] as const) expect(state.positions[m]).toEqual(expected.state.positions[m]);
 
   const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
@@ -144,7 +145,7 @@ test('the same batch applied twice (a retried or raced attempt) leaves P&L uncha
   const { state, checkpoint } = await h.store.snapshot();
   const expected = await recompute(checkpoint);
   expect(state.receiptsProcessed).toBe(expected.count);
-  expect(state.balance).toBeCloseTo(expected.state.balance, 6);
+  expect(state.balance).toBe(expected.state.balance);
 });
 
 async function submit(taskQueue: string, input: Record<string, unknown>) {
@@ -153,7 +154,7 @@ async function submit(taskQueue: string, input: Record<string, unknown>) {
   const start = new WithStartWorkflowOperation<typeof operation>('operation', {
     workflowId,
     taskQueue,
-    args: [{ operationId, market: 'compute', estimatedCost: 25, units: 10, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000, ...input }],
+    args: [{ operationId, market: 'compute', estimatedCost: '25', units: 10, confirmTimeoutMs: 60_000, pollIntervalMs: 60_000, ...input }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
   });
@@ -165,15 +166,18 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
   const h = setup();
   await h.withWorker(async (taskQueue) => {
     const poller = await startPoller(taskQueue, `receipt-poller-${randomUUID()}`);
-    const op = await submit(taskQueue, { estimatedCost: 40 });
+    const op = await submit(taskQueue, { estimatedCost: '40.000001' });
     expect(op.answer).toMatchObject({ status: 'submitted', code: 202, operationId: op.operationId, txHash: expect.any(String) });
-    expect(await h.store.reservations()).toEqual({ [op.operationId]: 40 });
+    expect(await h.store.reservations()).toEqual({ [op.operationId]: 40_000_001n });
     expect((await h.operations.list('SUBMITTED', { limit: 10, offset: 0 })).items.map((o) => o.operationId)).toContain(op.operationId);
     await h.chain.dev.mine({ blocks: 2 });
     const result = await op.handle.result();
     expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number) });
-    expect(result.actualCost).toBeGreaterThanOrEqual(36);
-    expect(result.actualCost).toBeLessThanOrEqual(44);
+    // the node's cost, as the exact decimal it wrote (2 decimals, within ±10% of the estimate)
+    expect(result.actualCost).toMatch(/^\d+(\.\d{1,2})?$/);
+    expect(parseAmount(result.actualCost!)).toBeGreaterThanOrEqual(36_000_000n);
+    expect(parseAmount(result.actualCost!)).toBeLessThanOrEqual(44_000_001n);
+    expect((await h.operations.get(op.operationId))?.actualCost).toBe(parseAmount(result.actualCost!));
     expect(await h.store.reservations()).toEqual({});
     expect((await h.operations.get(op.operationId))?.status).toBe('CONFIRMED');
     const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
@@ -227,7 +231,7 @@ test('a gate the cache still shows open but the node has closed → 409 from the
       await expect(op.handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
       expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('unknown');
       expect(await h.store.reservations()).toEqual({});
-      expect(await h.store.available()).toBeCloseTo(before, 6);
+      expect(await h.store.available()).toBe(before);
       expect((await h.operations.get(op.operationId))?.status).toBe('REJECTED');
     });
   } finally {
@@ -238,13 +242,20 @@ test('a gate the cache still shows open but the node has closed → 409 from the
 test('short balance → 402 naming need and available, nothing submitted', async () => {
   const h = setup();
   await h.withWorker(async (taskQueue) => {
-    const op = await submit(taskQueue, { estimatedCost: 5_000_000 });
-    expect(op.answer).toMatchObject({ status: 'rejected', code: 402, need: 5_000_000, available: expect.any(Number) });
-    expect((op.answer as { available: number }).available).toBeLessThan(5_000_000);
+    const op = await submit(taskQueue, { estimatedCost: '5000000.5' });
+    expect(op.answer).toMatchObject({
+      status: 'rejected',
+      code: 402,
+      need: '5000000.5',
+      available: expect.stringMatching(/^\d+(\.\d+)?$/),
+    });
+    const { available } = op.answer as { available: string };
+    expect(available).toBe(formatUnits(await h.store.available()));
+    expect((op.answer as { message: string }).message).toBe(`insufficient balance: need 5000000.5, available ${available}`);
     expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('unknown');
     // a rejected id may be used again once its run has ended
     await expect(op.handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
-    const again = await submit(taskQueue, { operationId: op.operationId, estimatedCost: 5 });
+    const again = await submit(taskQueue, { operationId: op.operationId, estimatedCost: '5' });
     expect(again.answer.code).toBe(202);
   });
 });
@@ -253,12 +264,14 @@ test('no receipt in time → EXPIRED and the reservation released', async () => 
   const h = setup();
   await h.withWorker(async (taskQueue) => {
     const before = await h.store.available();
-    const op = await submit(taskQueue, { estimatedCost: 30, confirmTimeoutMs: 800, pollIntervalMs: 200 });
+    // a JSON number, as runs started before amounts were decimal strings carry: read exactly
+    const op = await submit(taskQueue, { estimatedCost: 30.07, confirmTimeoutMs: 800, pollIntervalMs: 200 });
     expect(op.answer.code).toBe(202);
-    expect(await h.store.available()).toBeCloseTo(before - 30, 6);
+    expect(await h.store.available()).toBe(before - 30_070_000n);
     expect(await op.handle.result()).toMatchObject({ status: 'EXPIRED' });
     expect(await h.store.reservations()).toEqual({});
-    expect(await h.store.available()).toBeCloseTo(before, 6);
+    expect(await h.store.available()).toBe(before);
+    expect((await h.operations.get(op.operationId))?.estimatedCost).toBe(30_070_000n);
     expect((await h.operations.get(op.operationId))?.status).toBe('EXPIRED');
   });
 });
@@ -266,7 +279,7 @@ test('no receipt in time → EXPIRED and the reservation released', async () => 
 test('the fallback poll confirms an operation whose signal never came, once accounting has its block', async () => {
   const h = setup();
   await h.withWorker(async (taskQueue) => {
-    const op = await submit(taskQueue, { estimatedCost: 12, pollIntervalMs: 200 });
+    const op = await submit(taskQueue, { estimatedCost: '12', pollIntervalMs: 200 });
     await h.chain.dev.mine({ blocks: 2 }); // no poller runs: no signal
     await poll(async () => (await h.chain.tx.status({ operation_id: op.operationId })).status === 'confirmed', {
       description: 'the receipt on chain',
@@ -283,7 +296,7 @@ test('the fallback poll confirms an operation whose signal never came, once acco
         ),
       { description: 'a settle attempt refused while accounting is behind' },
     );
-    expect(await h.store.reservations()).toEqual({ [op.operationId]: 12 }); // settled only once accounting holds the receipt
+    expect(await h.store.reservations()).toEqual({ [op.operationId]: 12_000_000n }); // settled only once accounting holds the receipt
     const poller = await startPoller(taskQueue, `receipt-poller-${randomUUID()}`);
     expect(await op.handle.result()).toMatchObject({ status: 'CONFIRMED' });
     expect(await h.store.reservations()).toEqual({});

@@ -9,10 +9,12 @@ import {
   type Market,
   type PnlSummary,
   type Position,
+  type Units,
 } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-import { checkBatch, prepareBatch, type ReceiptBatch, type SeriesPoint } from './apply-batch';
+import { checkBatch, prepareBatch, type ReceiptBatch } from './apply-batch';
 import { integerIn } from './checks';
+import { STORE_FORMAT, StoreFormatError, decodePoint, decodeReceipt, decodeState, type SeriesPoint } from './codec';
 import { accountingKeys } from './keys';
 import { createReservations } from './reservations';
 import { applyBatchScript } from './scripts';
@@ -21,7 +23,8 @@ export interface AccountingStoreOptions {
   redis: RedisClient;
   /** key prefix, e.g. `blockops:acct` */
   prefix: string;
-  startingBalance: number;
+  /** micro-token units */
+  startingBalance: Units;
   /** P&L series points kept (10,000) */
   seriesMaxLen?: number;
   /** history receipts kept per list (100,000) */
@@ -37,28 +40,32 @@ export interface ApplyResult {
   summary: PnlSummary;
 }
 
-export type PositionSummary = Position & { pnl: number; avgCostPerUnit: number };
+export type PositionSummary = Position & { pnl: Units; avgCostPerUnit: Units };
 
 /**
  * Accounting state in Redis. The checkpoint height and the state live in one hash and change only
  * together, through one Lua script that compare-and-sets the checkpoint: a retried, raced or
  * replayed batch applies nothing twice, and the checkpoint never jumps over a batch.
+ * Amounts are bigint units in Node and integer unit strings in Redis (codec.ts); a process checks
+ * the store's format once at start (ensureStoreFormat) and every read checks it again.
  */
 export function createAccountingStore(opts: AccountingStoreOptions) {
   const { redis, prefix, startingBalance } = opts;
   const seriesMaxLen = opts.seriesMaxLen ?? 10_000;
   const historyMaxLen = opts.historyMaxLen ?? 100_000;
   if (!prefix) throw new RangeError('prefix must not be empty');
-  if (!(Number.isFinite(startingBalance) && startingBalance >= 0))
-    throw new RangeError(`startingBalance must be a finite number ≥ 0 (got ${startingBalance})`);
+  if (typeof startingBalance !== 'bigint' || startingBalance < 0n)
+    throw new RangeError(`startingBalance must be a bigint count of units ≥ 0 (got ${String(startingBalance)})`);
   integerIn('seriesMaxLen', seriesMaxLen, 1, 10_000_000);
   integerIn('historyMaxLen', historyMaxLen, 1, 100_000_000);
   const keys = accountingKeys(prefix);
   const applyKeys = [keys.state, keys.history, ...keys.markets, keys.series];
 
   async function snapshot(): Promise<{ checkpoint: number; state: AccountingState }> {
-    const [cp, json] = await redis.hmGet(keys.state, ['checkpoint', 'state']);
-    return { checkpoint: cp ? Number(cp) : 0, state: json ? (JSON.parse(json) as AccountingState) : initialAccounting(startingBalance) };
+    const [cp, json, format] = await redis.hmGet(keys.state, ['checkpoint', 'state', 'format']);
+    if (json && format !== STORE_FORMAT)
+      throw new StoreFormatError(`${keys.state} has store format ${format ?? '1'}, not ${STORE_FORMAT}: run ensureStoreFormat first`);
+    return { checkpoint: cp ? Number(cp) : 0, state: json ? decodeState(json, keys.state) : initialAccounting(startingBalance) };
   }
 
   const notApplied = ({ checkpoint, state }: { checkpoint: number; state: AccountingState }): ApplyResult => ({
@@ -116,14 +123,14 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
         .lRange(key, q.offset, q.offset + q.limit - 1)
         .lLen(key)
         .exec()) as unknown as [string[], number];
-      return { items: items.map((i) => JSON.parse(i) as AccountingReceipt), total, limit: q.limit, offset: q.offset };
+      return { items: items.map((i) => decodeReceipt(i, key)), total, limit: q.limit, offset: q.offset };
     },
 
     /** The last `limit` P&L points (500, at most 10,000), oldest first: one per non-empty batch. */
     async series(q: { limit?: number } = {}): Promise<SeriesPoint[]> {
       const limit = q.limit ?? 500;
       integerIn('limit', limit, 1, 10_000);
-      return (await redis.lRange(keys.series, -limit, -1)).map((p) => JSON.parse(p) as SeriesPoint);
+      return (await redis.lRange(keys.series, -limit, -1)).map((p) => decodePoint(p, keys.series));
     },
 
     ...createReservations({ redis, keys, startingBalance }),

@@ -2,12 +2,13 @@ import {
   MARKETS,
   applyReceipts,
   pnlSummary,
+  receiptAmountProblem,
   type AccountingReceipt,
   type AccountingState,
-  type Market,
   type PnlSummary,
 } from '@blockops/domain';
 import { integerIn } from './checks';
+import { encodePoint, encodeReceipt, encodeState, type SeriesPoint } from './codec';
 
 export interface ReceiptBatch {
   /** the checkpoint this batch was read after; the batch applies only while the store is still there */
@@ -17,19 +18,10 @@ export interface ReceiptBatch {
   receipts: AccountingReceipt[];
 }
 
-export interface SeriesPoint {
-  /** ms since the epoch */
-  t: number;
-  height: number;
-  total: number;
-  byMarket: Record<Market, number>;
-  balance: number;
-}
-
 export interface CheckedBatch extends ReceiptBatch {
   /** the receipts to apply: duplicate ids within the batch count once */
   receipts: AccountingReceipt[];
-  /** per receipt: market index 1–4, receipt JSON (the apply script's ARGV tail) */
+  /** per receipt: market index 1–4, receipt JSON with integer unit strings (the apply script's ARGV tail) */
   receiptArgs: string[];
 }
 
@@ -67,22 +59,21 @@ export function checkBatch(batch: ReceiptBatch): CheckedBatch {
     }
     if (r.direction !== 'spend' && r.direction !== 'earn')
       throw new RangeError(`receipts[${i}].direction must be spend or earn (got ${String(r.direction)})`);
-    // a NaN here would reach the stored balance (and serialise as null): reject it before any write
-    if (!(Number.isFinite(r.amount) && r.amount >= 0))
-      throw new RangeError(`receipts[${i}].amount must be a finite number ≥ 0 (got ${r.amount})`);
-    if (r.subsidy !== undefined && !Number.isFinite(r.subsidy))
-      throw new RangeError(`receipts[${i}].subsidy must be a finite number (got ${r.subsidy})`);
+    const badAmount = receiptAmountProblem(r.amount);
+    if (badAmount) throw new RangeError(`receipts[${i}].amount ${badAmount}`);
+    const badSubsidy = r.subsidy === undefined ? undefined : receiptAmountProblem(r.subsidy);
+    if (badSubsidy) throw new RangeError(`receipts[${i}].subsidy ${badSubsidy}`);
     if (r.units !== undefined && !(Number.isFinite(r.units) && r.units >= 0))
       throw new RangeError(`receipts[${i}].units must be a finite number ≥ 0 (got ${r.units})`);
     if (seen.has(r.id)) return;
     seen.add(r.id);
     receipts.push(r);
-    receiptArgs.push(String(m), JSON.stringify(r));
+    receiptArgs.push(String(m), encodeReceipt(r));
   });
   return { fromCheckpoint: batch.fromCheckpoint, toHeight: batch.toHeight, receipts, receiptArgs };
 }
 
-/** The state after the batch, computed in Node with the domain functions; the script only stores it. */
+/** The state after the batch, computed in Node with the domain functions (bigint, exact); the script only stores it. */
 export function prepareBatch(
   state: AccountingState,
   batch: CheckedBatch,
@@ -96,11 +87,11 @@ export function prepareBatch(
   const head = [
     String(batch.fromCheckpoint),
     String(batch.toHeight),
-    String(next.balance),
-    JSON.stringify(next),
+    next.balance.toString(),
+    encodeState(next),
     String(opts.historyMaxLen),
     String(opts.seriesMaxLen),
-    point ? JSON.stringify(point) : '',
+    point ? encodePoint(point) : '',
   ];
   return { next, summary, args: head.concat(batch.receiptArgs) };
 }

@@ -3,7 +3,3 @@ export function integerIn(name: string, value: number, min: number, max: number)
   if (!Number.isInteger(value) || value < min || value > max)
     throw new RangeError(`${name} must be an integer from ${min} to ${max} (got ${value})`);
 }
-
-export function positiveFinite(name: string, value: number): void {
-  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a finite number > 0 (got ${value})`);
-}

@@ -5,5 +5,7 @@ export {
   type ApplyResult,
   type PositionSummary,
 } from './accounting-store';
-export type { ReceiptBatch, SeriesPoint } from './apply-batch';
+export type { ReceiptBatch } from './apply-batch';
+export { StoreFormatError, type SeriesPoint } from './codec';
+export { ensureStoreFormat } from './format';
 export { createOperationsStore, type OperationsStore, type OperationRecord } from './operations-store';

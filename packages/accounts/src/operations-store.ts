@@ -1,20 +1,38 @@
-import { OPERATION_STATUSES, type Market, type OperationStatus } from '@blockops/domain';
+import { OPERATION_STATUSES, type Market, type OperationStatus, type Units } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
+import { STORE_FORMAT, unitsIn } from './codec';
+import { accountingKeys } from './keys';
 
 export interface OperationRecord {
   operationId: string;
   workflowId: string;
   market: Market;
-  estimatedCost: number;
+  estimatedCost: Units;
   units?: number;
   status: OperationStatus;
   txHash?: string;
   blockHeight?: number;
-  actualCost?: number;
+  actualCost?: Units;
   reason?: string;
   /** ms since the epoch */
   submittedAt: number;
   updatedAt: number;
+}
+
+/** Redis keys of the operations index: one hash of records, one sorted set per status. */
+export function operationsKeys(prefix: string) {
+  return { records: `${prefix}:ops`, byStatus: (s: OperationStatus) => `${prefix}:ops:${s}` };
+}
+
+/** A record as stored: amounts as integer unit strings (codec.ts). */
+const encodeRecord = (r: OperationRecord) =>
+  JSON.stringify({ ...r, estimatedCost: r.estimatedCost.toString(), actualCost: r.actualCost?.toString() });
+
+function decodeRecord(json: string, key: string): OperationRecord {
+  const { estimatedCost, actualCost, ...rest } = JSON.parse(json) as Record<keyof OperationRecord, unknown> & OperationRecord;
+  const r: OperationRecord = { ...rest, estimatedCost: unitsIn(estimatedCost, `${key} ${rest.operationId} estimatedCost`) };
+  if (actualCost !== undefined) r.actualCost = unitsIn(actualCost, `${key} ${rest.operationId} actualCost`);
+  return r;
 }
 
 /** Closed operations kept per status; pending ones are never trimmed. */
@@ -27,12 +45,12 @@ const KEEP_CLOSED = 10_000;
  */
 export function createOperationsStore(opts: { redis: RedisClient; prefix: string }) {
   const { redis, prefix } = opts;
-  const records = `${prefix}:ops`;
-  const byStatus = (s: OperationStatus) => `${prefix}:ops:${s}`;
+  const { records, byStatus } = operationsKeys(prefix);
+  const stateKey = accountingKeys(prefix).state;
 
   async function get(operationId: string): Promise<OperationRecord | undefined> {
     const raw = await redis.hGet(records, operationId);
-    return raw ? (JSON.parse(raw) as OperationRecord) : undefined;
+    return raw ? decodeRecord(raw, records) : undefined;
   }
 
   return {
@@ -41,7 +59,9 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
       const m = redis.multi();
       for (const s of OPERATION_STATUSES) if (s !== record.status) m.zRem(byStatus(s), record.operationId);
       m.zAdd(byStatus(record.status), { score: record.updatedAt, value: record.operationId });
-      m.hSet(records, record.operationId, JSON.stringify(record));
+      m.hSet(records, record.operationId, encodeRecord(record));
+      // the records share the prefix's store format (format.ts)
+      m.hSetNX(stateKey, 'format', STORE_FORMAT);
       if (record.status !== 'SUBMITTED') m.zRemRangeByRank(byStatus(record.status), 0, -KEEP_CLOSED - 1);
       await m.exec();
     },
@@ -70,7 +90,7 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
       }
       const total = (await Promise.all(sets.map((k) => redis.zCard(k)))).reduce((a, b) => a + b, 0);
       const raws = ids.length ? await redis.hmGet(records, ids) : [];
-      return { items: raws.flatMap((r) => (r ? [JSON.parse(r) as OperationRecord] : [])), total };
+      return { items: raws.flatMap((r) => (r ? [decodeRecord(r, records)] : [])), total };
     },
     /** How many operations wait for their receipt, and when the longest-waiting one was submitted (ms). */
     async pendingSummary(): Promise<{ count: number; oldestSubmittedAt?: number }> {

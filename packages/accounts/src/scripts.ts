@@ -1,25 +1,27 @@
 /**
- * The store's Lua scripts. Money arrives from Node precomputed as strings and is stored as given:
- * Lua's tostring keeps only 14 significant digits. The one sum Lua does (the reserved total) is
- * written with %.17g, which round-trips a double exactly.
+ * The store's Lua scripts. Every amount is an integer string of micro-token units (codec.ts).
+ * Lua's numbers are doubles, exact only up to 2^53, so no script turns an amount into a number:
+ * the one sum kept in Redis, the reserved total, is HINCRBY (exact int64, refusing to overflow),
+ * and comparisons compare integer strings. The balance is computed in Node (bigint) and stored.
+ * Every write of the state hash also stamps the store format, so a store is never half-described.
  */
+import { STORE_FORMAT } from './codec';
 import { luaScript } from './lua';
 
-const FMT = `local function fmt(x) return string.format('%.17g', x) end`;
-
-/** The reserved total; stores written before the total was kept sum the hash once. */
-const RESERVED = `
-local function reservedTotal(stateKey, reservationsKey)
-  local r = redis.call('HGET', stateKey, 'reserved')
-  if r then return tonumber(r) end
-  local sum = 0
-  for _, v in ipairs(redis.call('HVALS', reservationsKey)) do sum = sum + tonumber(v) end
-  return sum
+/** cmp(a, b) of canonical integer strings (no leading zeros, no "-0", as Redis and BigInt write them): -1, 0 or 1. */
+const CMP = `
+local function cmp(a, b)
+  local na, nb = string.sub(a, 1, 1) == '-', string.sub(b, 1, 1) == '-'
+  if na ~= nb then return na and -1 or 1 end
+  if na then a, b = string.sub(b, 2), string.sub(a, 2) end
+  if #a ~= #b then return #a < #b and -1 or 1 end
+  if a == b then return 0 end
+  return a < b and -1 or 1
 end`;
 
 /**
  * KEYS: state, history, history:<market> × 4 (MARKETS order), series
- * ARGV: expected checkpoint, new checkpoint, balance, state JSON, history max, series max,
+ * ARGV: expected checkpoint, new checkpoint, balance (units), state JSON, history max, series max,
  *       series point JSON ('' = none), then per receipt: market index 1–4, receipt JSON
  * Returns 1 when applied, 0 when the checkpoint had moved (nothing written). Everything is read
  * and grouped before the first write, so a bad argument errors with nothing written.
@@ -34,7 +36,7 @@ for i = 8, #ARGV, 2 do
   all[#all + 1] = ARGV[i + 1]
   list[#list + 1] = ARGV[i + 1]
 end
-redis.call('HSET', KEYS[1], 'checkpoint', ARGV[2], 'balance', ARGV[3], 'state', ARGV[4])
+redis.call('HSET', KEYS[1], 'checkpoint', ARGV[2], 'balance', ARGV[3], 'state', ARGV[4], 'format', '${STORE_FORMAT}')
 local function push(key, items)
   if #items == 0 then return end
   -- unpack is bounded by Lua's C stack (8000): push in slices
@@ -51,44 +53,35 @@ return 1
 `);
 
 /**
- * KEYS: state, reservations. ARGV: id, amount, starting balance (used while nothing is applied).
- * Returns {1, available} when reserved or already reserved under this id (no second count),
- * {0, available} when balance − reserved < amount.
+ * KEYS: state, reservations. ARGV: id, amount (units, > 0), starting balance (units; used while
+ * nothing is applied). Returns {1|0, balance, reserved}: 1 when reserved, or already reserved
+ * under this id (no second count); 0, with nothing changed, when balance − reserved < amount.
+ * The reserved total is HINCRBY'd first (exact), then balance ≥ reserved is compared as integer
+ * strings, and the increment undone when it does not hold: exact at any size.
  */
 export const reserveScript = luaScript(`
-${FMT}
-${RESERVED}
-local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or ARGV[3])
-local reserved = reservedTotal(KEYS[1], KEYS[2])
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return {1, fmt(balance - reserved)} end
-local amount = tonumber(ARGV[2])
-if balance - reserved < amount then return {0, fmt(balance - reserved)} end
-reserved = reserved + amount
+${CMP}
+local balance = redis.call('HGET', KEYS[1], 'balance') or ARGV[3]
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
+  return {1, balance, redis.call('HGET', KEYS[1], 'reserved') or '0'}
+end
+redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
+-- read back as a string: HINCRBY's reply is a Lua number, exact only to 2^53
+local reserved = redis.call('HGET', KEYS[1], 'reserved')
+if cmp(balance, reserved) < 0 then
+  redis.call('HINCRBY', KEYS[1], 'reserved', '-' .. ARGV[2])
+  return {0, balance, redis.call('HGET', KEYS[1], 'reserved')}
+end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[1], 'reserved', fmt(reserved))
-return {1, fmt(balance - reserved)}
+redis.call('HSET', KEYS[1], 'format', '${STORE_FORMAT}')
+return {1, balance, reserved}
 `);
 
-/**
- * KEYS: state, reservations. ARGV: id. Returns 1 when removed, 0 when there was none.
- * The total restarts from 0 when the last reservation goes, so float residue cannot accumulate.
- */
+/** KEYS: state, reservations. ARGV: id. Returns 1 when removed, 0 when there was none. */
 export const releaseScript = luaScript(`
-${FMT}
-${RESERVED}
 local v = redis.call('HGET', KEYS[2], ARGV[1])
 if not v then return 0 end
-local reserved = reservedTotal(KEYS[1], KEYS[2]) - tonumber(v)
 redis.call('HDEL', KEYS[2], ARGV[1])
-if redis.call('HLEN', KEYS[2]) == 0 then reserved = 0 end
-redis.call('HSET', KEYS[1], 'reserved', fmt(reserved))
+redis.call('HINCRBY', KEYS[1], 'reserved', '-' .. v)
 return 1
-`);
-
-/** KEYS: state, reservations. ARGV: starting balance. Returns balance − reserved. */
-export const availableScript = luaScript(`
-${FMT}
-${RESERVED}
-local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or ARGV[1])
-return fmt(balance - reservedTotal(KEYS[1], KEYS[2]))
 `);

@@ -1,6 +1,16 @@
 /** The accounting store against real Redis: atomic, idempotent batches; history; series; reservations. */
 import { randomUUID } from 'node:crypto';
-import { MARKETS, applyReceipts, avgCostPerUnit, initialAccounting, marketPnl, pnlSummary, type AccountingReceipt } from '@blockops/domain';
+import {
+  MARKETS,
+  applyReceipts,
+  avgCostPerUnit,
+  initialAccounting,
+  marketPnl,
+  parseAmount,
+  pnlSummary,
+  type AccountingReceipt,
+  type Units,
+} from '@blockops/domain';
 import { connectRedis, type RedisClient } from '@blockops/events';
 import { createAccountingStore, createOperationsStore, type AccountingStore, type OperationRecord } from '../src';
 import { luaScript } from '../src/lua';
@@ -9,26 +19,28 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const filePrefix = `test:accounts:${randomUUID().slice(0, 8)}`;
 let redis: RedisClient;
 let n = 0;
+/** A decimal amount as units. */
+const t = (s: string): Units => parseAmount(s, { allowNegative: true });
 
 beforeAll(async () => {
   redis = await connectRedis(REDIS_URL);
 });
 afterAll(async () => {
-  await createAccountingStore({ redis, prefix: filePrefix, startingBalance: 0 }).reset();
+  await createAccountingStore({ redis, prefix: filePrefix, startingBalance: 0n }).reset();
   await redis.close();
 });
 
-function store(opts: { startingBalance?: number; seriesMaxLen?: number; historyMaxLen?: number } = {}, client = redis): AccountingStore {
+function store(opts: { startingBalance?: Units; seriesMaxLen?: number; historyMaxLen?: number } = {}, client = redis): AccountingStore {
   return createAccountingStore({
     redis: client,
     prefix: `${filePrefix}:${++n}`,
-    startingBalance: opts.startingBalance ?? 1000,
+    startingBalance: opts.startingBalance ?? t('1000'),
     seriesMaxLen: opts.seriesMaxLen,
     historyMaxLen: opts.historyMaxLen,
   });
 }
 
-/** `count` receipts spread over blocks from+1..to, every market and direction, awkward decimals. */
+/** `count` receipts spread over blocks from+1..to, every market and direction, awkward decimals (1.433333, 2.099999, …). */
 const receipts = (from: number, to: number, count: number, tag = 'r'): AccountingReceipt[] =>
   Array.from({ length: count }, (_, i) => ({
     id: `${tag}-${from}-${i}`,
@@ -36,26 +48,26 @@ const receipts = (from: number, to: number, count: number, tag = 'r'): Accountin
     blockHeight: from + 1 + Math.floor((i * (to - from)) / count),
     timestamp: 1_700_000_000 + i,
     direction: i % 5 === 0 ? 'earn' : 'spend',
-    amount: 1.1 + (i % 7) / 3,
+    amount: t('1.1') + BigInt(i % 7) * 333_333n,
     units: 10 + i,
-    subsidy: i % 11 === 0 ? 0.3 : undefined,
+    subsidy: i % 11 === 0 ? t('0.3') : undefined,
   }));
 
 test('a batch advances the checkpoint and the state equals the pure recomputation', async () => {
   const s = store();
   expect(await s.checkpoint()).toBe(0);
-  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
+  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(t('1000')) });
   const a = receipts(0, 10, 30);
   const b = receipts(10, 20, 30);
   const first = await s.applyBatch({ fromCheckpoint: 0, toHeight: 10, receipts: a });
   expect(first).toMatchObject({ applied: true, checkpoint: 10, count: 30 });
-  expect(first.summary).toEqual(pnlSummary(applyReceipts(initialAccounting(1000), a)));
+  expect(first.summary).toEqual(pnlSummary(applyReceipts(initialAccounting(t('1000')), a)));
   expect(await s.applyBatch({ fromCheckpoint: 10, toHeight: 20, receipts: b })).toMatchObject({ applied: true, checkpoint: 20, count: 30 });
 
-  const expected = applyReceipts(initialAccounting(1000), [...a, ...b]);
+  const expected = applyReceipts(initialAccounting(t('1000')), [...a, ...b]);
   const { checkpoint, state } = await s.snapshot();
   expect(checkpoint).toBe(20);
-  expect(state).toEqual(expected); // exact: floats survive the round trip through Redis
+  expect(state).toEqual(expected); // exact: units survive the round trip through Redis as integer strings
   const summary = await s.summary();
   expect(summary).toMatchObject({ ...pnlSummary(expected), checkpoint: 20 });
   for (const m of MARKETS) {
@@ -111,7 +123,7 @@ test('concurrent attempts at one checkpoint, from two connections: exactly one a
   try {
     const prefixN = n + 1;
     const s1 = store();
-    const s2 = createAccountingStore({ redis: other, prefix: `${filePrefix}:${prefixN}`, startingBalance: 1000 });
+    const s2 = createAccountingStore({ redis: other, prefix: `${filePrefix}:${prefixN}`, startingBalance: t('1000') });
     const a = receipts(0, 4, 9, 'a');
     const b = receipts(0, 4, 7, 'b');
     const results = await Promise.all([
@@ -123,7 +135,7 @@ test('concurrent attempts at one checkpoint, from two connections: exactly one a
     const winners = results.filter((r) => r.applied);
     expect(winners).toHaveLength(1);
     const won = winners[0]!.count === 9 ? a : b;
-    expect((await s1.snapshot()).state).toEqual(applyReceipts(initialAccounting(1000), won));
+    expect((await s1.snapshot()).state).toEqual(applyReceipts(initialAccounting(t('1000')), won));
     expect((await s1.history({ limit: 100, offset: 0 })).total).toBe(won.length);
     expect(await s1.series()).toHaveLength(1);
     for (const r of results.filter((x) => !x.applied)) expect(r.checkpoint).toBe(4);
@@ -138,7 +150,7 @@ test('an empty batch advances the checkpoint without a series point', async () =
     applied: true,
     checkpoint: 7,
     count: 0,
-    summary: pnlSummary(initialAccounting(1000)),
+    summary: pnlSummary(initialAccounting(t('1000'))),
   });
   expect(await s.checkpoint()).toBe(7);
   expect(await s.series()).toEqual([]);
@@ -151,7 +163,7 @@ test('duplicate receipt ids within a batch count once', async () => {
   const rs = receipts(0, 3, 5);
   const res = await s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...rs, rs[0]!, rs[3]!] });
   expect(res).toMatchObject({ applied: true, count: 5 });
-  expect((await s.snapshot()).state).toEqual(applyReceipts(initialAccounting(1000), rs));
+  expect((await s.snapshot()).state).toEqual(applyReceipts(initialAccounting(t('1000')), rs));
   expect((await s.history({ limit: 10, offset: 0 })).total).toBe(5);
 });
 
@@ -192,7 +204,7 @@ test('history lists are trimmed to historyMaxLen', async () => {
 test('the series grows one point per non-empty batch, oldest first, capped at seriesMaxLen', async () => {
   const s = store({ seriesMaxLen: 3 });
   const t0 = Date.now();
-  let state = initialAccounting(1000);
+  let state = initialAccounting(t('1000'));
   for (let h = 0; h < 5; h++) {
     const rs = receipts(h, h + 1, 4);
     state = applyReceipts(state, rs);
@@ -210,53 +222,66 @@ test('the series grows one point per non-empty batch, oldest first, capped at se
 });
 
 test('reservations: short balance names need and available; idempotent by id; release restores', async () => {
-  const s = store({ startingBalance: 100 });
-  expect(await s.available()).toBe(100);
-  expect(await s.reserve('big', 150)).toEqual({ ok: false, need: 150, available: 100 });
-  expect(await s.reserve('a', 30)).toEqual({ ok: true, available: 70 });
-  expect(await s.reserve('a', 30)).toEqual({ ok: true, available: 70 });
-  expect(await s.reserve('a', 50)).toEqual({ ok: true, available: 70 }); // the first amount stands
-  expect(await s.reserve('b', 71)).toEqual({ ok: false, need: 71, available: 70 });
-  expect(await s.reservations()).toEqual({ a: 30 });
+  const s = store({ startingBalance: t('100') });
+  expect(await s.available()).toBe(t('100'));
+  expect(await s.reserve('big', t('150'))).toEqual({ ok: false, need: t('150'), available: t('100') });
+  expect(await s.reserve('a', t('30.000001'))).toEqual({ ok: true, available: t('69.999999') });
+  expect(await s.reserve('a', t('30.000001'))).toEqual({ ok: true, available: t('69.999999') });
+  expect(await s.reserve('a', t('50'))).toEqual({ ok: true, available: t('69.999999') }); // the first amount stands
+  expect(await s.reserve('b', t('70'))).toEqual({ ok: false, need: t('70'), available: t('69.999999') });
+  expect(await s.reservations()).toEqual({ a: t('30.000001') });
+  expect(await s.reserved()).toBe(t('30.000001'));
   await s.release('a');
   await s.release('a');
   await s.release('never');
   expect(await s.reservations()).toEqual({});
-  expect(await s.available()).toBe(100);
+  expect(await s.reserved()).toBe(0n);
+  expect(await s.available()).toBe(t('100'));
 
   // available follows the applied balance
   const rs = receipts(0, 1, 3).map((r) => ({ ...r, direction: 'spend' as const, subsidy: undefined }));
   await s.applyBatch({ fromCheckpoint: 0, toHeight: 1, receipts: rs });
-  const balance = applyReceipts(initialAccounting(100), rs).balance;
-  expect(await s.reserve('c', 10)).toEqual({ ok: true, available: balance - 10 });
-  expect(await s.available()).toBe(balance - 10);
+  const balance = applyReceipts(initialAccounting(t('100')), rs).balance;
+  expect(await s.reserve('c', t('10'))).toEqual({ ok: true, available: balance - t('10') });
+  expect(await s.available()).toBe(balance - t('10'));
 });
 
 test('concurrent reserves never over-reserve: 20 × 10 against 100 → exactly 10', async () => {
-  const s = store({ startingBalance: 100 });
+  const s = store({ startingBalance: t('100') });
   const other = redis.duplicate();
   await other.connect();
   try {
-    const s2 = createAccountingStore({ redis: other, prefix: `${filePrefix}:${n}`, startingBalance: 100 });
-    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? s : s2).reserve(`c${i}`, 10)));
+    const s2 = createAccountingStore({ redis: other, prefix: `${filePrefix}:${n}`, startingBalance: t('100') });
+    const many = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? s : s2).reserve(`c${i}`, t('10'))));
     expect(many.filter((r) => r.ok)).toHaveLength(10);
-    expect(many.filter((r) => !r.ok).every((r) => !r.ok && r.need === 10 && r.available === 0)).toBe(true);
-    expect(await s.available()).toBe(0);
+    expect(many.filter((r) => !r.ok).every((r) => !r.ok && r.need === t('10') && r.available === 0n)).toBe(true);
+    expect(await s.available()).toBe(0n);
     expect(Object.keys(await s.reservations())).toHaveLength(10);
   } finally {
     await other.close();
   }
 });
 
-test('the reserved total keeps full float precision and returns to exactly 0', async () => {
-  const s = store({ startingBalance: 100 });
-  expect(await s.reserve('x', 0.1)).toEqual({ ok: true, available: 100 - 0.1 });
-  expect(await s.reserve('y', 0.2)).toEqual({ ok: true, available: 100 - (0.1 + 0.2) });
-  expect(await s.reserve('z', 1 / 3)).toEqual({ ok: true, available: 100 - (0.1 + 0.2 + 1 / 3) });
-  await s.release('y');
-  await s.release('x');
-  await s.release('z');
-  expect(await s.available()).toBe(100);
+test('reservations are exact above 2^53 units, where a double cannot tell one unit from the next', async () => {
+  const huge = 5n * 10n ** 18n + 3n; // 5·10^12 tokens and 3 units
+  const s = store({ startingBalance: huge });
+  for (let i = 0; i < 5; i++) expect(await s.reserve(`big${i}`, 10n ** 18n)).toMatchObject({ ok: true });
+  expect(await s.available()).toBe(3n);
+  expect(await s.reserve('four', 4n)).toEqual({ ok: false, need: 4n, available: 3n });
+  expect(await s.reserve('three', 3n)).toEqual({ ok: true, available: 0n });
+  expect(await s.reserve('one', 1n)).toEqual({ ok: false, need: 1n, available: 0n });
+  expect(await s.reserved()).toBe(huge);
+  for (const id of Object.keys(await s.reservations())) await s.release(id);
+  expect(await s.reserved()).toBe(0n);
+  expect(await s.available()).toBe(huge);
+});
+
+test('a reserved total beyond int64 is refused by Redis, never wrapped, and changes nothing', async () => {
+  const s = store({ startingBalance: 10n ** 20n });
+  for (let i = 0; i < 9; i++) await s.reserve(`r${i}`, 10n ** 18n);
+  await expect(s.reserve('r9', 10n ** 18n)).rejects.toThrow(/overflow/);
+  expect(await s.reserved()).toBe(9n * 10n ** 18n);
+  expect(Object.keys(await s.reservations())).toHaveLength(9);
 });
 
 test('bad arguments throw a RangeError naming the field, and write nothing', async () => {
@@ -273,10 +298,13 @@ test('bad arguments throw a RangeError naming the field, and write nothing', asy
     /receipts\[0\]\.market/,
   );
   await expect(
-    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'neg', amount: -1 }] }),
-  ).rejects.toThrow(/amount/);
+    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'neg', amount: -1n }] }),
+  ).rejects.toThrow(/receipts\[4\]\.amount must be from 0/);
   await expect(
-    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'nan', subsidy: NaN }] }),
+    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'float', amount: 1.5 as never }] }),
+  ).rejects.toThrow(/receipts\[4\]\.amount must be a bigint/);
+  await expect(
+    s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [...good, { ...good[1]!, id: 'nan', subsidy: NaN as never }] }),
   ).rejects.toThrow(/receipts\[4\]\.subsidy/);
   await expect(s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: [{ ...good[1]!, direction: 'refund' as never }] })).rejects.toThrow(
     /receipts\[0\]\.direction/,
@@ -285,14 +313,14 @@ test('bad arguments throw a RangeError naming the field, and write nothing', asy
   await expect(s.applyBatch({ fromCheckpoint: 9, toHeight: 10, receipts: [{ ...good[0]!, blockHeight: 3 }] })).rejects.toThrow(
     /receipts\[0\]\.blockHeight/,
   );
-  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
+  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(t('1000')) });
   expect((await s.history({ limit: 10, offset: 0 })).total).toBe(0);
 
   await expect(s.history({ limit: 5000, offset: 0 })).rejects.toThrow(/limit must be an integer from 1 to 1000 \(got 5000\)/);
   await expect(s.history({ limit: 0, offset: 0 })).rejects.toThrow(/limit.*got 0/);
   await expect(s.history({ limit: 10, offset: -1 })).rejects.toThrow(/offset/);
   await expect(s.series({ limit: 10_001 })).rejects.toThrow(/limit.*10001/);
-  for (const bad of [0, -1, NaN, Infinity]) await expect(s.reserve('x', bad)).rejects.toThrow(/amount/);
+  for (const bad of [0n, -1n, 10n ** 18n + 1n, 1.5 as never]) await expect(s.reserve('x', bad)).rejects.toThrow(/amount must be a bigint/);
   expect(await s.reservations()).toEqual({});
 });
 
@@ -306,10 +334,10 @@ test('reset deletes every key of the prefix and nothing else', async () => {
   const s = store();
   const neighbour = store();
   await s.applyBatch({ fromCheckpoint: 0, toHeight: 2, receipts: receipts(0, 2, 3) });
-  await s.reserve('r', 1);
+  await s.reserve('r', 1n);
   await neighbour.applyBatch({ fromCheckpoint: 0, toHeight: 1, receipts: [] });
   await s.reset();
-  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(1000) });
+  expect(await s.snapshot()).toEqual({ checkpoint: 0, state: initialAccounting(t('1000')) });
   expect((await s.history({ limit: 10, offset: 0 })).total).toBe(0);
   expect(await s.series()).toEqual([]);
   expect(await s.reservations()).toEqual({});
@@ -322,16 +350,16 @@ test('operations index: a record moves between status lists in one step', async 
     operationId: 'o1',
     workflowId: 'op-o1',
     market: 'compute',
-    estimatedCost: 5,
+    estimatedCost: t('5'),
     status: 'SUBMITTED',
     submittedAt: 1,
     updatedAt: 1,
   };
   await ops.put(rec);
   expect((await ops.list('SUBMITTED', { limit: 10, offset: 0 })).items).toEqual([rec]);
-  await ops.put({ ...rec, status: 'CONFIRMED', blockHeight: 9, actualCost: 4.8, updatedAt: 2 });
+  await ops.put({ ...rec, status: 'CONFIRMED', blockHeight: 9, actualCost: t('4.8'), updatedAt: 2 });
   expect((await ops.list('SUBMITTED', { limit: 10, offset: 0 })).total).toBe(0);
-  expect((await ops.list('CONFIRMED', { limit: 10, offset: 0 })).items[0]).toMatchObject({ operationId: 'o1', actualCost: 4.8 });
+  expect((await ops.list('CONFIRMED', { limit: 10, offset: 0 })).items[0]).toMatchObject({ operationId: 'o1', actualCost: t('4.8') });
   expect(await ops.counts()).toMatchObject({ SUBMITTED: 0, CONFIRMED: 1 });
 });
 
@@ -344,7 +372,7 @@ test('operations index: several statuses list merged, newest first, paged across
       operationId: `c${i}`,
       workflowId: `op-c${i}`,
       market: 'compute',
-      estimatedCost: 1,
+      estimatedCost: t('1'),
       status,
       submittedAt: i,
       updatedAt: 100 + i,
@@ -354,7 +382,7 @@ test('operations index: several statuses list merged, newest first, paged across
     operationId: 'p',
     workflowId: 'op-p',
     market: 'compute',
-    estimatedCost: 1,
+    estimatedCost: t('1'),
     status: 'SUBMITTED',
     submittedAt: 0,
     updatedAt: 999,

@@ -1,4 +1,6 @@
-import type { GateState, Market } from '@blockops/domain';
+import type { GateState, Market, Units } from '@blockops/domain';
+import { amountParam } from './amounts';
+import { ChainError } from './errors';
 import * as s from './schemas';
 import { createTransport, type CallOptions, type ChainClientOptions } from './transport';
 
@@ -14,7 +16,8 @@ export interface SubmitParams {
   /** idempotency key: resubmitting returns the first transaction */
   operation_id: string;
   account: string;
-  estimated_cost: number;
+  /** micro-token units; sent as the JSON number the node takes */
+  estimated_cost: Units;
   units?: number;
   details?: Record<string, unknown>;
 }
@@ -23,7 +26,8 @@ export interface DisbursementIntent {
   executor: string;
   nonce: number;
   destination: string;
-  amount: number;
+  /** micro-token units */
+  amount: Units;
   memo?: string;
   signature: string;
 }
@@ -33,6 +37,26 @@ export interface FaultParams {
   error_code?: number;
   latency_ms?: number;
   timeout_rate?: number;
+}
+
+/**
+ * Amounts go to the node as JSON numbers (what it takes), only when the number is exactly the
+ * amount; one it cannot carry is refused before anything is sent.
+ */
+function withAmounts<P extends object, K extends keyof P>(method: string, p: P, ...fields: K[]): Omit<P, K> & Record<K, number> {
+  const out: Record<string, unknown> = { ...(p as Record<string, unknown>) };
+  for (const f of fields) {
+    try {
+      out[f as string] = amountParam(p[f] as Units);
+    } catch (err) {
+      throw new ChainError(`${method}: ${String(f)}: ${(err as Error).message}`, {
+        errorClass: 'cancelled',
+        reason: 'invalid_params',
+        method,
+      });
+    }
+  }
+  return out as Omit<P, K> & Record<K, number>;
 }
 
 /**
@@ -63,38 +87,44 @@ export function createChainClient(opts: ChainClientOptions) {
     },
     computeMarket: {
       stats: (o?: CallOptions) => t.read('compute_market.stats', {}, s.computeStatsSchema, o),
-      submitJob: (p: SubmitParams, o?: CallOptions) => t.write('compute_market.submit_job', p, s.submitResultSchema, o),
+      submitJob: async (p: SubmitParams, o?: CallOptions) =>
+        t.write('compute_market.submit_job', withAmounts('compute_market.submit_job', p, 'estimated_cost'), s.submitResultSchema, o),
     },
     storage: {
       stats: (o?: CallOptions) => t.read('storage.stats', {}, s.storageStatsSchema, o),
-      put: (p: SubmitParams, o?: CallOptions) => t.write('storage.put', p, s.submitResultSchema, o),
+      put: async (p: SubmitParams, o?: CallOptions) =>
+        t.write('storage.put', withAmounts('storage.put', p, 'estimated_cost'), s.submitResultSchema, o),
     },
     energy: {
       marketState: (o?: CallOptions) => t.read('energy.market_state', {}, s.energyStateSchema, o),
-      trade: (p: SubmitParams, o?: CallOptions) => t.write('energy.trade', p, s.submitResultSchema, o),
+      trade: async (p: SubmitParams, o?: CallOptions) =>
+        t.write('energy.trade', withAmounts('energy.trade', p, 'estimated_cost'), s.submitResultSchema, o),
     },
     adMarket: {
       stats: (o?: CallOptions) => t.read('ad_market.stats', {}, s.adStatsSchema, o),
-      createCampaign: (p: SubmitParams, o?: CallOptions) => t.write('ad_market.create_campaign', p, s.submitResultSchema, o),
+      createCampaign: async (p: SubmitParams, o?: CallOptions) =>
+        t.write('ad_market.create_campaign', withAmounts('ad_market.create_campaign', p, 'estimated_cost'), s.submitResultSchema, o),
     },
     governor: { status: (o?: CallOptions) => t.read('governor.status', {}, s.governorStatusSchema, o) },
     ledger: { balance: (p: { account: string }, o?: CallOptions) => t.read('ledger.balance', p, s.ledgerBalanceSchema, o) },
     treasury: {
       balance: (o?: CallOptions) => t.read('treasury.balance', {}, s.treasuryBalanceSchema, o),
-      submitDisbursement: (p: DisbursementIntent, o?: CallOptions) =>
-        t.write('treasury.submit_disbursement', p, s.disbursementResultSchema, o),
+      submitDisbursement: async (p: DisbursementIntent, o?: CallOptions) =>
+        t.write('treasury.submit_disbursement', withAmounts('treasury.submit_disbursement', p, 'amount'), s.disbursementResultSchema, o),
     },
     tx: { status: (p: { operation_id: string }, o?: CallOptions) => t.read('tx.status', p, s.txStatusSchema, o) },
     /** Devnet-only development methods (tests and demos); a real node answers method not found. */
     dev: {
       mine: (p: { blocks?: number } = {}, o?: CallOptions) => t.write('dev.mine', p, s.heightSchema, o),
-      credit: (p: { account: string; amount: number }, o?: CallOptions) => t.write('dev.credit', p, s.ledgerBalanceSchema, o),
+      credit: async (p: { account: string; amount: Units }, o?: CallOptions) =>
+        t.write('dev.credit', withAmounts('dev.credit', p, 'amount'), s.ledgerBalanceSchema, o),
       setGate: (p: { market: Market; state: GateState; reason?: string }, o?: CallOptions) =>
         t.write('dev.set_gate', p, s.governorStatusSchema, o),
       setFault: (p: FaultParams, o?: CallOptions) => t.write('dev.set_fault', p, s.devFaultsSchema, o),
       clearFaults: (o?: CallOptions) => t.write('dev.clear_faults', {}, s.devFaultsSchema, o),
       outage: (p: { mode: 'http_503' | 'refuse'; duration_ms: number }, o?: CallOptions) => t.write('dev.outage', p, s.devOutageSchema, o),
-      setTreasury: (p: { balance: number }, o?: CallOptions) => t.write('dev.set_treasury', p, s.balanceOnlySchema, o),
+      setTreasury: async (p: { balance: Units }, o?: CallOptions) =>
+        t.write('dev.set_treasury', withAmounts('dev.set_treasury', p, 'balance'), s.balanceOnlySchema, o),
       status: (o?: CallOptions) => t.write('dev.status', {}, s.devStatusSchema, o),
     },
     /** Raw batch: several calls in one HTTP request (results unvalidated unless a schema is given). */

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { GATE_STATES, MARKETS } from '@blockops/domain';
+import { nodeAmount } from './amounts';
 
 const market = z.enum(MARKETS);
 const gateState = z.enum(GATE_STATES);
 const marketStatus = z.enum(['healthy', 'degraded', 'idle', 'halted']);
 const nn = () => z.number().nonnegative();
 const int = () => z.number().int().nonnegative();
+/** Money: a JSON number or decimal string from the node, bigint micro-token units once checked (amounts.ts). */
+const amount = () => nodeAmount();
+const balance = () => nodeAmount({ allowNegative: true });
 
 export const latestHeaderSchema = z.object({ height: int(), hash: z.string(), timestamp: z.number(), finality_time: nn() });
 export const netStatsSchema = z.object({
@@ -33,12 +37,12 @@ export const receiptSchema = z.object({
   timestamp: z.number(),
   provider: z.string(),
   consumer: z.string(),
-  amount: nn(),
+  amount: amount(),
   units: nn(),
-  subsidy: nn(),
+  subsidy: amount(),
   status: z.string(),
   operation_id: z.string().nullable(),
-  estimated_cost: z.number().nullable(),
+  estimated_cost: amount().nullable(),
 });
 export const receiptAuditSchema = z.object({
   receipts: z.array(receiptSchema),
@@ -80,7 +84,7 @@ export const adStatsSchema = z.object({
 
 const gate = z.object({ state: gateState, reason: z.string() });
 export const governorStatusSchema = z.object({ gates: z.object({ compute: gate, storage: gate, energy: gate, ad: gate }) });
-export const ledgerBalanceSchema = z.object({ account: z.string(), balance: z.number() });
+export const ledgerBalanceSchema = z.object({ account: z.string(), balance: balance() });
 export const submitResultSchema = z.object({
   tx_hash: z.string(),
   operation_id: z.string(),
@@ -93,9 +97,13 @@ export const txStatusSchema = z.object({
   status: z.enum(['pending', 'confirmed', 'unknown']),
   block_height: int().nullable().optional(),
   receipt_id: z.string().nullable().optional(),
-  actual_cost: z.number().nullable().optional(),
+  actual_cost: amount().nullable().optional(),
 });
-export const treasuryBalanceSchema = z.object({ balance: z.number(), nonces: z.record(z.string(), z.number()) });
+/** The data of an insufficient-balance refusal (-33001): what was asked and what there is. */
+export const insufficientBalanceDataSchema = z.object({ need: amount(), available: balance() });
+/** Error data checked (and its amounts converted) per JSON-RPC code; other codes' data is passed on as sent. */
+export const errorDataSchemas: Partial<Record<number, z.ZodType>> = { [-33001]: insufficientBalanceDataSchema };
+export const treasuryBalanceSchema = z.object({ balance: amount(), nonces: z.record(z.string(), z.number()) });
 export const disbursementResultSchema = z.object({
   tx_hash: z.string(),
   disbursement_id: z.string(),
@@ -116,7 +124,7 @@ export const devStatusSchema = z.object({
 export const devFaultsSchema = z.record(z.string(), faultSchema);
 export const devOutageSchema = outageSchema;
 export const heightSchema = z.object({ height: int() });
-export const balanceOnlySchema = z.object({ balance: z.number() });
+export const balanceOnlySchema = z.object({ balance: amount() });
 
 export type Receipt = z.infer<typeof receiptSchema>;
 export type ReceiptAudit = z.infer<typeof receiptAuditSchema>;

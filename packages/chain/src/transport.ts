@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import { ChainError, classifyRpcCode, reasonForCode } from './errors';
+import { errorDataSchemas } from './schemas';
 import { check } from './validate';
 
 export interface ChainClientOptions {
@@ -127,12 +128,21 @@ export function createTransport(opts: ChainClientOptions) {
       throw new ChainError(`${method}: unreadable answer`, { errorClass: 'storage', reason: 'bad_response', method });
     if (reply.error) {
       const { code, message, data } = reply.error;
+      const dataSchema = errorDataSchemas[code];
+      const checkedData = dataSchema ? check(dataSchema, data) : { ok: true as const, value: data };
+      if (!checkedData.ok)
+        throw new ChainError(`${method}: unexpected error data for code ${code} (${checkedData.path}: ${checkedData.message})`, {
+          errorClass: 'storage',
+          reason: 'bad_response',
+          method,
+          rpcCode: code,
+        });
       throw new ChainError(`${method}: ${message}`, {
         errorClass: classifyRpcCode(code),
         reason: reasonForCode(code),
         method,
         rpcCode: code,
-        data,
+        data: checkedData.value,
       });
     }
     const checked = check(schema, reply.result);

@@ -54,15 +54,15 @@ test('every read method answers with its typed, validated result', async () => {
   expect((await chain.energy.marketState()).total_credits).toBeGreaterThan(0);
   expect((await chain.adMarket.stats()).total_impressions).toBeGreaterThan(0);
   expect((await chain.governor.status()).gates.compute.state).toBe('Trade');
-  expect((await chain.ledger.balance({ account: '0xnobody' })).balance).toBe(0);
-  expect((await chain.treasury.balance()).balance).toBeGreaterThan(0);
+  expect((await chain.ledger.balance({ account: '0xnobody' })).balance).toBe(0n);
+  expect((await chain.treasury.balance()).balance).toBeGreaterThan(0n);
   expect((await chain.tx.status({ operation_id: 'none' })).status).toBe('unknown');
   expect((await chain.dev.status()).outage).toBeNull();
 });
 
 test('every write method: submits, confirmation, disbursement', async () => {
-  await chain.dev.credit({ account: '0xc', amount: 1000 });
-  const p = (m: string) => ({ operation_id: `${m}-${randomUUID()}`, account: '0xc', estimated_cost: 10, units: 5 });
+  await chain.dev.credit({ account: '0xc', amount: 1_000_000_000n });
+  const p = (m: string) => ({ operation_id: `${m}-${randomUUID()}`, account: '0xc', estimated_cost: 10_000_000n, units: 5 });
   const subs = [
     await chain.computeMarket.submitJob(p('c')),
     await chain.storage.put(p('s')),
@@ -72,14 +72,14 @@ test('every write method: submits, confirmation, disbursement', async () => {
   expect(subs.every((s) => s.status === 'pending')).toBe(true);
   await chain.dev.mine({ blocks: 2 });
   const st = await chain.tx.status({ operation_id: subs[0]!.operation_id });
-  expect(st).toMatchObject({ status: 'confirmed', block_height: expect.any(Number), actual_cost: expect.any(Number) });
-  await chain.dev.setTreasury({ balance: 500 });
+  expect(st).toMatchObject({ status: 'confirmed', block_height: expect.any(Number), actual_cost: expect.any(BigInt) });
+  await chain.dev.setTreasury({ balance: 500_000_000n });
   const d = await chain.treasury.submitDisbursement({
     disbursement_id: `d-${randomUUID()}`,
     executor: 'ex',
     nonce: 1,
     destination: '0xabcd',
-    amount: 100,
+    amount: 100_000_000n,
     signature: 's',
   });
   expect(d.status).toBe('executed');
@@ -88,13 +88,22 @@ test('every write method: submits, confirmation, disbursement', async () => {
 
 test('error classes: cancelled business errors carry code and data; storage for fatal codes', async () => {
   await chain.dev.setGate({ market: 'ad', state: 'Halt', reason: 'review' });
-  const gate = await failure(chain.adMarket.createCampaign({ operation_id: `g-${randomUUID()}`, account: '0xc', estimated_cost: 1 }));
+  const gate = await failure(
+    chain.adMarket.createCampaign({ operation_id: `g-${randomUUID()}`, account: '0xc', estimated_cost: 1_000_000n }),
+  );
   await chain.dev.setGate({ market: 'ad', state: 'Trade' });
   expect(gate).toMatchObject({ errorClass: 'cancelled', rpcCode: -33004, reason: 'gate_closed', data: { market: 'ad', state: 'Halt' } });
   expect(gate.retryable).toBe(false);
-  const poor = await failure(chain.storage.put({ operation_id: `p-${randomUUID()}`, account: '0xpoor', estimated_cost: 5 }));
-  expect(poor).toMatchObject({ errorClass: 'cancelled', rpcCode: -33001, data: { need: 5, available: 0 } });
-  const intent = { disbursement_id: `d-${randomUUID()}`, executor: 'ex2', nonce: 3, destination: '0xabcd', amount: 1, signature: 's' };
+  const poor = await failure(chain.storage.put({ operation_id: `p-${randomUUID()}`, account: '0xpoor', estimated_cost: 5_000_000n }));
+  expect(poor).toMatchObject({ errorClass: 'cancelled', rpcCode: -33001, data: { need: 5_000_000n, available: 0n } });
+  const intent = {
+    disbursement_id: `d-${randomUUID()}`,
+    executor: 'ex2',
+    nonce: 3,
+    destination: '0xabcd',
+    amount: 1_000_000n,
+    signature: 's',
+  };
   await chain.treasury.submitDisbursement(intent);
   expect(await failure(chain.treasury.submitDisbursement({ ...intent, disbursement_id: `d-${randomUUID()}` }))).toMatchObject({
     errorClass: 'cancelled',
@@ -120,7 +129,7 @@ test('reads are retried on transient errors, writes are not', async () => {
 
   await chain.dev.setFault({ method: 'compute_market.submit_job', error_rate: 1 });
   const id = `w-${randomUUID()}`;
-  const err = await failure(c.computeMarket.submitJob({ operation_id: id, account: '0xc', estimated_cost: 1 }));
+  const err = await failure(c.computeMarket.submitJob({ operation_id: id, account: '0xc', estimated_cost: 1_000_000n }));
   expect(err).toMatchObject({ errorClass: 'transient', rpcCode: -32000 });
   expect(err.countsForBreaker).toBe(true);
   expect((await chain.dev.status()).faults['compute_market.submit_job']!.injected).toBe(1); // one attempt, not retried

@@ -24,14 +24,15 @@ test.each(resultSchemas)('%s validates on the compiled path', (_name, schema) =>
   expect(isCompiled(schema)).toBe(true);
 });
 
-test('a valid page is returned as is, not copied', () => {
-  const r = check(schemas.receiptAuditSchema, page);
-  expect(r).toEqual({ ok: true, value: page });
-  expect(r.ok && r.value).toBe(page);
+test('a valid page is returned as is, not copied (its amounts converted in place)', () => {
+  const fresh = structuredClone(page);
+  const r = check(schemas.receiptAuditSchema, fresh);
+  expect(r.ok && r.value).toBe(fresh);
+  expect(r.ok && r.value.receipts[0]).toMatchObject({ amount: 12_500_000n, subsidy: 0n, estimated_cost: null });
 });
 
 test('fields a newer node adds are kept', () => {
-  const withExtra = { ...page, receipts: [{ ...receipt, fee_token: 'BLOCK' }] };
+  const withExtra = structuredClone({ ...page, receipts: [{ ...receipt, fee_token: 'BLOCK' }] });
   const r = check(schemas.receiptAuditSchema, withExtra);
   expect(r.ok && r.value.receipts[0]).toHaveProperty('fee_token', 'BLOCK');
 });
@@ -41,9 +42,12 @@ test.each([
   ['a fractional height', { block_height: 1.5 }, 'receipts.0.block_height'],
   ['an unknown market', { market: 'gas' }, 'receipts.0.market'],
   ['a missing id', { id: undefined }, 'receipts.0.id'],
-  ['a string amount', { amount: '12.5' }, 'receipts.0.amount'],
+  ['an amount that is neither number nor string', { amount: true }, 'receipts.0.amount'],
+  ['a string amount that is not a decimal', { amount: '12,5' }, 'receipts.0.amount'],
+  ['an amount with more precision than a unit', { amount: 12.1234567 }, 'receipts.0.amount'],
+  ['a subsidy with float residue', { subsidy: 0.1 + 0.2 }, 'receipts.0.subsidy'],
 ])('%s is refused with zod’s path and message', (_what, patch, path) => {
-  const bad = { ...page, receipts: [{ ...receipt, ...patch }] };
+  const bad = structuredClone({ ...page, receipts: [{ ...receipt, ...patch }] });
   const r = check(schemas.receiptAuditSchema, bad);
   expect(r.ok).toBe(false);
   if (!r.ok) {
@@ -54,7 +58,10 @@ test.each([
 
 test('nullable and optional fields follow the schema', () => {
   expect(check(schemas.txStatusSchema, { operation_id: 'op-1', status: 'unknown' }).ok).toBe(true);
-  expect(check(schemas.txStatusSchema, { operation_id: 'op-1', status: 'confirmed', block_height: null, actual_cost: 3 }).ok).toBe(true);
+  expect(check(schemas.txStatusSchema, { operation_id: 'op-1', status: 'confirmed', block_height: null, actual_cost: 3 })).toEqual({
+    ok: true,
+    value: { operation_id: 'op-1', status: 'confirmed', block_height: null, actual_cost: 3_000_000n },
+  });
   expect(check(schemas.txStatusSchema, { operation_id: 'op-1', status: 'lost' }).ok).toBe(false);
   expect(
     check(schemas.devFaultsSchema, {

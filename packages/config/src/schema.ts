@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountProblem } from '@blockops/domain';
+import { amountProblem, parseAmount } from '@blockops/domain';
 
 const port = (def: number) =>
   z.coerce
@@ -105,11 +105,19 @@ export const configSchema = z.object({
   THEBLOCK_RPC_URL: url('http://127.0.0.1:9933', ['http:', 'https:']),
   THEBLOCK_AUTH_TOKEN: z.string().trim().optional(),
   THEBLOCK_RPC_TIMEOUT_MS: positiveInt(5000, 120_000),
-  TB_STARTING_BALANCE: z.coerce
-    .number({ error: 'must be a number' })
-    .min(0, 'must be at least 0')
-    .max(1e15, 'must be at most 1e15')
-    .default(100_000),
+  /** Decimal tokens ("100000", "2500.75"), held exactly as bigint micro-token units. */
+  TB_STARTING_BALANCE: z
+    .string()
+    .trim()
+    .default('100000')
+    .transform((v, ctx) => {
+      const problem = amountProblem(v);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return parseAmount(v);
+    }),
   /** Our account on The Block: receipts where it is consumer (spend) or provider (earn) are accounted. */
   TB_ACCOUNT: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').default('0xblockops'),
   /** Redis key prefix of the accounting state (balance, positions, history, series, reservations, operations). */

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     expect(c.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
     expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(c.THEBLOCK_RPC_URL).toBe('http://127.0.0.1:9933');
-    expect(c.TB_STARTING_BALANCE).toBe(100_000);
+    expect(c.TB_STARTING_BALANCE).toBe(100_000_000_000n); // micro-token units
     expect(c.WEB_PORT).toBe(3000);
     expect(c.BLOCKOPS_OPERATOR_KEY).toBeUndefined();
   });
@@ -51,5 +51,12 @@ describe('loadConfig', () => {
         new RegExp(`BLOCKOPS_ALLOWED_ORIGINS: each entry must be an origin .*"${bad.replace(/[/.]/g, '\\$&')}" is not`),
       );
     }
+  });
+
+  it('reads the starting balance as an exact decimal amount, naming the limit', () => {
+    expect(loadConfig({ TB_STARTING_BALANCE: '2500.000001' }).TB_STARTING_BALANCE).toBe(2_500_000_001n);
+    expect(() => loadConfig({ TB_STARTING_BALANCE: '0.1234567' })).toThrow(/TB_STARTING_BALANCE: must have at most 6 decimals/);
+    expect(() => loadConfig({ TB_STARTING_BALANCE: '1e6' })).toThrow(/TB_STARTING_BALANCE: must be a decimal string/);
+    expect(() => loadConfig({ TB_STARTING_BALANCE: '2000000000000' })).toThrow(/TB_STARTING_BALANCE: must be at most 1000000000000/);
   });
 });

@@ -12,8 +12,25 @@ export const UNITS_PER_TOKEN = 10n ** BigInt(MONEY_DECIMALS);
 /** Integer count of micro-tokens. */
 export type Units = bigint;
 
-/** Largest single amount accepted anywhere (10^15 tokens); Redis totals are int64 and refuse overflow. */
-export const MAX_AMOUNT_UNITS: Units = 10n ** 15n * UNITS_PER_TOKEN;
+/** An exact decimal amount as it crosses a JSON boundary: "7016.06" (formatUnits / parseAmount). */
+export type DecimalAmount = string;
+
+/**
+ * Largest single amount accepted anywhere: 10^12 tokens (what the node accepts as a cost), i.e.
+ * 10^18 units, so any one amount fits a Redis int64 (±9.22·10^18) and INCRBY/HINCRBY can add it.
+ * Redis totals are int64 and refuse to overflow; totals in Node are bigint and never do.
+ */
+export const MAX_AMOUNT_UNITS: Units = 10n ** 12n * UNITS_PER_TOKEN;
+
+/** Largest Redis integer (int64): the bound of every total the store keeps (balance, reserved). */
+export const MAX_REDIS_INT: Units = 2n ** 63n - 1n;
+
+/**
+ * Below 2^33 tokens two amounts one unit apart are always two different doubles (a double's spacing
+ * there is 2^-20 < 10^-6), so a JSON number with ≤ 6 decimals is read back exactly as written.
+ * Above it they can collide: larger amounts must come as decimal strings.
+ */
+export const MAX_JSON_NUMBER_TOKENS = 2 ** 33;
 
 export class MoneyError extends RangeError {
   constructor(message: string) {
@@ -50,22 +67,38 @@ export function parseAmount(text: string, opts: { allowNegative?: boolean; max?:
 }
 
 /**
- * A JSON number from a foreign node, converted through its shortest decimal form (what the node
- * wrote for any number with ≤ 15 significant digits). More precision than a unit holds, a
- * non-finite value or one beyond the safe-integer range of units is refused, never rounded.
+ * A JSON number from a foreign node, converted to the units of the decimal it was written as. More
+ * precision than a unit holds, a non-finite value, or a magnitude where doubles can no longer tell
+ * units apart (≥ 2^33 tokens, see MAX_JSON_NUMBER_TOKENS) is refused, never rounded.
  */
 export function unitsFromJsonNumber(n: number, opts: { allowNegative?: boolean } = {}): Units {
   if (!Number.isFinite(n)) throw new MoneyError(`amount must be finite (got ${n})`);
-  let text = String(n);
-  if (/e/i.test(text)) {
-    // 1e-7 has more precision than a unit; 1e+21 is beyond any amount: both refused below.
-    const [mant, exp] = text.toLowerCase().split('e') as [string, string];
-    const e = Number(exp);
-    if (e < 0) throw new MoneyError(`amount has more than ${MONEY_DECIMALS} decimals (got ${text})`);
-    const [int, frac = ''] = mant.replace('-', '').split('.') as [string, string?];
-    text = (mant.startsWith('-') ? '-' : '') + int + frac.padEnd(e, '0');
+  if (n < 0 && !opts.allowNegative) throw new MoneyError('amount must not be negative');
+  const abs = Math.abs(n);
+  if (abs < 1e9) {
+    // Fast path, no string: below 10^9 tokens n·10^6 is within 0.2 of the written units, and the
+    // written value had ≤ 6 decimals iff dividing back gives the same double (division is exact-rounded).
+    const u = Math.round(n * 1e6);
+    if (u / 1e6 !== n) throw new MoneyError(`amount has more than ${MONEY_DECIMALS} decimals (got ${n})`);
+    return BigInt(u);
   }
-  return parseAmount(text, opts);
+  if (abs >= MAX_JSON_NUMBER_TOKENS)
+    throw new MoneyError(
+      `amount ${n} is beyond what a JSON number carries exactly: must be at most ${MAX_JSON_NUMBER_TOKENS} as a number (send larger amounts as decimal strings)`,
+    );
+  // shortest round-trip form: what the node wrote, for any amount in this range with ≤ 6 decimals
+  return parseAmount(String(n), opts);
+}
+
+/**
+ * Units → a JSON number for a foreign node that takes numbers, only when the number reads back as
+ * exactly this amount; else a MoneyError (such amounts must be sent as decimal strings).
+ */
+export function unitsToJsonNumber(units: Units): number {
+  const text = formatUnits(units);
+  const n = Number(text);
+  if (String(n) !== text) throw new MoneyError(`amount ${text} cannot be sent exactly as a JSON number`);
+  return n;
 }
 
 /** Units → canonical decimal string: no exponent, trailing zeros trimmed ("7016.06", "5", "-0.5"). */
@@ -94,5 +127,30 @@ export const positiveAmountSchema = z.string().superRefine((s, ctx) => {
 /** Any decimal amount in an API answer (may be negative: P&L, balances). */
 export const decimalAmountSchema = z
   .string()
-  .regex(/^-?\d+(\.\d+)?$/)
+  .regex(new RegExp(`^-?\\d+(\\.\\d{1,${MONEY_DECIMALS}})?$`), `must be a decimal string with at most ${MONEY_DECIMALS} decimals`)
   .describe(`exact decimal amount, at most ${MONEY_DECIMALS} decimals`);
+
+/** A JSON-safe view of T: every bigint (units) becomes its decimal string ("7016.06"). */
+export type AsDecimal<T> = T extends bigint
+  ? string
+  : T extends (infer E)[]
+    ? AsDecimal<E>[]
+    : T extends object
+      ? { [K in keyof T]: AsDecimal<T[K]> }
+      : T;
+
+/**
+ * Every bigint inside `value` (plain or null-prototype objects, arrays) as its decimal string: what crosses a JSON
+ * boundary (HTTP answers, events, Temporal payloads). Other values are kept; the input is not modified.
+ */
+export function asDecimal<T>(value: T): AsDecimal<T> {
+  if (typeof value === 'bigint') return formatUnits(value) as AsDecimal<T>;
+  if (Array.isArray(value)) return value.map(asDecimal) as AsDecimal<T>;
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as object)) out[k] = asDecimal(v);
+    return out as AsDecimal<T>;
+  }
+  return value as AsDecimal<T>;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MARKETS } from './markets';
+import { MAX_AMOUNT_UNITS, MONEY_DECIMALS, formatUnits, positiveAmountSchema } from './money';
 
 /**
  * Inputs of the workflows an operator can start from the console or the API. The web app
@@ -56,7 +57,9 @@ export const operationInputSchema = z
   .object({
     operationId: operationIdSchema.describe('Idempotency key; the workflow id is op-<operationId>'),
     market: z.enum(MARKETS).describe('compute job, storage put, energy trade or ad campaign'),
-    estimatedCost: z.number().positive().max(1e9, 'must be at most 1e9').describe('Reserved from the balance until the receipt settles it'),
+    estimatedCost: positiveAmountSchema.describe(
+      `Decimal tokens, e.g. "25.50" (> 0, at most ${MONEY_DECIMALS} decimals, at most ${formatUnits(MAX_AMOUNT_UNITS)}): reserved from the balance until the receipt settles it`,
+    ),
     units: z.number().int().min(1).max(1e9, 'must be at most 1e9').default(1).describe('Compute units, bytes, kWh or impressions'),
     confirmTimeoutMs: z
       .number()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPERATION_STATUSES } from '@blockops/domain';
+import { OPERATION_STATUSES, decimalAmountSchema } from '@blockops/domain';
 import { STREAM_ID_PATTERN } from './stream-id';
 
 /**
@@ -97,9 +97,10 @@ const disbursementStatusChangedSchema = base.extend({
 });
 const pnlUpdatedSchema = base.extend({
   type: z.literal('pnl_updated'),
-  total: z.number(),
-  by_market: z.record(z.string(), z.number()),
-  balance: z.number().optional(),
+  /** exact decimal amounts ("7016.06"), like every amount in an event */
+  total: decimalAmountSchema,
+  by_market: z.record(z.string(), decimalAmountSchema),
+  balance: decimalAmountSchema.optional(),
 });
 
 /** An event as a producer hands it over: no id yet. Validated before it reaches the stream. */

@@ -71,4 +71,12 @@ describe('stream ids', () => {
     expect(streamIdSchema.safeParse(`${'9'.repeat(21)}-0`).success).toBe(false);
     expect(streamIdSchema.safeParse(5).success).toBe(false);
   });
+
+  it('carries P&L amounts as exact decimal strings, never numbers', () => {
+    const ev = { ...base, type: 'pnl_updated', total: '-12.5', by_market: { compute: '-12.5', ad: '0' }, balance: '99987.5' };
+    expect(newEventSchema.safeParse(ev).success).toBe(true);
+    expect(newEventSchema.safeParse({ ...ev, total: -12.5 }).success).toBe(false);
+    expect(newEventSchema.safeParse({ ...ev, by_market: { compute: 7016.059999999998 } }).success).toBe(false);
+    expect(newEventSchema.safeParse({ ...ev, balance: '1.1234567' }).success).toBe(false);
+  });
 });

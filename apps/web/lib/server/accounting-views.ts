@@ -1,12 +1,11 @@
 /**
- * API views of the accounting state (seed 000 shapes): amounts as exact decimal strings, receipt
+ * API views of the accounting state (seed 000 shapes): amounts (bigint units inside) as exact decimal strings, receipt
  * times as the node gives them (Unix seconds), blockops' own times as ISO 8601.
  */
 import { z } from 'zod';
-import { MARKETS, type AccountingReceipt, type Market } from '@blockops/domain';
+import { MARKETS, formatUnits, type AccountingReceipt, type Market, type Units } from '@blockops/domain';
 import type { AccountingStore } from '@blockops/accounts';
 import { amount, byMarket, isoTime, market, unixSeconds } from './api-schemas';
-import { toDecimal } from './float-amounts';
 
 export const positionSchema = z
   .object({
@@ -16,7 +15,7 @@ export const positionSchema = z
     subsidies: amount,
     receipts: z.number().int().nonnegative(),
     pnl: amount,
-    avgCostPerUnit: z.number().nonnegative().describe('totalSpent / unitsConsumed (a price, not an amount)'),
+    avgCostPerUnit: amount.describe('totalSpent / unitsConsumed, rounded half up to the micro-token'),
   })
   .meta({ id: 'Position' });
 
@@ -52,13 +51,14 @@ export type TransactionView = z.output<typeof transactionSchema>;
 type Summary = Awaited<ReturnType<AccountingStore['summary']>>;
 type SeriesPoint = Awaited<ReturnType<AccountingStore['series']>>[number];
 
-const marketAmounts = (m: Record<Market, number>) => Object.fromEntries(MARKETS.map((k) => [k, toDecimal(m[k])])) as Record<Market, string>;
+const marketAmounts = (m: Record<Market, Units>) =>
+  Object.fromEntries(MARKETS.map((k) => [k, formatUnits(m[k])])) as Record<Market, string>;
 
 export function summaryView(s: Summary) {
   return {
-    total: toDecimal(s.total),
+    total: formatUnits(s.total),
     byMarket: marketAmounts(s.byMarket),
-    balance: { starting: toDecimal(s.balance.starting), current: toDecimal(s.balance.current) },
+    balance: { starting: formatUnits(s.balance.starting), current: formatUnits(s.balance.current) },
     receiptsProcessed: s.receiptsProcessed,
     checkpoint: s.checkpoint,
     positions: Object.fromEntries(
@@ -67,13 +67,13 @@ export function summaryView(s: Summary) {
         return [
           m,
           {
-            totalSpent: toDecimal(p.totalSpent),
-            totalEarned: toDecimal(p.totalEarned),
+            totalSpent: formatUnits(p.totalSpent),
+            totalEarned: formatUnits(p.totalEarned),
             unitsConsumed: p.unitsConsumed,
-            subsidies: toDecimal(p.subsidies),
+            subsidies: formatUnits(p.subsidies),
             receipts: p.receipts,
-            pnl: toDecimal(p.pnl),
-            avgCostPerUnit: p.avgCostPerUnit,
+            pnl: formatUnits(p.pnl),
+            avgCostPerUnit: formatUnits(p.avgCostPerUnit),
           },
         ];
       }),
@@ -83,13 +83,13 @@ export function summaryView(s: Summary) {
 
 export function transactionView(r: AccountingReceipt): z.input<typeof transactionSchema> {
   const { subsidy, ...rest } = r;
-  return { ...rest, amount: toDecimal(r.amount), ...(subsidy === undefined ? {} : { subsidy: toDecimal(subsidy) }) };
+  return { ...rest, amount: formatUnits(r.amount), ...(subsidy === undefined ? {} : { subsidy: formatUnits(subsidy) }) };
 }
 
 export const seriesPointView = (p: SeriesPoint): z.input<typeof seriesPointSchema> => ({
   t: new Date(p.t).toISOString(),
   height: p.height,
-  total: toDecimal(p.total),
+  total: formatUnits(p.total),
   byMarket: marketAmounts(p.byMarket),
-  balance: toDecimal(p.balance),
+  balance: formatUnits(p.balance),
 });

@@ -22,7 +22,6 @@ import { limitsView, type EmergencyStore } from '@blockops/emergency';
 import type { AccountingStore } from '@blockops/accounts';
 import { EMERGENCY_CONTROLLER_ID, transitionUpdate } from '@blockops/workflows/messages';
 import { amount, isoTime, market } from './api-schemas';
-import { toUnits } from './float-amounts';
 import type { Services } from './services';
 
 export const emergencyActionSchema = z.enum(EMERGENCY_ACTIONS);
@@ -147,8 +146,9 @@ export async function riskReadings(src: RiskSources): Promise<RiskReading[]> {
     src.emergency.limits(src.riskDefaults),
     src.emergency.riskMarks(),
   ]);
-  const balance = toUnits(state.balance);
-  const positionValues = Object.fromEntries(MARKETS.map((m) => [m, toUnits(state.positions[m].totalSpent)])) as Record<Market, Units>;
+  // accounting is in units already: balance, and position values at cost (what each market spent)
+  const balance = state.balance;
+  const positionValues = Object.fromEntries(MARKETS.map((m) => [m, state.positions[m].totalSpent])) as Record<Market, Units>;
   // reading must not move the marks (the poller owns them); before its first update they are the balance
   return evaluateRisk(
     {

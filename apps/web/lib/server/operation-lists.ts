@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { OperationRecord } from '@blockops/accounts';
-import { OPERATION_STATUSES, type OperationStatus } from '@blockops/domain';
+import { OPERATION_STATUSES, type OperationStatus, formatUnits } from '@blockops/domain';
 import { amount, isoTime, market, pageFields, pageQuery, runLinks as runLinksSchema } from './api-schemas';
-import { toDecimal } from './float-amounts';
 import { endpoint, routeMethods } from './endpoint';
 import { runLinks } from './http';
 import type { Services } from './services';
@@ -31,11 +30,11 @@ export function operationView(services: Services, o: OperationRecord): z.input<t
     operationId: o.operationId,
     market: o.market as z.input<typeof market>,
     status: o.status,
-    estimatedCost: toDecimal(o.estimatedCost),
+    estimatedCost: formatUnits(o.estimatedCost),
     ...(o.units === undefined ? {} : { units: o.units }),
     ...(o.txHash === undefined ? {} : { txHash: o.txHash }),
     ...(o.blockHeight === undefined ? {} : { blockHeight: o.blockHeight }),
-    ...(o.actualCost === undefined ? {} : { actualCost: toDecimal(o.actualCost) }),
+    ...(o.actualCost === undefined ? {} : { actualCost: formatUnits(o.actualCost) }),
     ...(o.reason === undefined ? {} : { reason: o.reason }),
     submittedAt: new Date(o.submittedAt).toISOString(),
     updatedAt: new Date(o.updatedAt).toISOString(),

@@ -1,9 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
-import { assertReachable, loadConfig, urlHostPort, type Config } from '@blockops/config';
+import { ConfigError, assertReachable, loadConfig, urlHostPort, type Config } from '@blockops/config';
 import { connectRedis, createAlertStore, createAuditLog, type AlertStore, type AuditLog, type RedisClient } from '@blockops/events';
 import { createChainClient, type ChainClient } from '@blockops/chain';
-import { createAccountingStore, createOperationsStore, type AccountingStore, type OperationsStore } from '@blockops/accounts';
+import {
+  StoreFormatError,
+  createAccountingStore,
+  createOperationsStore,
+  ensureStoreFormat,
+  type AccountingStore,
+  type OperationsStore,
+} from '@blockops/accounts';
 import { createEmergencyStore, limitsFromConfig, type EmergencyStore } from '@blockops/emergency';
 import type { RiskLimits } from '@blockops/domain';
 import { emergencyView } from './emergency';
@@ -36,8 +43,16 @@ async function create(): Promise<Services> {
   const config = loadConfig();
   const log = pino({ name: 'web', level: config.LOG_LEVEL, base: { service: 'web' } });
   await assertReachable('REDIS_URL', config.REDIS_URL, urlHostPort(config.REDIS_URL, 6379));
-  await assertReachable('TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS, config.TEMPORAL_ADDRESS);
   const redis = await connectRedis(config.REDIS_URL);
+  // the accounting store is current, migrated, or refused (naming the key and what to do) before any read
+  await ensureStoreFormat({ redis, prefix: config.ACCOUNTS_PREFIX, redisUrl: config.REDIS_URL }).catch((err: unknown) => {
+    redis.destroy();
+    throw err instanceof StoreFormatError ? new ConfigError([{ variable: 'ACCOUNTS_PREFIX', message: err.message }]) : err;
+  });
+  await assertReachable('TEMPORAL_ADDRESS', config.TEMPORAL_ADDRESS, config.TEMPORAL_ADDRESS).catch((err: unknown) => {
+    redis.destroy();
+    throw err;
+  });
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const store = createAccountingStore({ redis, prefix: config.ACCOUNTS_PREFIX, startingBalance: config.TB_STARTING_BALANCE });

@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { allowsSubmissions, gateRefusal, type Market } from '@blockops/domain';
+import { allowsSubmissions, asDecimal, formatUnits, gateRefusal, type Market, type Units } from '@blockops/domain';
 import type { EmergencyStore } from '@blockops/emergency';
 import type { ChainClient } from '@blockops/chain';
 import type { AccountingStore, OperationsStore } from '@blockops/accounts';
 import type { OperationActivities } from '@blockops/workflows/public';
 import type { GateCache } from '../gate-cache';
+import { amountFromPayload } from './amounts';
 import { classified } from './failure';
 
 export interface OperationDeps {
@@ -29,7 +30,7 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
     (p: {
       operation_id: string;
       account: string;
-      estimated_cost: number;
+      estimated_cost: Units;
       units: number;
     }) => Promise<{ tx_hash: string; submitted_height: number }>
   > = {
@@ -50,7 +51,7 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
       return refusal ? { admits: false, state: refusal.state, reason: refusal.reason } : { admits: true };
     },
 
-    reserveFunds: (operationId, amount) => store.reserve(operationId, amount),
+    reserveFunds: async (operationId, amount) => asDecimal(await store.reserve(operationId, amountFromPayload(amount, 'amount'))),
 
     async submitOperation(req) {
       // the permit checks HALT and records the intent in one step: after a HALT is acknowledged no submit starts
@@ -63,15 +64,16 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
           details: [{ state: permit.state, reason: permit.reason }],
         });
       }
+      const estimatedCost = amountFromPayload(req.estimatedCost, 'estimatedCost');
       const r = await classified(() =>
-        submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: req.estimatedCost, units: req.units }),
+        submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: estimatedCost, units: req.units }),
       );
       const now = Date.now();
       await operations.put({
         operationId: req.operationId,
         workflowId: workflowId(),
         market: req.market,
-        estimatedCost: req.estimatedCost,
+        estimatedCost,
         units: req.units,
         status: 'SUBMITTED',
         txHash: r.tx_hash,
@@ -87,7 +89,7 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
         status: s.status,
         txHash: s.tx_hash,
         blockHeight: s.block_height ?? undefined,
-        actualCost: s.actual_cost ?? undefined,
+        actualCost: s.actual_cost === null || s.actual_cost === undefined ? undefined : formatUnits(s.actual_cost),
         receiptId: s.receipt_id ?? undefined,
       };
     },
@@ -110,13 +112,13 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
         operationId: s.operationId,
         workflowId: workflowId(),
         market: s.market,
-        estimatedCost: s.estimatedCost,
+        estimatedCost: amountFromPayload(s.estimatedCost, 'estimatedCost'),
         units: before?.units,
         txHash: before?.txHash,
         submittedAt: before?.submittedAt ?? now,
         status: s.outcome,
         blockHeight: s.blockHeight,
-        actualCost: s.actualCost,
+        actualCost: s.actualCost === undefined ? undefined : amountFromPayload(s.actualCost, 'actualCost'),
         reason: s.reason,
         updatedAt: now,
       });

@@ -1,6 +1,7 @@
 import {
   MARKETS,
-  parseAmount,
+  asDecimal,
+  formatUnits,
   pausesPoller,
   type AccountingReceipt,
   type AccountingState,
@@ -24,11 +25,10 @@ export interface ReceiptDeps {
   risk: EmergencyDeps;
 }
 
-/** Accounting amounts as exact units (position value at cost = what the market's units cost). */
-const units = (v: number | bigint): Units => (typeof v === 'bigint' ? v : parseAmount(v.toFixed(6), { allowNegative: true }));
+/** The risk view of the accounting: balance and position values at cost (what each market spent), in units. */
 function riskSnapshotOf(state: AccountingState): RiskSnapshot {
-  const positionValues = Object.fromEntries(MARKETS.map((m) => [m, units(state.positions[m].totalSpent)])) as Record<Market, Units>;
-  return { balance: units(state.balance), positionValues };
+  const positionValues = Object.fromEntries(MARKETS.map((m) => [m, state.positions[m].totalSpent])) as Record<Market, Units>;
+  return { balance: state.balance, positionValues };
 }
 
 function toAccounting(r: Receipt, account: string): AccountingReceipt {
@@ -88,7 +88,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               count: 0,
               caughtUp: true,
               confirmations: [],
-              pnl: { total: 0, byMarket: {}, balance: 0 },
+              pnl: { total: '0', byMarket: {}, balance: '0' },
             };
           }
           const head = (await chain.light.latestHeader()).height;
@@ -96,13 +96,13 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
           const none = { fromHeight: checkpoint, toHeight: checkpoint, head, seen: 0, count: 0, confirmations: [] };
           if (head <= checkpoint) {
             metrics.pollerCycles.inc();
-            return { ...none, applied: true, caughtUp: true, pnl: { total: 0, byMarket: {}, balance: 0 } };
+            return { ...none, applied: true, caughtUp: true, pnl: { total: '0', byMarket: {}, balance: '0' } };
           }
           const batch = await fetchBatch(chain, checkpoint, head, batchSize);
           const ours = batch.receipts.filter((r) => r.consumer === account || r.provider === account);
           const accounted = ours.map((r) => toAccounting(r, account));
           // the balance before our receipts: the day's first update marks it as the day's start
-          const before = ours.length > 0 ? units((await store.snapshot()).state.balance) : 0n;
+          const before = ours.length > 0 ? (await store.snapshot()).state.balance : 0n;
           const res = await store.applyBatch({ fromCheckpoint: checkpoint, toHeight: batch.toHeight, receipts: accounted });
           metrics.pollerCycles.inc();
           const confirmations: Confirmation[] = [];
@@ -113,7 +113,12 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               const { direction } = accounted[i]!;
               metrics.accountingReceipts.inc({ market: r.market, direction });
               if (r.operation_id && direction === 'spend') {
-                confirmations.push({ operationId: r.operation_id, blockHeight: r.block_height, actualCost: r.amount, receiptId: r.id });
+                confirmations.push({
+                  operationId: r.operation_id,
+                  blockHeight: r.block_height,
+                  actualCost: formatUnits(r.amount),
+                  receiptId: r.id,
+                });
               }
             }
           }
@@ -131,7 +136,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
             count: res.applied ? ours.length : 0,
             caughtUp: batch.caughtUp,
             confirmations,
-            pnl: { total: res.summary.total, byMarket: res.summary.byMarket, balance: res.summary.balance.current },
+            pnl: asDecimal({ total: res.summary.total, byMarket: res.summary.byMarket, balance: res.summary.balance.current }),
           };
         });
       } catch (err) {

@@ -1,11 +1,16 @@
-import { applyReceipts, initialAccounting, type AccountingReceipt } from '@blockops/domain';
+import { applyReceipts, initialAccounting, type AccountingReceipt, type Units } from '@blockops/domain';
 import type { ChainClient } from '@blockops/chain';
 
 /**
  * The oracle for the poller tests: every receipt of `account` up to `toHeight`, read from the full
  * receipt log in one pass (not the poller's batches) and accounted with the pure domain functions.
  */
-export async function recomputeFromLog(chain: Pick<ChainClient, 'receipt'>, account: string, toHeight: number, startingBalance = 100_000) {
+export async function recomputeFromLog(
+  chain: Pick<ChainClient, 'receipt'>,
+  account: string,
+  toHeight: number,
+  startingBalance: Units = 100_000_000_000n,
+) {
   const ours: AccountingReceipt[] = [];
   for (let offset: number | null = 0; offset !== null;) {
     const page = await chain.receipt.audit({ from_height: 1, to_height: toHeight, limit: 1000, offset });

@@ -21,7 +21,8 @@ export interface HarnessOptions {
   bundle: WorkflowBundleWithSourceMap;
   prefix?: string;
   account?: string;
-  startingBalance?: number;
+  /** micro-token units */
+  startingBalance?: bigint;
   gateCacheMs?: number;
   chainTimeoutMs?: number;
   riskLimits?: RiskLimits;
@@ -31,7 +32,7 @@ export function harness(o: HarnessOptions) {
   const prefix = o.prefix ?? `test:${randomUUID().slice(0, 8)}:acct`;
   const account = o.account ?? '0xblockops';
   const chain = createChainClient({ url: o.chainUrl, timeoutMs: o.chainTimeoutMs ?? 1000 });
-  const store = createAccountingStore({ redis: o.redis, prefix, startingBalance: o.startingBalance ?? 100_000 });
+  const store = createAccountingStore({ redis: o.redis, prefix, startingBalance: o.startingBalance ?? 100_000_000_000n });
   const operations = createOperationsStore({ redis: o.redis, prefix });
   const gates = createGateCache({
     redis: o.redis,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { amount, errorSchema, market, runLinks as runLinksSchema } from '@/lib/server/api-schemas';
-import { toDecimal } from '@/lib/server/float-amounts';
 import { gateSchema } from '@/lib/server/chain-schemas';
 import { endpoint, routeMethods } from '@/lib/server/endpoint';
 import { runLinks } from '@/lib/server/http';
@@ -111,7 +110,7 @@ const submit = endpoint({
       await record('rejected', a.operationId, a.message);
       return {
         status: 402,
-        body: { error: a.message, operationId: a.operationId, need: toDecimal(a.need), available: toDecimal(a.available), ...links },
+        body: { error: a.message, operationId: a.operationId, need: a.need, available: a.available, ...links },
       };
     default:
       await record('failed', a.operationId, a.message);

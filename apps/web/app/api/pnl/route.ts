@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { formatUnits } from '@blockops/domain';
 import { amount, byMarket, isoTime } from '@/lib/server/api-schemas';
-import { toDecimal } from '@/lib/server/float-amounts';
 import { balanceSchema, positionSchema, summaryView, transactionSchema, transactionView } from '@/lib/server/accounting-views';
 import { endpoint, routeMethods } from '@/lib/server/endpoint';
 
@@ -30,19 +30,18 @@ const getPnl = endpoint({
   responses: { 200: { description: 'the P&L summary', schema: pnlSchema } },
 }).handle(async ({ services }) => {
   const { store } = services;
-  const [summary, available, reservations, recent] = await Promise.all([
+  const [summary, available, reserved, recent] = await Promise.all([
     store.summary(),
     store.available(),
-    store.reservations(),
+    store.reserved(),
     store.history({ limit: 20, offset: 0 }),
   ]);
-  const reserved = Object.values(reservations).reduce((a, b) => a + b, 0);
   return {
     status: 200,
     body: {
       ...summaryView(summary),
-      available: toDecimal(available),
-      reserved: toDecimal(reserved),
+      available: formatUnits(available),
+      reserved: formatUnits(reserved),
       transactions: recent.items.map(transactionView),
       timestamp: new Date().toISOString(),
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { formatUnits } from '@blockops/domain';
 import { market, pageFields, pageQuery, unixSeconds } from '@/lib/server/api-schemas';
-import { toDecimal } from '@/lib/server/float-amounts';
 import { chainFailure, fromChain, unixNow } from '@/lib/server/chain-read';
 import { receiptSchema } from '@/lib/server/chain-schemas';
 import { endpoint, routeMethods } from '@/lib/server/endpoint';
@@ -45,9 +45,9 @@ const listReceipts = endpoint({
     ({ total, receipts }) => ({
       receipts: [...receipts].reverse().map((r) => ({
         ...r,
-        amount: toDecimal(r.amount),
-        subsidy: toDecimal(r.subsidy),
-        estimated_cost: r.estimated_cost === null ? null : toDecimal(r.estimated_cost),
+        amount: formatUnits(r.amount),
+        subsidy: formatUnits(r.subsidy),
+        estimated_cost: r.estimated_cost === null ? null : formatUnits(r.estimated_cost),
       })),
       total,
       limit,

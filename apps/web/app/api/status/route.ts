@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { OPERATION_STATUSES } from '@blockops/domain';
+import { OPERATION_STATUSES, formatUnits } from '@blockops/domain';
 import { amount, isoTime } from '@/lib/server/api-schemas';
-import { toDecimal } from '@/lib/server/float-amounts';
 import { balanceSchema } from '@/lib/server/accounting-views';
 import { endpoint, routeMethods } from '@/lib/server/endpoint';
 import { temporalRunUrl } from '@/lib/server/http';
@@ -53,9 +52,9 @@ const getStatus = endpoint({
       poller: { ...poller, temporalUrl: temporalRunUrl(services, poller.workflowId) },
       accounting: {
         account: services.config.TB_ACCOUNT,
-        balance: { starting: toDecimal(summary.balance.starting), current: toDecimal(summary.balance.current) },
-        available: toDecimal(available),
-        pnl: toDecimal(summary.total),
+        balance: { starting: formatUnits(summary.balance.starting), current: formatUnits(summary.balance.current) },
+        available: formatUnits(available),
+        pnl: formatUnits(summary.total),
         receiptsProcessed: summary.receiptsProcessed,
         checkpoint: summary.checkpoint,
       },
