@@ -31,7 +31,7 @@ function stubActivities(over: Partial<OperationActivities> = {}) {
     reserveFunds: async (_id, amount) => ({ ok: true, available: 1000 - amount }),
     submitOperation: async (req) => ({ txHash: `0xtx-${req.operationId}`, submittedHeight: 10 }),
     readOperationStatus: async () => ({ status: 'pending' }),
-    settleOperation: async () => {},
+    settleOperation: async (s) => ({ status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost }),
     ...over,
   };
   return {
@@ -373,6 +373,7 @@ describe('submitted, then confirmed or expired', () => {
       settleOperation: async (s) => {
         if (++settles <= 2)
           throw ApplicationFailure.retryable(`accounting is at height 10, the receipt is at ${s.blockHeight}`, 'AccountingBehind');
+        return { status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost };
       },
     });
     const { result, viewWhileBehind } = await t.withWorker(acts, async (tq) => {

@@ -138,7 +138,7 @@ test('signals the operations its receipts confirm; one that has already ended (o
     reserveFunds: async () => ({ ok: true, available: 500 }),
     submitOperation: async (req) => ({ txHash: `0x${req.operationId}`, submittedHeight: 1 }),
     readOperationStatus: async () => ({ status: 'pending' }),
-    settleOperation: async () => {},
+    settleOperation: async (s) => ({ status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost }),
   };
   const ended = `ended-${randomUUID().slice(0, 8)}`;
   const waiting = `waiting-${randomUUID().slice(0, 8)}`;

@@ -6,4 +6,6 @@ export {
   type PositionSummary,
 } from './accounting-store';
 export type { ReceiptBatch, SeriesPoint } from './apply-batch';
+export { ChainMismatchError, type ChainIdentity } from './chain-identity';
 export { createOperationsStore, type OperationsStore, type OperationRecord } from './operations-store';
+export type { OperationCharge } from './operation-records';

@@ -105,8 +105,7 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
       }
       await store.release(s.operationId);
       const now = Date.now();
-      const before = await operations.get(s.operationId);
-      await operations.put({
+      const settled = await operations.settle(s.operationId, (before) => ({
         operationId: s.operationId,
         workflowId: workflowId(),
         market: s.market,
@@ -119,7 +118,9 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
         actualCost: s.actualCost,
         reason: s.reason,
         updatedAt: now,
-      });
+      }));
+      // a close never leaves SUBMITTED: settle only ever writes the outcome or CONFIRMED over it
+      return { status: settled.status as typeof s.outcome, blockHeight: settled.blockHeight, actualCost: settled.actualCost };
     },
   };
 }
