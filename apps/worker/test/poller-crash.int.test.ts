@@ -15,7 +15,7 @@ import { freePort, httpOk, poll, startProcess, startTestStack, type ManagedProce
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { SubmitAnswer } from '@blockops/workflows/public';
-import { CORRELATION_ID_KEY } from '@blockops/workflows/public';
+import { CORRELATION_ID_KEY, EMERGENCY_CONTROLLER_ID } from '@blockops/workflows/public';
 import { expectAccountingMatches, ledgerOracle } from './support/oracle';
 
 const root = path.resolve(__dirname, '../../..');
@@ -66,7 +66,8 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 12
 function scenario() {
   const id = randomUUID().slice(0, 8);
   const prefix = `test:${id}:acct`;
-  prefixes.push(prefix);
+  prefixes.push(prefix, `test:${id}:emergency`);
+  const mine: ManagedProcess[] = [];
   const taskQueue = `crash-${id}`;
   const store: AccountingStore = createAccountingStore({ redis, prefix, startingBalance: STARTING_BALANCE });
   const operations: OperationsStore = createOperationsStore({ redis, prefix });
@@ -84,6 +85,12 @@ function scenario() {
         ...stack.env,
         TEMPORAL_TASK_QUEUE: taskQueue,
         ACCOUNTS_PREFIX: prefix,
+        // the scenarios share a chain but not their accounting: each has its own emergency state,
+        // and no risk limit halts a test about crashes (the shared chain's P&L swings between them)
+        EMERGENCY_PREFIX: `test:${id}:emergency`,
+        RISK_DAILY_LOSS_LIMIT: '0',
+        RISK_MAX_POSITION: '0',
+        RISK_MAX_DRAWDOWN_PCT: '0',
         EVENTS_STREAM: `test:${id}:events`,
         WORKER_METRICS_PORT: String(port),
         TB_ACCOUNT: ACCOUNT,
@@ -101,6 +108,7 @@ function scenario() {
       output: { file: path.join(stack.dataDir, 'logs', `${name}.log`) },
     });
     workers.push(w);
+    mine.push(w);
     return w;
   }
 
@@ -170,11 +178,14 @@ function scenario() {
     expect(attempts.some((n) => n > 1)).toBe(true);
   }
 
+  /** The scenario's singletons (fixed ids, on its task queue) and workers end with it. */
   async function endPoller() {
-    await client.workflow
-      .getHandle(POLLER)
-      .terminate('test over')
-      .catch(() => undefined);
+    for (const id of [POLLER, EMERGENCY_CONTROLLER_ID])
+      await client.workflow
+        .getHandle(id)
+        .terminate('test over')
+        .catch(() => undefined);
+    for (const w of mine) await w.stop(1000);
   }
 
   return {
