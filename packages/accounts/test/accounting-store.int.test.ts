@@ -366,6 +366,7 @@ test('operations index: several statuses list merged, newest first, paged across
   expect(page.items.map((o) => o.operationId)).toEqual(['c4', 'c3', 'c2']);
   expect(page.total).toBe(9);
   expect((await ops.list(['EXPIRED'], { limit: 10, offset: 0 })).items.map((o) => o.status)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
+});
 
 describe('operations and their charges', () => {
   const record = (id: string, status: 'SUBMITTED' | 'EXPIRED' | 'FAILED' | 'REJECTED' | 'CONFIRMED'): OperationRecord => ({
