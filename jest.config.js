@@ -10,6 +10,10 @@ const ignore = [...preset.testPathIgnorePatterns];
 module.exports = {
   // Per-project testTimeout is ignored by jest; integration and e2e tests start real servers.
   testTimeout: 120_000,
+  // Integration and e2e files each start real servers (a Temporal dev server, a devnet, sometimes
+  // Next and Chromium): on a 2-core machine more than two files at once starve each other into
+  // timeouts. JEST_MAX_WORKERS (or --maxWorkers) raises it on a bigger machine.
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
   projects: [
     {
       ...preset,

@@ -33,6 +33,31 @@ export interface Confirmation {
   receiptId: string;
 }
 
+/** An operation that had ended (EXPIRED, FAILED, REJECTED) when its receipt was applied: now CONFIRMED (late). */
+export interface LateConfirmation {
+  operationId: string;
+  market: string;
+  blockHeight: number;
+  actualCost: DecimalAmount;
+  receiptId: string;
+  /** how it had ended */
+  lateFrom: string;
+}
+
+export interface PollInput {
+  batchSize: number;
+  /**
+   * While nothing of ours happens on the chain the activity keeps polling inside itself
+   * (heartbeating), for up to this long, so an idle poller writes no history. Absent or 0: one
+   * batch per call (runs started before this existed).
+   */
+  idleMaxMs?: number;
+  /** wait between head checks inside the activity once caught up (ms) */
+  pollIntervalMs?: number;
+  /** late confirmations the workflow has announced since the last call: acknowledged, not returned again */
+  announced?: string[];
+}
+
 export interface PollResult {
   /** false when this height range had already been applied (a retried or raced attempt): nothing changed */
   applied: boolean;
@@ -46,6 +71,10 @@ export interface PollResult {
   count: number;
   caughtUp: boolean;
   confirmations: Confirmation[];
+  /** late confirmations to announce (absent from activities older than this field) */
+  late?: LateConfirmation[];
+  /** head checks that found nothing new during this call */
+  idleChecks?: number;
   /** after this batch (all "0" when nothing was read) */
   pnl: { total: DecimalAmount; byMarket: Record<string, DecimalAmount>; balance: DecimalAmount };
   /** set when the emergency state pauses the poller (SHUTDOWN): nothing was read or applied */
@@ -55,8 +84,11 @@ export interface PollResult {
 }
 
 export interface ReceiptActivities {
-  /** Fetches receipts after the checkpoint, applies ours atomically with the new checkpoint. */
-  pollReceipts(input: { batchSize: number }): Promise<PollResult>;
+  /**
+   * Fetches receipts after the checkpoint and applies ours atomically with the new checkpoint;
+   * with `idleMaxMs`, keeps doing so until something of ours was applied or the time is up.
+   */
+  pollReceipts(input: PollInput): Promise<PollResult>;
 }
 
 /**
@@ -92,6 +124,12 @@ export interface OperationSettlement {
 
 export type EmergencyCheck = { allows: true } | { allows: false; state: string; reason: string };
 
+export interface SettledOperation {
+  status: OperationSettlement['outcome'];
+  blockHeight?: number;
+  actualCost?: DecimalAmount;
+}
+
 export interface OperationActivities {
   /** HALT and SHUTDOWN refuse new operations (409 naming the halt and its reason). */
   checkEmergency(): Promise<EmergencyCheck>;
@@ -107,8 +145,12 @@ export interface OperationActivities {
     actualCost?: DecimalAmount;
     receiptId?: string;
   }>;
-  /** Releases the reservation and records the outcome; a confirmation waits (retries) until accounting has applied its block. */
-  settleOperation(s: OperationSettlement): Promise<void>;
+  /**
+   * Releases the reservation and records the outcome; a confirmation waits (retries) until
+   * accounting has applied its block. Returns the outcome as recorded: an EXPIRED, FAILED or
+   * REJECTED outcome over a charge the chain already booked is recorded CONFIRMED.
+   */
+  settleOperation(s: OperationSettlement): Promise<SettledOperation>;
 }
 
 export interface EmergencyActivities {

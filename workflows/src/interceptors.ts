@@ -2,7 +2,9 @@ import {
   ContinueAsNew,
   defaultPayloadConverter,
   isCancellation,
+  patched,
   proxySinks,
+  upsertSearchAttributes,
   workflowInfo,
   type ActivityInput,
   type LocalActivityInput,
@@ -13,6 +15,7 @@ import {
   type WorkflowOutboundCallsInterceptor,
   type GetLogAttributesInput,
 } from '@temporalio/workflow';
+import { CORRELATION_ID_KEY } from './search-attributes';
 import { CORRELATION_HEADER, type EventSinks } from './sinks';
 
 const { events } = proxySinks<EventSinks>();
@@ -24,11 +27,17 @@ function correlationId(): string {
   return typeof fromMemo === 'string' && fromMemo.length > 0 ? fromMemo : info.workflowId;
 }
 
+/** Runs recorded before runs carried their correlation id as a search attribute replay without it. */
+export const CORRELATION_SEARCH_ATTRIBUTE_PATCH = 'correlation-id-search-attribute';
 /** Emits execution_* around every workflow, so business code never hand-writes them. */
 class ExecutionEventsInterceptor implements WorkflowInboundCallsInterceptor {
   async execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>) {
     const info = workflowInfo();
     const started = Date.now(); // workflow time: deterministic on replay
+    // every run can be found by its correlation id: starters set it, a run started without it sets it here
+    if (info.typedSearchAttributes.get(CORRELATION_ID_KEY) === undefined && patched(CORRELATION_SEARCH_ATTRIBUTE_PATCH)) {
+      upsertSearchAttributes([{ key: CORRELATION_ID_KEY, value: correlationId() }]);
+    }
     events.emit({ type: 'execution_started', taskQueue: info.taskQueue, attempt: info.attempt });
     try {
       const result = await next(input);

@@ -6,7 +6,9 @@ import {
   proxyActivities,
   proxyLocalActivities,
   proxySinks,
+  setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
   ERROR_NAMES,
@@ -18,6 +20,7 @@ import {
 } from '@blockops/domain';
 import type { ClassifiedFailureDetails, Confirmation, OperationActivities, OperationSettlement } from './activity-types';
 import { operationStatusQuery, receiptConfirmedSignal, submitUpdate, type OperationView, type SubmitAnswer } from './operation-messages';
+import { MARKET_KEY, STATUS_KEY } from './search-attributes';
 import type { EventSinks } from './sinks';
 
 const { events } = proxySinks<EventSinks>();
@@ -47,6 +50,14 @@ const { readOperationStatus, settleOperation } = proxyActivities<OperationActivi
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
 });
+
+/**
+ * Runs recorded before this change replay without it. With it: the run's market, status and
+ * correlation id are search attributes (Temporal Web, `temporal workflow list -q`), the node is
+ * asked once more before an operation expires, and the outcome is the one the store recorded (an
+ * EXPIRED over a charge already booked is CONFIRMED).
+ */
+export const INSPECTABLE_PATCH = 'operation-search-attributes-and-charge-check';
 
 export interface OperationResult {
   operationId: string;
@@ -78,6 +89,21 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   const view: OperationView = { operationId, market, estimatedCost, units, status: 'ADMITTING' };
   let answer: SubmitAnswer | undefined;
   let confirmation: Confirmation | undefined;
+  const inspectable = patched(INSPECTABLE_PATCH);
+  /** The business status, for Temporal Web: a search attribute (history) and the current details (a query, no history). */
+  const show = (status: OperationView['status'], details: string) => {
+    if (!inspectable) return;
+    upsertSearchAttributes([{ key: STATUS_KEY, value: status }]);
+    setCurrentDetails(`**${status}** — ${details}`);
+  };
+  if (inspectable) {
+    // (the correlation id is set at start, or by the workflow interceptor)
+    upsertSearchAttributes([
+      { key: MARKET_KEY, value: market },
+      { key: STATUS_KEY, value: 'ADMITTING' },
+    ]);
+    setCurrentDetails(`**ADMITTING** — ${market} operation ${operationId}, estimated cost ${estimatedCost}: checking gate and balance`);
+  }
 
   setHandler(submitUpdate, async () => {
     await condition(() => answer !== undefined);
@@ -92,15 +118,34 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     s: Omit<OperationSettlement, 'operationId' | 'market' | 'estimatedCost'>,
     details: Record<string, unknown> = {},
   ): Promise<OperationResult> => {
-    await settleOperation({ operationId, market, estimatedCost, ...s });
-    Object.assign(view, { status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost, reason: s.reason });
+    const recorded = await settleOperation({ operationId, market, estimatedCost, ...s });
+    // the store has the last word: an outcome that claims no charge over a booked one is CONFIRMED
+    const final =
+      inspectable && recorded && recorded.status !== s.outcome
+        ? { outcome: recorded.status, blockHeight: recorded.blockHeight, actualCost: recorded.actualCost, reason: undefined }
+        : s;
+    const said = final === s ? details : { block_height: final.blockHeight, actual_cost: final.actualCost, charged_before: s.outcome };
+    Object.assign(view, { status: final.outcome, blockHeight: final.blockHeight, actualCost: final.actualCost, reason: final.reason });
     events.emit({
       type: 'operation_status_changed',
       operation_id: operationId,
-      status: s.outcome,
-      details: { market, ...details, ...(s.reason ? { reason: s.reason } : {}) },
+      status: final.outcome,
+      details: { market, ...said, ...(final.reason ? { reason: final.reason } : {}) },
     });
-    return { operationId, status: s.outcome, txHash: view.txHash, blockHeight: s.blockHeight, actualCost: s.actualCost, reason: s.reason };
+    show(
+      final.outcome,
+      final.outcome === 'CONFIRMED'
+        ? `block ${final.blockHeight}, actual cost ${final.actualCost}`
+        : (final.reason ?? final.outcome.toLowerCase()),
+    );
+    return {
+      operationId,
+      status: final.outcome,
+      txHash: view.txHash,
+      blockHeight: final.blockHeight,
+      actualCost: final.actualCost,
+      reason: final.reason,
+    };
   };
   /** Ends the run as failed (so the same operation id may be submitted again once it has ended) after answering. */
   const refuse = async (a: SubmitAnswer & { message: string }, outcome: 'REJECTED' | 'FAILED'): Promise<never> => {
@@ -169,6 +214,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   }
   answer = { status: 'submitted', code: 202, operationId, txHash: view.txHash ?? '' };
   view.status = 'SUBMITTED';
+  show('SUBMITTED', `tx ${view.txHash ?? '?'}; waiting up to ${confirmTimeoutMs} ms for its receipt`);
   events.emit({
     type: 'operation_status_changed',
     operation_id: operationId,
@@ -187,12 +233,24 @@ export async function operation(input: OperationInput): Promise<OperationResult>
       confirmation = { operationId, blockHeight: s.blockHeight, actualCost: s.actualCost ?? estimatedCost, receiptId: s.receiptId ?? '' };
     }
   }
+  // EXPIRED must never hide a charge: ask the node once more before giving up on the receipt
+  let onChain = 'unknown';
+  if (!confirmation && inspectable) {
+    const s = await readOperationStatus(operationId);
+    onChain = s.status;
+    if (s.status === 'confirmed' && s.blockHeight !== undefined) {
+      confirmation = { operationId, blockHeight: s.blockHeight, actualCost: s.actualCost ?? estimatedCost, receiptId: s.receiptId ?? '' };
+    }
+  }
   const result = confirmation
     ? await settle(
         { outcome: 'CONFIRMED', blockHeight: confirmation.blockHeight, actualCost: confirmation.actualCost },
         { block_height: confirmation.blockHeight, actual_cost: confirmation.actualCost },
       )
-    : await settle({ outcome: 'EXPIRED', reason: `no confirming receipt within ${confirmTimeoutMs} ms` });
+    : await settle({
+        outcome: 'EXPIRED',
+        reason: `no confirming receipt within ${confirmTimeoutMs} ms${inspectable ? ` (the node reports it ${onChain})` : ''}`,
+      });
   await condition(allHandlersFinished);
   return result;
 }

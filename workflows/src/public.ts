@@ -7,6 +7,7 @@ export type { NetworkCheckResult } from './network-check';
 export type { OperationResult } from './operation';
 export type { ReceiptPollerState } from './receipt-poller';
 export * from './operation-messages';
+export * from './search-attributes';
 
 /** Paths the worker hands to the workflow bundler. */
 export const workflowsPath = require.resolve('./index');

@@ -8,6 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ERROR_NAMES, formatUnits, operationWorkflowId, parseAmount, type ErrorClass, type OperationInput } from '@blockops/domain';
 import { poll } from '@blockops/stack';
 import {
+  CORRELATION_ID_KEY,
+  MARKET_KEY,
+  STATUS_KEY,
   operationStatusQuery,
   receiptConfirmedSignal,
   submitUpdate,
@@ -32,7 +35,7 @@ function stubActivities(over: Partial<OperationActivities> = {}) {
     reserveFunds: async (_id, amount) => ({ ok: true, available: formatUnits(parseAmount('1000') - parseAmount(amount)) }),
     submitOperation: async (req) => ({ txHash: `0xtx-${req.operationId}`, submittedHeight: 10 }),
     readOperationStatus: async () => ({ status: 'pending' }),
-    settleOperation: async () => {},
+    settleOperation: async (s) => ({ status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost }),
     ...over,
   };
   return {
@@ -356,7 +359,7 @@ describe('submitted, then confirmed or expired', () => {
       operationId: op.operationId,
       status: 'EXPIRED',
       txHash: `0xtx-${op.operationId}`,
-      reason: 'no confirming receipt within 300 ms',
+      reason: 'no confirming receipt within 300 ms (the node reports it pending)',
     });
     expect(acts.readOperationStatus.mock.calls.length).toBeGreaterThanOrEqual(1);
     expect(acts.settleOperation.mock.calls).toEqual([
@@ -366,11 +369,52 @@ describe('submitted, then confirmed or expired', () => {
           market: 'compute',
           estimatedCost: '25',
           outcome: 'EXPIRED',
-          reason: 'no confirming receipt within 300 ms',
+          reason: 'no confirming receipt within 300 ms (the node reports it pending)',
         },
       ],
     ]);
     expect(statuses(op.workflowId)).toEqual(['SUBMITTED', 'EXPIRED']);
+    // findable as what it is: an EXPIRED compute operation (Temporal itself says Completed)
+    const d = await op.handle.describe();
+    expect(d.status.name).toBe('COMPLETED');
+    expect(d.typedSearchAttributes.get(MARKET_KEY)).toBe('compute');
+    expect(d.typedSearchAttributes.get(STATUS_KEY)).toBe('EXPIRED');
+    expect(d.typedSearchAttributes.get(CORRELATION_ID_KEY)).toBe(op.workflowId); // started without one: the workflow id
+  });
+
+  test('at the deadline the node already holds the receipt → CONFIRMED, never EXPIRED over a charge', async () => {
+    let reads = 0;
+    const acts = stubActivities({
+      // the fallback poll (an hour away) never runs: only the check at the deadline sees the receipt
+      readOperationStatus: async () =>
+        ++reads === 1 ? { status: 'confirmed', blockHeight: 21, actualCost: '24', receiptId: 'r-21' } : { status: 'pending' },
+    });
+    const result = await t.withWorker(acts, async (tq) =>
+      (await submit(tq, { confirmTimeoutMs: 200, pollIntervalMs: 3_600_000 })).handle.result(),
+    );
+    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: 21, actualCost: '24' });
+    expect(acts.readOperationStatus).toHaveBeenCalledTimes(1);
+    expect(acts.settleOperation).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'CONFIRMED', blockHeight: 21, actualCost: '24' }));
+  });
+
+  test('the store found a charge under the expiry: the run ends CONFIRMED with what the chain booked', async () => {
+    const acts = stubActivities({
+      // the receipt was applied between the node check and the settle: the store records CONFIRMED
+      settleOperation: async () => ({ status: 'CONFIRMED', blockHeight: 30, actualCost: '26.1' }),
+    });
+    const { op, result } = await t.withWorker(acts, async (tq) => {
+      const op = await submit(tq, { confirmTimeoutMs: 200, pollIntervalMs: 3_600_000 });
+      return { op, result: await op.handle.result() };
+    });
+    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: 30, actualCost: '26.1' });
+    expect(result.reason).toBeUndefined();
+    expect(acts.settleOperation).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'EXPIRED' }));
+    expect(statuses(op.workflowId)).toEqual(['SUBMITTED', 'CONFIRMED']);
+    const confirmed = t.events.find(
+      (e) => e.workflowId === op.workflowId && e.type === 'operation_status_changed' && e.status === 'CONFIRMED',
+    );
+    expect(confirmed).toMatchObject({ details: { block_height: 30, actual_cost: '26.1', charged_before: 'EXPIRED' } });
+    expect((await op.handle.describe()).typedSearchAttributes.get(STATUS_KEY)).toBe('CONFIRMED');
   });
 
   test('settling waits (retries) while accounting is behind the receipt’s block, then confirms', async () => {
@@ -379,6 +423,7 @@ describe('submitted, then confirmed or expired', () => {
       settleOperation: async (s) => {
         if (++settles <= 2)
           throw ApplicationFailure.retryable(`accounting is at height 10, the receipt is at ${s.blockHeight}`, 'AccountingBehind');
+        return { status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost };
       },
     });
     const { result, viewWhileBehind } = await t.withWorker(acts, async (tq) => {

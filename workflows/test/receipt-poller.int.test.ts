@@ -23,6 +23,8 @@ afterAll(() => t?.teardown());
 interface PollCall {
   runId: string;
   batchSize: number;
+  idleMaxMs?: number;
+  announced?: string[];
 }
 
 /**
@@ -33,9 +35,9 @@ function stubPoller(next: (i: number, batch: PollResult) => PollResult = (_i, b)
   const { head = 1_000_000, perBatch = 10 } = opts;
   const calls: PollCall[] = [];
   const acts: ReceiptActivities = {
-    async pollReceipts({ batchSize }) {
+    async pollReceipts({ batchSize, idleMaxMs, announced }) {
       const i = calls.length;
-      calls.push({ runId: Context.current().info.workflowExecution?.runId ?? '', batchSize });
+      calls.push({ runId: Context.current().info.workflowExecution?.runId ?? '', batchSize, idleMaxMs, announced });
       const fromHeight = Math.min(i * perBatch, head);
       const toHeight = Math.min(fromHeight + perBatch, head);
       const seen = toHeight - fromHeight;
@@ -96,6 +98,7 @@ test('continues as new every cyclesPerRun polls, carrying checkpoint and count; 
     batchSize: 7,
     cyclesPerRun: 3,
     batchTimeoutMs: 60_000,
+    idleMaxMs: 60_000,
     checkpoint: 30,
     receiptsProcessed: 20,
     pauseRecheckMs: 30_000,
@@ -113,10 +116,10 @@ test('continues as new every cyclesPerRun polls, carrying checkpoint and count; 
   expect(t.events.some((e) => e.workflowId === handle.workflowId && e.type === 'pnl_updated' && e.total === '-1.5')).toBe(true);
 });
 
-test('caught up with the head: waits pollIntervalMs between polls and emits nothing for empty batches', async () => {
+test('caught up, with idleMaxMs 0 (and runs from before polling moved into the activity): a timer of pollIntervalMs between polls, nothing emitted for empty batches', async () => {
   const { acts, calls } = stubPoller(undefined, { head: 20 });
   const { handle, runId } = await t.withWorker(acts, async (tq) => {
-    const handle = await startPoller(tq, { cyclesPerRun: 100, pollIntervalMs: 150 });
+    const handle = await startPoller(tq, { cyclesPerRun: 100, pollIntervalMs: 150, idleMaxMs: 0 });
     // a fifth poll has started only once the fourth poll's timer is in the history
     await poll(() => calls.length >= 5, { description: 'five polls' });
     await handle.terminate('test over');
@@ -143,7 +146,7 @@ test('signals the operations its receipts confirm; one that has already ended (o
     reserveFunds: async () => ({ ok: true, available: '500' }),
     submitOperation: async (req) => ({ txHash: `0x${req.operationId}`, submittedHeight: 1 }),
     readOperationStatus: async () => ({ status: 'pending' }),
-    settleOperation: async () => {},
+    settleOperation: async (s) => ({ status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost }),
   };
   const ended = `ended-${randomUUID().slice(0, 8)}`;
   const waiting = `waiting-${randomUUID().slice(0, 8)}`;
@@ -191,4 +194,57 @@ test('signals the operations its receipts confirm; one that has already ended (o
         : [],
   );
   expect(signalled.sort()).toEqual(['delivered', 'not found', 'not found']);
+});
+
+test('caught up: the activity waits (idleMaxMs and pollIntervalMs handed to it), the workflow writes no timer', async () => {
+  const { acts, calls } = stubPoller(undefined, { head: 20 });
+  const { handle, runId } = await t.withWorker(acts, async (tq) => {
+    const handle = await startPoller(tq, { cyclesPerRun: 100, pollIntervalMs: 150, idleMaxMs: 5000 });
+    await poll(() => calls.length >= 4, { description: 'four polls' });
+    await handle.terminate('test over');
+    return { handle, runId: handle.firstExecutionRunId };
+  });
+  const events = await historyOf(handle, runId);
+  expect(events.some((e) => e.timerStartedEventAttributes)).toBe(false);
+  expect(calls.every((c) => c.idleMaxMs === 5000)).toBe(true);
+  // an attempt that stops heartbeating is retried: the activity is scheduled with a heartbeat timeout
+  const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes)!.activityTaskScheduledEventAttributes!;
+  expect(tsToMs(scheduled.heartbeatTimeout)).toBe(60_000 + 150);
+});
+
+test("late confirmations are announced as the operation's CONFIRMED status, once, and acknowledged in the next call", async () => {
+  const late = {
+    operationId: `late-${randomUUID().slice(0, 8)}`,
+    market: 'compute',
+    blockHeight: 8,
+    actualCost: '12.5',
+    receiptId: 'r-8',
+    lateFrom: 'EXPIRED',
+  };
+  const { acts, calls } = stubPoller((i, b) => (i === 0 ? { ...b, late: [late] } : b), { head: 30 });
+  const handle = await t.withWorker(acts, async (tq) => {
+    const handle = await startPoller(tq, { pollIntervalMs: 50, idleMaxMs: 1000 });
+    await poll(() => calls.length >= 3, { description: 'three polls' });
+    await handle.terminate('test over');
+    return handle;
+  });
+  expect(calls[0]!.announced).toEqual([]);
+  expect(calls[1]!.announced).toEqual([late.operationId]); // acknowledged in the next call …
+  expect(calls[2]!.announced).toEqual([]); // … once
+  const announced = t.events.filter((e) => e.workflowId === handle.workflowId && e.type === 'operation_status_changed');
+  expect(announced).toEqual([
+    expect.objectContaining({
+      operation_id: late.operationId,
+      status: 'CONFIRMED',
+      details: {
+        market: 'compute',
+        late: true,
+        previous_status: 'EXPIRED',
+        block_height: 8,
+        actual_cost: '12.5',
+        receipt_id: 'r-8',
+        workflow_id: operationWorkflowId(late.operationId),
+      },
+    }),
+  ]);
 });

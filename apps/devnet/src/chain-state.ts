@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { createPrng, type Prng } from './prng';
 
 export const MARKETS = ['compute', 'storage', 'energy', 'ad'] as const;
@@ -63,6 +64,11 @@ export interface MarketTotals {
 
 export interface ChainOptions {
   seed: number;
+  /**
+   * This chain's identity. A new chain without one draws `devnet-<seed>-<8 hex>`, so two chains
+   * started from the same seed are still told apart; a restored chain keeps the one it was born with.
+   */
+  chainId?: string;
   blockIntervalMs: number;
   confirmBlocks: number;
   /** ms since epoch of block 0; fixed so timestamps are reproducible */
@@ -77,6 +83,8 @@ export interface ChainOptions {
 export interface ChainSnapshot {
   version: 1;
   seed: number;
+  /** absent in state files written before chains had an id: those get `devnet-<seed>` */
+  chainId?: string;
   prngState: number;
   height: number;
   receipts: Receipt[];
@@ -129,10 +137,15 @@ export class ChainState {
   private prng: Prng;
   private providers: string[];
   readonly genesisMs: number;
+  readonly chainId: string;
+  /** Names this chain from its id, seed and genesis time: what a client records to know the chain it follows. */
+  readonly genesisHash: string;
 
   constructor(readonly opts: ChainOptions) {
     this.prng = createPrng(opts.seed);
     this.genesisMs = opts.genesisMs ?? 1_767_225_600_000; // 2026-01-01T00:00:00Z
+    this.chainId = opts.chainId ?? `devnet-${opts.seed}-${randomBytes(4).toString('hex')}`;
+    this.genesisHash = `0x${createHash('sha256').update(`theblock-devnet:${this.chainId}:${opts.seed}:${this.genesisMs}`).digest('hex')}`;
     this.treasury = { balance: opts.treasuryBalance ?? 1_000_000, nonces: {}, disbursements: new Map() };
     this.providers = [...BASE_PROVIDERS, ...(opts.providerAccounts ?? [])];
   }
@@ -228,6 +241,7 @@ export class ChainState {
     return {
       version: 1,
       seed: this.opts.seed,
+      chainId: this.chainId,
       prngState: this.prng.state(),
       height: this.height,
       receipts: this.receipts,
@@ -241,7 +255,7 @@ export class ChainState {
   /** A chain that continues exactly where the snapshot left off (same PRNG position). */
   static restore(opts: ChainOptions, s: ChainSnapshot): ChainState {
     if (s.version !== 1) throw new Error(`state file version ${String(s.version)} is not supported (expected 1)`);
-    const c = new ChainState({ ...opts, seed: s.seed });
+    const c = new ChainState({ ...opts, seed: s.seed, chainId: s.chainId ?? `devnet-${s.seed}` });
     c.prng = createPrng(s.seed, s.prngState);
     c.height = s.height;
     for (const r of s.receipts) c.push(r);

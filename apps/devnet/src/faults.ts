@@ -19,7 +19,8 @@ export interface FaultDecision {
 /** Per-method (or '*') injected errors, latency and timeouts; dev.* methods are never faulted. */
 export function createFaults(prng: Prng) {
   const faults = new Map<string, Fault>();
-  // errors and timeouts injected per fault, so a test can wait until one has hit
+  // calls each fault was injected into (an error, a timeout or added latency), so a test can wait
+  // until one has hit — e.g. a fetch held by latency is in flight — instead of guessing a window
   const injected = new Map<string, number>();
   return {
     set: (method: string, f: Fault) => {
@@ -55,7 +56,7 @@ export function createFaults(prng: Prng) {
         code: f.errorCode,
         latencyMs: f.latencyMs,
       };
-      if (decision.hang || decision.fail) injected.set(key, (injected.get(key) ?? 0) + 1);
+      if (decision.hang || decision.fail || decision.latencyMs > 0) injected.set(key, (injected.get(key) ?? 0) + 1);
       return decision;
     },
   };

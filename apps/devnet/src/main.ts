@@ -33,6 +33,11 @@ try {
     port: Number(setting('port', 'DEVNET_PORT', '9933', int(0, 65535))),
     host: setting('host', 'DEVNET_HOST', '127.0.0.1', (v) => (v ? undefined : 'must not be empty')),
     seed: Number(setting('seed', 'DEVNET_SEED', '42', int(0, 2 ** 31))),
+    // a new chain draws a fresh id unless one is given; a restored chain keeps its own
+    chainId:
+      setting('chain-id', 'DEVNET_CHAIN_ID', '', (v) =>
+        v === '' || /^[\w.-]{1,64}$/.test(v) ? undefined : 'must be 1–64 letters, digits, _, . or -',
+      ) || undefined,
     blockIntervalMs: Number(setting('block-interval-ms', 'DEVNET_BLOCK_INTERVAL_MS', '1000', int(10, 3_600_000))),
     confirmBlocks: Number(setting('confirm-blocks', 'DEVNET_CONFIRM_BLOCKS', '2', int(1, 1000))),
     treasuryBalance: Number(setting('treasury-balance', 'DEVNET_TREASURY_BALANCE', '1000000', int(0, 1e15))),
@@ -52,7 +57,7 @@ devnet
   .listen()
   .then((url) =>
     console.log(
-      `devnet listening on ${url}${stateFile ? ` (state ${stateFile}, ${devnet.restored ? `restored at height ${devnet.chain.height}` : 'new chain'})` : ''}`,
+      `devnet listening on ${url}: chain ${devnet.chain.chainId}${stateFile ? ` (state ${stateFile}, ${devnet.restored ? `restored at height ${devnet.chain.height}` : 'new chain'})` : ''}`,
     ),
   )
   .catch((err: NodeJS.ErrnoException) => die(`cannot listen: ${err.code === 'EADDRINUSE' ? 'port already in use' : err.message}`));

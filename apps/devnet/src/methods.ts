@@ -78,7 +78,9 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       hash: chain.hashOf(chain.height),
       timestamp: chain.timestampOf(chain.height),
       finality_time: 6,
+      genesis_hash: chain.genesisHash,
     }),
+    'chain.id': () => ({ chain_id: chain.chainId, genesis_hash: chain.genesisHash, genesis_timestamp: chain.timestampOf(0) }),
     'net.stats': () => ({ peer_count: 23, tps: 145.7, bandwidth_in: 1_024_000, bandwidth_out: 512_000, active_connections: 23 }),
     'net.peers': () => ({
       peers: Array.from({ length: 23 }, (_, i) => ({
@@ -193,6 +195,7 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
     'dev.status': () => ({
       height: chain.height,
       seed: chain.opts.seed,
+      chain_id: chain.chainId,
       faults: faults.status(),
       gates: chain.gates,
       outage: outage.status(),

@@ -20,6 +20,8 @@ beforeAll(async () => {
   url = devnet.urls.devnet!;
 });
 afterAll(() => devnet?.stop());
+// a failed assertion must not leave a fault behind for the next test
+afterEach(() => rpc('dev.clear_faults'));
 
 async function rpc(method: string, params?: unknown) {
   const res = await fetch(url, {
@@ -90,6 +92,17 @@ test('bad input gets standard errors naming the param, and the server keeps serv
   expect(batch[0].result.peer_count).toBeGreaterThan(0);
   expect(batch[2].error.code).toBe(-32600);
   expect((await rpc('net.peers')).result.peers.length).toBeGreaterThan(0);
+});
+
+test('chain.id names the chain, and every header carries its genesis hash', async () => {
+  const id = (await rpc('chain.id')).result;
+  expect(id).toEqual({
+    chain_id: expect.stringMatching(/^devnet-7-[0-9a-f]{8}$/),
+    genesis_hash: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+    genesis_timestamp: 1_767_225_600,
+  });
+  expect((await rpc('light.latest_header')).result.genesis_hash).toBe(id.genesis_hash);
+  expect((await rpc('dev.status')).result.chain_id).toBe(id.chain_id);
 });
 
 test('injected faults fail a method with a transient code until cleared; dev.status shows them', async () => {

@@ -43,6 +43,7 @@ test('height, receipts, balances, gates, operations and the treasury survive a r
     gates: await rpc(url1, 'governor.status'),
     treasury: await rpc(url1, 'treasury.balance'),
     op: await rpc(url1, 'tx.status', { operation_id: 'op-keep' }),
+    id: await rpc(url1, 'chain.id'),
   };
   await first.stop();
   expect(existsSync(path.join(dataDir, 'devnet-state.json'))).toBe(true);
@@ -51,6 +52,7 @@ test('height, receipts, balances, gates, operations and the treasury survive a r
   try {
     const url2 = second.urls.devnet!;
     expect(await rpc(url2, 'light.latest_header')).toEqual(before.head);
+    expect(await rpc(url2, 'chain.id')).toEqual(before.id); // the same chain, not a new one
     expect(await rpc(url2, 'receipt.audit', { limit: 1000 })).toEqual(before.audit);
     expect(await rpc(url2, 'governor.status')).toEqual(before.gates);
     expect(await rpc(url2, 'treasury.balance')).toEqual(before.treasury);

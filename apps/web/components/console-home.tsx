@@ -5,6 +5,7 @@ import { api } from '@/lib/client/api';
 import { useEventStream } from '@/lib/client/use-event-stream';
 import { StartRunForm, type CatalogEntry } from './start-run-form';
 import { RunsList, type RunSummary } from './runs-list';
+import { NO_RUN_FILTERS, RunFilters, runFilterQuery, type RunFilterValues } from './run-filters';
 import { EventFeed } from './event-feed';
 import { AlertsPanel } from './alerts-panel';
 
@@ -14,13 +15,15 @@ export function ConsoleHome() {
   const [catalog, setCatalog] = useState<{ workflows: CatalogEntry[] } | undefined>();
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const [error, setError] = useState<string | undefined>();
+  const [filters, setFilters] = useState<RunFilterValues>(NO_RUN_FILTERS);
   const { events, status, gap } = useEventStream({ rooms: ROOMS, max: 300 });
+  const query = runFilterQuery(filters);
 
   const loadRuns = useCallback(() => {
-    api<{ runs: RunSummary[] }>('/api/runs?limit=25')
+    api<{ runs: RunSummary[] }>(`/api/runs?limit=25${query ? `&${query}` : ''}`)
       .then((r) => setRuns(r.runs))
       .catch((e) => setError(e.message));
-  }, []);
+  }, [query]);
 
   useEffect(() => {
     api<{ workflows: CatalogEntry[] }>('/api/workflows')
@@ -48,7 +51,8 @@ export function ConsoleHome() {
       </section>
       <section className="panel">
         <h2>Runs</h2>
-        <RunsList runs={runs} />
+        <RunFilters onChange={setFilters} />
+        <RunsList runs={runs} filtered={query !== ''} />
       </section>
       <section className="panel wide">
         <h2>

@@ -28,13 +28,25 @@ export function OperationsTable({ rows, empty, testId }: { rows: OperationRow[];
       </thead>
       <tbody>
         {rows.map((o) => (
-          <tr key={o.operationId} data-operation-id={o.operationId} data-status={o.status} title={o.reason}>
+          <tr
+            key={o.operationId}
+            data-operation-id={o.operationId}
+            data-status={o.status}
+            data-late={o.lateFrom ? 'true' : undefined}
+            title={o.reason}
+          >
             <td>
               <Link href={`/runs/${encodeURIComponent(o.workflowId)}`}>{o.operationId}</Link>
             </td>
             <td>{o.market}</td>
             <td>
               <span className={`badge badge-${o.status.toLowerCase()}`}>{o.status}</span>
+              {o.lateFrom && (
+                <span className="late" data-testid="late" title={o.reason}>
+                  {' '}
+                  late (was {o.lateFrom})
+                </span>
+              )}
             </td>
             <td>{money(o.estimatedCost)}</td>
             <td>{money(o.actualCost)}</td>

@@ -9,11 +9,16 @@ export interface RunSummary {
   status: string;
   startTime: string;
   closeTime: string | null;
+  /** blockops' search attributes (Temporal Web finds runs by them too) */
+  market?: string | null;
+  businessStatus?: string | null;
+  correlationId?: string | null;
+  batchId?: string | null;
   temporalUrl: string;
 }
 
-export function RunsList({ runs }: { runs: RunSummary[] }) {
-  if (runs.length === 0) return <p className="muted">No runs yet.</p>;
+export function RunsList({ runs, filtered }: { runs: RunSummary[]; filtered?: boolean }) {
+  if (runs.length === 0) return <p className="muted">{filtered ? 'No run matches these filters.' : 'No runs yet.'}</p>;
   return (
     <table className="table" data-testid="runs">
       <thead>
@@ -21,13 +26,19 @@ export function RunsList({ runs }: { runs: RunSummary[] }) {
           <th>Run</th>
           <th>Type</th>
           <th>Status</th>
+          <th>Market</th>
+          <th>Outcome</th>
           <th>Started</th>
           <th />
         </tr>
       </thead>
       <tbody>
         {runs.map((r) => (
-          <tr key={`${r.workflowId}/${r.runId}`}>
+          <tr
+            key={`${r.workflowId}/${r.runId}`}
+            data-workflow-id={r.workflowId}
+            title={r.correlationId ? `correlation id ${r.correlationId}` : undefined}
+          >
             <td>
               <Link href={`/runs/${encodeURIComponent(r.workflowId)}`}>{r.workflowId}</Link>
             </td>
@@ -35,6 +46,8 @@ export function RunsList({ runs }: { runs: RunSummary[] }) {
             <td>
               <span className={`badge badge-${r.status.toLowerCase()}`}>{r.status}</span>
             </td>
+            <td>{r.market ?? ''}</td>
+            <td>{r.businessStatus ? <span className={`badge badge-${r.businessStatus.toLowerCase()}`}>{r.businessStatus}</span> : ''}</td>
             <td>{new Date(r.startTime).toLocaleTimeString()}</td>
             <td>
               <a href={r.temporalUrl} target="_blank" rel="noreferrer">

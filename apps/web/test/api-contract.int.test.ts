@@ -116,6 +116,11 @@ test('the document is valid OpenAPI 3.1 and complete: servers, operationIds, sec
     limit: { default: 50 },
     workflowType: {},
     status: { enum: expect.arrayContaining(['RUNNING']) },
+    // blockops' search attributes, the filters Temporal Web's query box takes
+    market: { enum: ['compute', 'storage', 'energy', 'ad'] },
+    businessStatus: { enum: expect.arrayContaining(['EXPIRED', 'CONFIRMED']) },
+    correlationId: { type: 'string' },
+    batchId: { type: 'string' },
   });
   expect(params('/api/receipts')).toMatchObject({
     limit: { default: 100 },
@@ -131,6 +136,12 @@ test('the document is valid OpenAPI 3.1 and complete: servers, operationIds, sec
   expect(schemaOf('409')).toContain('"halt"');
   expect(contract.doc.components.securitySchemes).toHaveProperty('alertsWebhookToken');
   expect(schemaOf('202')).toContain('"workflowId"');
+  // an operation's record says when it was confirmed late, and by which receipt
+  const listed = JSON.stringify(contract.doc.components.schemas?.Operation);
+  expect(listed).toContain('"lateFrom"');
+  expect(listed).toContain('"receiptId"');
+  // each run in the list carries its search attributes
+  expect(JSON.stringify(contract.doc.components.schemas?.RunSummary)).toMatch(/"market".*"businessStatus".*"correlationId".*"batchId"/);
 });
 
 test('every route file is in the registry: its path and every method it serves are documented; others answer JSON 405 with Allow', async () => {
@@ -244,6 +255,48 @@ test('operations: 202, then listed pending and confirmed; 400, 402, 409, 413, 41
   await call('GET', '/api/operations/pending?limit=0', 400);
   await call('GET', '/api/operations/confirmed?offset=-1', 400);
   await call('GET', '/api/operations/schema', 200);
+});
+
+test('an operation gone EXPIRED before its receipt is listed CONFIRMED (late), and found by its search attributes in the runs list', async () => {
+  const correlationId = `contract-late-${Date.now()}`;
+  // the issue's case: a 100 ms deadline, blocks every 200 ms, the receipt 2 blocks after submission
+  const submitted = await call('POST', '/api/operations', 202, {
+    body: { market: 'energy', estimatedCost: '7.25', units: 2, confirmTimeoutMs: 100 },
+    headers: { 'x-correlation-id': correlationId },
+  });
+  const id = submitted.operationId as string;
+  // whatever the deadline saw (the node may already hold the receipt: never EXPIRED over a charge), the record ends CONFIRMED
+  const confirmed = await until('the operation listed as confirmed', async () => {
+    const page = await call('GET', '/api/operations/confirmed?limit=50', 200);
+    return page.items.find((o: { operationId: string }) => o.operationId === id);
+  });
+  expect(confirmed).toMatchObject({
+    status: 'CONFIRMED',
+    estimatedCost: '7.25',
+    actualCost: expect.stringMatching(/^\d+(\.\d{1,2})?$/),
+    blockHeight: expect.any(Number),
+    receiptId: expect.any(String),
+  });
+  // the run's own outcome: EXPIRED (then the record says it was confirmed late) or CONFIRMED at the deadline
+  const run = await until('the run in visibility with its outcome', async () => {
+    const list = await call('GET', `/api/runs?correlationId=${correlationId}&market=energy`, 200);
+    const r = list.runs.find((x: { workflowId: string; businessStatus: string | null }) => x.workflowId === submitted.workflowId);
+    return r && (r.businessStatus === 'EXPIRED' || r.businessStatus === 'CONFIRMED') ? r : undefined;
+  });
+  expect(run).toMatchObject({ market: 'energy', correlationId, batchId: null });
+  if (run.businessStatus === 'EXPIRED')
+    expect(confirmed).toMatchObject({ lateFrom: 'EXPIRED', reason: expect.stringContaining(confirmed.receiptId) });
+  else expect(confirmed.lateFrom).toBeUndefined();
+  const byOutcome = await call('GET', `/api/runs?market=energy&businessStatus=${run.businessStatus}&limit=200`, 200);
+  expect(byOutcome.runs.map((r: { workflowId: string }) => r.workflowId)).toContain(submitted.workflowId);
+  expect(
+    byOutcome.runs.every(
+      (r: { market: string; businessStatus: string }) => r.market === 'energy' && r.businessStatus === run.businessStatus,
+    ),
+  ).toBe(true);
+  await call('GET', '/api/runs?businessStatus=LOST', 400);
+  await call('GET', `/api/runs?correlationId=${encodeURIComponent("x' OR WorkflowId != '")}`, 400);
+  await call('GET', '/api/runs?market=moon', 400);
 });
 
 test('accounting: P&L and its series', async () => {

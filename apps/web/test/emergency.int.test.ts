@@ -196,7 +196,10 @@ test('SHUTDOWN pauses the receipt poller (halted event), RESUME catches it up to
   expect(await checkpoint()).toBe(held);
   expect(held).toBeLessThanOrEqual(before);
   const halted = await eventsOf('execution_halted');
-  expect(halted.find((e) => e.workflowId === 'receipt-poller')).toMatchObject({ reason: 'SHUTDOWN: chain maintenance' });
+  // (an earlier, brief SHUTDOWN may have paused it too: the poller checks the state while it polls)
+  expect(halted.filter((e) => e.workflowId === 'receipt-poller').map((e) => (e as { reason: string }).reason)).toContain(
+    'SHUTDOWN: chain maintenance',
+  );
 
   await transition('resume', 'maintenance done');
   const head = (await rpc('light.latest_header')).height as number;

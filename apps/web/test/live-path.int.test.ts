@@ -7,7 +7,10 @@ import { io, type Socket } from 'socket.io-client';
 import { poll, startTestStack } from '@blockops/stack';
 import {
   compareStreamIds,
+  connectRedis,
+  EVENT_FIELD,
   eventSchema,
+  lastStreamId,
   type BlockopsEvent,
   type ClientToServerEvents,
   type HandshakeAuth,
@@ -143,6 +146,33 @@ test('reconnecting with the last event id replays the gap: no event missed, none
   expect(new Set(combined).size).toBe(combined.length); // nothing twice
   expect(combined).toEqual(mine(refSeen)); // nothing missed, same order
   expect(mine(afterSeen).length).toBeGreaterThan(0);
+});
+
+test('a malformed stream entry is skipped by the live relay and by replay, logged and counted; the feed goes on', async () => {
+  const redis = await connectRedis(stack.env.REDIS_URL!);
+  try {
+    const live = connect({ rooms: ['all'] });
+    await ready(live);
+    const mark = await lastStreamId(redis, stack.names.events);
+    const broken = await redis.xAdd(stack.names.events, '*', { [EVENT_FIELD]: '{"type":"node_started",' });
+    const run = await startRun('noop');
+    const done = (e: BlockopsEvent) => e.workflowId === run.body.workflowId && e.type === 'execution_completed';
+    const liveSeen = await collect(live, done);
+    live.close();
+    // a client replaying from before the bad entry gets past it too
+    const replaying = connect({ rooms: ['all'], lastEventId: mark });
+    const replayed = await collect(replaying, done);
+    replaying.close();
+    for (const seen of [liveSeen, replayed]) {
+      expect(seen.some(done)).toBe(true);
+      expect(seen.map((e) => e.id)).not.toContain(broken);
+    }
+    const metrics = await (await fetch(`${stack.urls.web}/metrics`)).text();
+    expect(metrics).toMatch(/blockops_events_malformed_total\{reader="tail"\} 1\b/);
+    expect(metrics).toMatch(/blockops_events_malformed_total\{reader="replay"\} [1-9]/);
+  } finally {
+    redis.destroy();
+  }
 });
 
 test('bad input is refused with the field named, and audited', async () => {

@@ -25,6 +25,24 @@ describe('rooms', () => {
     expect(roomsOf(ev({ type: 'emergency_state_changed' } as never))).toContain('emergency');
     expect(roomsOf(ev({ type: 'breaker_state_changed' } as never))).toContain('breakers');
   });
+  it("puts an operation's status change in its run's room and the operations room, whoever announced it", () => {
+    const late = ev({
+      type: 'operation_status_changed',
+      workflowId: 'receipt-poller',
+      workflowType: 'receiptPoller',
+      operation_id: 'x1',
+      status: 'CONFIRMED',
+    } as never);
+    expect(roomsOf(late)).toEqual(['all', 'workflow:receipt-poller', 'type:receiptPoller', 'workflow:op-x1', 'type:operation']);
+    const own = ev({
+      type: 'operation_status_changed',
+      workflowId: 'op-x1',
+      workflowType: 'operation',
+      operation_id: 'x1',
+      status: 'SUBMITTED',
+    } as never);
+    expect(roomsOf(own)).toEqual(['all', 'workflow:op-x1', 'type:operation']);
+  });
   it('matches a subscription by any of its rooms', () => {
     expect(matchesAny(ev(), ['workflow:wf-1'])).toBe(true);
     expect(matchesAny(ev(), ['workflow:wf-2', 'type:other'])).toBe(false);

@@ -49,7 +49,7 @@ const activities: OperationActivities = {
     return { txHash: `0x${req.operationId}`, submittedHeight: 1 };
   },
   readOperationStatus: async () => ({ status: 'pending' }),
-  settleOperation: async () => {},
+  settleOperation: async (s) => ({ status: s.outcome, blockHeight: s.blockHeight, actualCost: s.actualCost }),
 };
 
 async function withWorker<T>(fn: (submit: (input: Partial<OperationInput>) => ReturnType<typeof submitOperation>) => Promise<T>) {

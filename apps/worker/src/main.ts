@@ -1,3 +1,4 @@
+import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { ConfigError, assertReachable, exitOnStartupError, loadConfig, urlHostPort } from '@blockops/config';
 import { connectRedis, createEventPublisher } from '@blockops/events';
@@ -6,6 +7,8 @@ import { StoreFormatError, createAccountingStore, createOperationsStore, ensureS
 import { createEmergencyStore, limitsFromConfig } from '@blockops/emergency';
 import { createGateCache } from './gate-cache';
 import { ensureEmergencyController, ensureReceiptPoller } from './singletons';
+import { assertSearchAttributes, bindAccountingToChain } from './startup-checks';
+import { withTestHooks } from './test-hooks';
 import { createLogger, temporalLogger } from './logger';
 import { createWorkerMetrics, registerAccountingGauges, registerOperationGauges, serveMetrics } from './metrics';
 import { safePublisher } from './publish';
@@ -32,7 +35,9 @@ async function main() {
     authToken: config.THEBLOCK_AUTH_TOKEN,
     timeoutMs: config.THEBLOCK_RPC_TIMEOUT_MS,
   });
-  const store = createAccountingStore({ redis, prefix: config.ACCOUNTS_PREFIX, startingBalance: config.TB_STARTING_BALANCE });
+  const store = withTestHooks(
+    createAccountingStore({ redis, prefix: config.ACCOUNTS_PREFIX, startingBalance: config.TB_STARTING_BALANCE }),
+  );
   const operations = createOperationsStore({ redis, prefix: config.ACCOUNTS_PREFIX });
   const gates = createGateCache({
     redis,
@@ -42,6 +47,14 @@ async function main() {
   });
   registerAccountingGauges(metrics.registry, () => store.snapshot());
   registerOperationGauges(metrics.registry, () => operations.pendingSummary());
+  // refuse to start rather than run against the wrong chain or a namespace workflows would fail in
+  await bindAccountingToChain(chain, store, log, config.THEBLOCK_RPC_URL);
+  const client = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    await assertSearchAttributes(client, config.TEMPORAL_NAMESPACE);
+  } finally {
+    await client.close();
+  }
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,
@@ -62,6 +75,7 @@ async function main() {
         maxDrawdownPct: config.RISK_MAX_DRAWDOWN_PCT,
       }),
     },
+    accountsPrefix: config.ACCOUNTS_PREFIX,
   });
   const singletonTarget = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE };
   log.info(
@@ -70,14 +84,13 @@ async function main() {
   );
   if (config.RECEIPT_POLLER_AUTOSTART) {
     const poller = await ensureReceiptPoller({
-      address: config.TEMPORAL_ADDRESS,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      ...singletonTarget,
       input: {
         pollIntervalMs: config.RECEIPT_POLL_INTERVAL_MS,
         batchSize: config.RECEIPT_BATCH_SIZE,
         batchTimeoutMs: config.RECEIPT_BATCH_TIMEOUT_MS,
         pauseRecheckMs: config.EMERGENCY_POLLER_RECHECK_MS,
+        idleMaxMs: config.RECEIPT_POLL_IDLE_MS,
       },
     });
     log.info({ workflowId: 'receipt-poller', poller }, 'receipt poller singleton');

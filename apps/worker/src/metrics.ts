@@ -32,7 +32,17 @@ export function createWorkerMetrics() {
       registers: [registry],
     }),
     // receipt poller and accounting: the seeds' metric names
-    pollerCycles: new Counter({ name: 'receipt_poller_cycles', help: 'Receipt poller batches fetched and applied', registers: [registry] }),
+    pollerCycles: new Counter({
+      name: 'receipt_poller_cycles',
+      help: 'Receipt poller head checks: batches fetched and applied, and checks that found no new block',
+      registers: [registry],
+    }),
+    lateConfirmations: new Counter({
+      name: 'blockops_operations_late_confirmed_total',
+      help: 'Operations whose receipt arrived after they had ended (from=EXPIRED|FAILED|REJECTED): now CONFIRMED (late), the charge booked',
+      labelNames: ['market', 'from'],
+      registers: [registry],
+    }),
     pollerErrors: new Counter({
       name: 'receipt_poller_errors',
       help: 'Receipt poller batches that failed (retried by Temporal)',

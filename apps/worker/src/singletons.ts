@@ -1,18 +1,25 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { RECEIPT_POLLER_ID, type ReceiptPollerInput } from '@blockops/domain';
-import { EMERGENCY_CONTROLLER_ID } from '@blockops/workflows/public';
+import { CORRELATION_ID_KEY, EMERGENCY_CONTROLLER_ID } from '@blockops/workflows/public';
 
 /**
  * Starts the receipt-poller singleton unless it already runs: its fixed workflow id makes
  * Temporal refuse a second one, so every worker may call this at start.
  */
 export function ensureReceiptPoller(opts: { address: string; namespace: string; taskQueue: string; input: ReceiptPollerInput }) {
-  return ensureSingleton(opts, 'receiptPoller', RECEIPT_POLLER_ID, [opts.input]);
+  return ensureSingleton(opts, 'receiptPoller', RECEIPT_POLLER_ID, [opts.input], {
+    summary: 'Receipt poller: chain receipts → accounting, checkpoint in Redis',
+    details:
+      'Singleton. Applies the receipts of our account to accounting atomically with its checkpoint, signals the operations ' +
+      'they confirm and confirms late the ones that had ended. Continues as new every `cyclesPerRun` calls.',
+  });
 }
 
 /** The emergency controller singleton: it reads the latched state from Redis when it first starts. */
 export function ensureEmergencyController(opts: { address: string; namespace: string; taskQueue: string }) {
-  return ensureSingleton(opts, 'emergencyController', EMERGENCY_CONTROLLER_ID, [{}]);
+  return ensureSingleton(opts, 'emergencyController', EMERGENCY_CONTROLLER_ID, [{}], {
+    summary: 'Emergency controller: NORMAL / ALERT / HALT / SHUTDOWN',
+  });
 }
 
 async function ensureSingleton(
@@ -20,6 +27,8 @@ async function ensureSingleton(
   workflowType: string,
   workflowId: string,
   args: unknown[],
+  /** what Temporal Web shows for the run */
+  shown: { summary: string; details?: string },
 ): Promise<'started' | 'running'> {
   const connection = await Connection.connect({ address: opts.address });
   try {
@@ -30,6 +39,9 @@ async function ensureSingleton(
       args,
       workflowIdConflictPolicy: 'FAIL',
       memo: { correlationId: workflowId },
+      typedSearchAttributes: [{ key: CORRELATION_ID_KEY, value: workflowId }],
+      staticSummary: shown.summary,
+      ...(shown.details ? { staticDetails: shown.details } : {}),
     });
     return 'started';
   } catch (err) {

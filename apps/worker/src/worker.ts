@@ -26,6 +26,8 @@ export interface WorkerDeps {
   account: string;
   /** emergency state (HALT refuses submissions, SHUTDOWN pauses the poller) and risk limits */
   risk: EmergencyDeps;
+  /** ACCOUNTS_PREFIX, named in messages about the accounting state */
+  accountsPrefix?: string;
   /** A prebuilt bundle (tests, benchmarks) — it must include the workflow interceptor modules. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -39,7 +41,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     activities: {
       ...createNetworkActivities(deps.chain),
-      ...createReceiptActivities(deps),
+      ...createReceiptActivities({ ...deps, prefix: deps.accountsPrefix }),
       ...createOperationActivities({ ...deps, emergency: deps.risk.emergency }),
       ...createEmergencyActivities(deps.risk),
     },

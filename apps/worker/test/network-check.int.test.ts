@@ -12,7 +12,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { createChainClient } from '@blockops/chain';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import { DEV_SERVER_ARGS, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
 import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
 import { harness } from './support/worker-harness';
 
@@ -27,9 +27,11 @@ const stream = `test:${randomUUID().slice(0, 8)}:events`;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  [env, devnet, redis, bundle] = await Promise.all([
+  // Redis first: bundling the workflow code blocks the event loop long enough to time out a connect
+  redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  [env, devnet, bundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
+      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_ARGS },
     }),
     startStack({
       root,
@@ -39,7 +41,6 @@ beforeAll(async () => {
       output: 'files',
       devnetArgs: ['--block-interval-ms', '100'],
     }),
-    connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
   ]);
 }, 120_000);

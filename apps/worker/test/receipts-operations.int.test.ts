@@ -11,13 +11,13 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { WithStartWorkflowOperation, WorkflowFailedError, type Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_DYNAMIC_CONFIG, poll, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import { DEV_SERVER_ARGS, poll, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
 import type { operation } from '@blockops/workflows';
 import { submitUpdate, workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
 import { formatUnits, parseAmount } from '@blockops/domain';
 import { createReceiptActivities } from '../src/activities/receipts';
 import { harness } from './support/worker-harness';
-import { recomputeFromLog } from './support/recompute';
+import { expectAccountingMatches, ledgerOracle, storeMicro } from './support/oracle';
 
 const root = path.resolve(__dirname, '../../..');
 const ACCOUNT = '0xblockops';
@@ -32,9 +32,11 @@ const prefixes: string[] = [];
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  [env, devnet, redis, bundle] = await Promise.all([
+  // Redis first: bundling the workflow code blocks the event loop long enough to time out a connect
+  redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  [env, devnet, bundle] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
+      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_ARGS },
     }),
     startStack({
       root,
@@ -42,21 +44,9 @@ beforeAll(async () => {
       services: ['devnet'],
       ports: { devnet: 0 },
       output: 'files',
-      // blocks only when a test mines them
-      devnetArgs: [
-        '--block-interval-ms',
-        '3600000',
-        '--confirm-blocks',
-        '2',
-        '--seed',
-        '5',
-        '--fund',
-        `${ACCOUNT}=100000`,
-        '--provider-account',
-        ACCOUNT,
-      ],
+      // blocks only when a test mines them; startStack funds our account (100,000) and makes it a provider
+      devnetArgs: ['--block-interval-ms', '3600000', '--confirm-blocks', '2', '--seed', '5'],
     }),
-    connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
     bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
   ]);
   client = env.client;
@@ -87,21 +77,30 @@ function setup(extra: { gateCacheMs?: number } = {}) {
   prefixes.push(h.prefix);
   return h;
 }
-const chain = () => setup().chain;
-
-const recompute = (toHeight: number) => recomputeFromLog(chain(), ACCOUNT, toHeight);
+/** The independent oracle (a plain loop over the node's receipt log and ledger), as of `toHeight`. */
+const oracle = (toHeight: number) => ledgerOracle({ url: devnet.urls.devnet! }, ACCOUNT, toHeight, '100000');
 
 const startPoller = (taskQueue: string, workflowId: string, input: Record<string, unknown> = {}) =>
-  client.workflow.start('receiptPoller', { taskQueue, workflowId, args: [{ pollIntervalMs: 50, batchSize: 100, ...input }] });
+  client.workflow.start('receiptPoller', {
+    taskQueue,
+    workflowId,
+    args: [{ pollIntervalMs: 50, batchSize: 100, idleMaxMs: 2000, ...input }],
+  });
 
-test('the poller applies every receipt of ours exactly once across continue-as-new; P&L equals a recomputation', async () => {
+test('the poller applies every receipt of ours exactly once across continue-as-new; P&L equals the independent oracle', async () => {
   const h = setup();
-  await h.chain.dev.mine({ blocks: 300 });
-  const head = (await h.chain.light.latestHeader()).height;
   const workflowId = `receipt-poller-${randomUUID()}`;
   await h.withWorker(async (taskQueue) => {
+    // spends (operations, confirmed 2 blocks after submission) as well as earnings (our provider account)
+    const ops = await Promise.all(
+      (['compute', 'storage', 'energy'] as const).map((market, i) => submit(taskQueue, { market, estimatedCost: `${17 + i}.3` })),
+    );
+    expect(ops.map((o) => o.answer.code)).toEqual([202, 202, 202]);
+    await h.chain.dev.mine({ blocks: 300 });
+    const head = (await h.chain.light.latestHeader()).height;
     const handle = await startPoller(taskQueue, workflowId, { cyclesPerRun: 3 });
     await poll(() => h.store.checkpoint(), { until: (cp) => cp >= head, description: `the poller to reach the head (${head})` });
+    for (const op of ops) expect(await op.handle.result()).toMatchObject({ status: 'CONFIRMED' });
     // continued as new, carrying the checkpoint (visibility lists every run)
     await poll(
       async () => {
@@ -113,13 +112,13 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
     );
     await handle.terminate('test over');
   });
-  const expected = await recompute(head);
   const { state, checkpoint } = await h.store.snapshot();
+  const head = (await h.chain.light.latestHeader()).height;
   expect(checkpoint).toBe(head);
-  expect(expected.count).toBeGreaterThan(0);
-  expect(state.receiptsProcessed).toBe(expected.count);
-  expect(state.balance).toBe(expected.state.balance); // exact, not close
-  for (const m of ['compute', 'storage', 'energy', 'ad'] as const) expect(state.positions[m]).toEqual(expected.state.positions[m]);
+  const expected = await oracle(head);
+  expect(expected.operationSpends).toBeGreaterThanOrEqual(3);
+  expect(expected.earnings).toBeGreaterThan(0);
+  expectAccountingMatches(state, expected);
 
   const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
   const processed = events.filter((e) => e.workflowId === workflowId && e.type === 'receipts_processed') as Array<{
@@ -128,7 +127,7 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
     from_height: number;
     to_height: number;
   }>;
-  expect(processed.reduce((s, e) => s + (e.applied ?? 0), 0)).toBe(expected.count);
+  expect(processed.reduce((s, e) => s + (e.applied ?? 0), 0)).toBe(expected.receipts);
   // consecutive, non-overlapping height ranges from 0 to the head
   expect(processed[0]!.from_height).toBe(0);
   for (let i = 1; i < processed.length; i++) expect(processed[i]!.from_height).toBe(processed[i - 1]!.to_height);
@@ -143,10 +142,17 @@ test('the same batch applied twice (a retried or raced attempt) leaves P&L uncha
   const [a, b] = await Promise.all([activities.pollReceipts({ batchSize: 1000 }), activities.pollReceipts({ batchSize: 1000 })]);
   expect([a.applied, b.applied].sort()).toEqual([false, true]);
   const { state, checkpoint } = await h.store.snapshot();
-  const expected = await recompute(checkpoint);
-  expect(state.receiptsProcessed).toBe(expected.count);
-  expect(state.balance).toBe(expected.state.balance);
+  expectAccountingMatches(state, await oracle(checkpoint));
 });
+
+/** Replay guard: saves the histories the replay test replays (UPDATE_FIXTURES=1), and replays them right now too. */
+async function saveAndReplay(runs: Array<[workflowId: string, fixture: string]>) {
+  for (const [id, file] of runs) {
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    if (process.env.UPDATE_FIXTURES) writeFileSync(path.join(root, `workflows/test/fixtures/${file}.history.json`), historyToJSON(history));
+    await Worker.runReplayHistory({ workflowBundle: bundle, sinks: noopSinks }, history, id);
+  }
+}
 
 async function submit(taskQueue: string, input: Record<string, unknown>) {
   const operationId = (input.operationId as string | undefined) ?? `t${randomUUID().slice(0, 12)}`;
@@ -188,16 +194,10 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
     ).toEqual(['SUBMITTED', 'CONFIRMED']);
     await poller.terminate('test over');
 
-    // replay guard: save the histories the replay test replays, and replay them right now too
-    for (const [id, file] of [
-      [op.workflowId, 'operation'],
-      [poller.workflowId, 'receipt-poller'],
-    ] as const) {
-      const history = await client.workflow.getHandle(id).fetchHistory();
-      if (process.env.UPDATE_FIXTURES)
-        writeFileSync(path.join(root, `workflows/test/fixtures/${file}.history.json`), historyToJSON(history));
-      await Worker.runReplayHistory({ workflowBundle: bundle, sinks: noopSinks }, history, id);
-    }
+    await saveAndReplay([
+      [op.workflowId, 'operation-confirmed'],
+      [poller.workflowId, 'receipt-poller-confirms'],
+    ]);
   });
 });
 
@@ -306,30 +306,123 @@ test('the fallback poll confirms an operation whose signal never came, once acco
 
 test("the node's transient faults are retried; its cancelled-class errors are not", async () => {
   const h = setup();
-  await h.withWorker(async (taskQueue) => {
-    await h.chain.dev.setFault({ method: 'compute_market.submit_job', error_rate: 1 });
-    const pending = submit(taskQueue, {});
-    await poll(async () => (await h.chain.dev.status()).faults['compute_market.submit_job']!.injected >= 1, {
-      description: 'a submit attempt to fail',
+  try {
+    await h.withWorker(async (taskQueue) => {
+      await h.chain.dev.setFault({ method: 'compute_market.submit_job', error_rate: 1 });
+      const pending = submit(taskQueue, {});
+      await poll(async () => (await h.chain.dev.status()).faults['compute_market.submit_job']!.injected >= 1, {
+        description: 'a submit attempt to fail',
+      });
+      await h.chain.dev.clearFaults();
+      const ok = await pending;
+      expect(ok.answer.code).toBe(202);
+
+      await h.chain.dev.setFault({ method: 'storage.put', error_rate: 1, error_code: -33003 });
+      const bad = await submit(taskQueue, { market: 'storage' });
+      await h.chain.dev.clearFaults();
+      expect(bad.answer).toMatchObject({ status: 'failed', code: 422 });
+      expect(await h.store.reservations()).not.toHaveProperty(bad.operationId);
+
+      const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+      const failures = (id: string) =>
+        events.filter(
+          (e) => e.workflowId === id && e.type === 'node_failed' && (e as { node_name: string }).node_name === 'submitOperation',
+        ) as Array<{ retryable: boolean }>;
+      expect(failures(ok.workflowId).length).toBeGreaterThanOrEqual(1);
+      expect(failures(ok.workflowId).every((f) => f.retryable)).toBe(true);
+      expect(failures(bad.workflowId)).toHaveLength(1);
+      expect(failures(bad.workflowId)[0]!.retryable).toBe(false);
     });
+  } finally {
     await h.chain.dev.clearFaults();
-    const ok = await pending;
-    expect(ok.answer.code).toBe(202);
+  }
+});
 
-    await h.chain.dev.setFault({ method: 'storage.put', error_rate: 1, error_code: -33003 });
-    const bad = await submit(taskQueue, { market: 'storage' });
-    await h.chain.dev.clearFaults();
-    expect(bad.answer).toMatchObject({ status: 'failed', code: 422 });
-    expect(await h.store.reservations()).not.toHaveProperty(bad.operationId);
+test('a receipt after the operation EXPIRED confirms it late: record, reservation, P&L and events agree', async () => {
+  // the issue's reproduction: confirmTimeoutMs 100, the receipt lands after the operation ended
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    const poller = await startPoller(taskQueue, `receipt-poller-${randomUUID()}`);
+    const op = await submit(taskQueue, { estimatedCost: '33', confirmTimeoutMs: 100, pollIntervalMs: 50 });
+    expect(op.answer.code).toBe(202);
+    const expired = await op.handle.result();
+    expect(expired).toMatchObject({ status: 'EXPIRED' });
+    expect(expired.reason).toContain('the node reports it pending'); // asked before expiring
+    expect(await h.store.reservations()).toEqual({});
 
-    const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
-    const failures = (id: string) =>
-      events.filter(
-        (e) => e.workflowId === id && e.type === 'node_failed' && (e as { node_name: string }).node_name === 'submitOperation',
-      ) as Array<{ retryable: boolean }>;
-    expect(failures(ok.workflowId).length).toBeGreaterThanOrEqual(1);
-    expect(failures(ok.workflowId).every((f) => f.retryable)).toBe(true);
-    expect(failures(bad.workflowId)).toHaveLength(1);
-    expect(failures(bad.workflowId)[0]!.retryable).toBe(false);
+    await h.chain.dev.mine({ blocks: 2 }); // the receipt lands
+    const onChain = await h.chain.tx.status({ operation_id: op.operationId });
+    expect(onChain.status).toBe('confirmed');
+    await poll(async () => (await h.operations.get(op.operationId))?.status === 'CONFIRMED', { description: 'the late confirmation' });
+    const record = (await h.operations.get(op.operationId))!;
+    expect(record).toMatchObject({
+      status: 'CONFIRMED',
+      lateFrom: 'EXPIRED',
+      blockHeight: onChain.block_height,
+      actualCost: onChain.actual_cost,
+      receiptId: onChain.receipt_id,
+    });
+    // reservation, P&L and record agree: nothing reserved, the charge booked once, P&L equals the chain's log
+    expect(await h.store.reservations()).toEqual({});
+    const { state, checkpoint } = await h.store.snapshot();
+    expect(checkpoint).toBeGreaterThanOrEqual(onChain.block_height!);
+    expectAccountingMatches(state, await oracle(checkpoint));
+    expect(storeMicro(await h.store.available())).toBe(storeMicro(state.balance));
+    const history = await h.store.history({ limit: 1000, offset: 0 });
+    expect(history.items.filter((r) => r.id === onChain.receipt_id)).toEqual([
+      expect.objectContaining({ direction: 'spend', amount: onChain.actual_cost }),
+    ]);
+    // announced once, as the operation's event, and counted
+    await poll(
+      async () =>
+        (await readRange(redis, stream, '0-0', '+', 100_000)).events.some(
+          (e) => e.type === 'operation_status_changed' && e.operation_id === op.operationId && e.status === 'CONFIRMED',
+        ),
+      { description: 'the late event' },
+    );
+    const late = (await readRange(redis, stream, '0-0', '+', 100_000)).events.filter(
+      (e) => e.type === 'operation_status_changed' && e.operation_id === op.operationId,
+    );
+    expect(late.map((e) => (e as { status: string }).status)).toEqual(['SUBMITTED', 'EXPIRED', 'CONFIRMED']);
+    expect((late[2] as { details?: Record<string, unknown> }).details).toMatchObject({
+      late: true,
+      previous_status: 'EXPIRED',
+      block_height: onChain.block_height,
+      actual_cost: formatUnits(onChain.actual_cost!), // an exact decimal string, like every amount in an event
+      workflow_id: op.workflowId,
+    });
+    expect((await h.metrics.lateConfirmations.get()).values.find((v) => v.labels.market === 'compute')?.value).toBe(1);
+    await poll(async () => (await h.store.unannounced()).length === 0, { description: 'the announcement acknowledged' });
+    await poller.terminate('test over');
+    await saveAndReplay([
+      [op.workflowId, 'operation-expired-late'],
+      [poller.workflowId, 'receipt-poller-late'],
+    ]);
+  });
+});
+
+test('EXPIRED never hides a charge: a receipt already on chain at the deadline confirms the operation', async () => {
+  const h = setup();
+  await h.withWorker(async (taskQueue) => {
+    // no poller yet and no fallback poll before the deadline: only the check at the deadline can see the receipt
+    const op = await submit(taskQueue, { estimatedCost: '21', confirmTimeoutMs: 1500, pollIntervalMs: 3_600_000 });
+    await h.chain.dev.mine({ blocks: 2 });
+    expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('confirmed');
+    const nodeEvents = async (name: string) =>
+      (await readRange(redis, stream, '0-0', '+', 100_000)).events.filter(
+        (e) => e.workflowId === op.workflowId && e.type === 'node_started' && e.node_name === name,
+      );
+    // the deadline passed and the workflow asked the node (the only tx.status read: the fallback poll is an hour away)
+    await poll(async () => (await nodeEvents('readOperationStatus')).length === 1, { description: 'the check at the deadline' });
+    // it found the receipt and waits for accounting to hold its block before settling
+    await poll(async () => (await nodeEvents('settleOperation')).length >= 1, { description: 'the settlement waiting for accounting' });
+    expect((await h.operations.get(op.operationId))?.status).toBe('SUBMITTED');
+    const poller = await startPoller(taskQueue, `receipt-poller-${randomUUID()}`);
+    const result = await op.handle.result();
+    expect(result).toMatchObject({ status: 'CONFIRMED', blockHeight: expect.any(Number) });
+    expect((await h.operations.get(op.operationId))?.status).toBe('CONFIRMED');
+    expect((await h.operations.get(op.operationId))?.lateFrom).toBeUndefined();
+    expect(await h.store.reservations()).toEqual({});
+    await poller.terminate('test over');
   });
 });

@@ -12,12 +12,14 @@ import {
   type Units,
 } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-import { checkBatch, prepareBatch, type ReceiptBatch } from './apply-batch';
+import { checkBatch, prepareBatch, prepareCharges, type ReceiptBatch } from './apply-batch';
+import { ChainMismatchError, type ChainIdentity } from './chain-identity';
 import { integerIn } from './checks';
 import { STORE_FORMAT, StoreFormatError, decodePoint, decodeReceipt, decodeState, type SeriesPoint } from './codec';
 import { accountingKeys } from './keys';
+import { decodeRecord, type OperationRecord } from './operation-records';
 import { createReservations } from './reservations';
-import { applyBatchScript } from './scripts';
+import { applyBatchScript, bindChainScript } from './scripts';
 
 export interface AccountingStoreOptions {
   redis: RedisClient;
@@ -38,7 +40,12 @@ export interface ApplyResult {
   /** receipts applied by this call (0 when not applied) */
   count: number;
   summary: PnlSummary;
+  /** operations this batch confirmed late (they had ended EXPIRED, FAILED or REJECTED): the records as now stored */
+  lateConfirmed: OperationRecord[];
 }
+
+/** Operation records read before an apply changed meanwhile this many times in a row: give up (the activity is retried). */
+const MAX_APPLY_ATTEMPTS = 20;
 
 export type PositionSummary = Position & { pnl: Units; avgCostPerUnit: Units };
 
@@ -59,7 +66,16 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
   integerIn('seriesMaxLen', seriesMaxLen, 1, 10_000_000);
   integerIn('historyMaxLen', historyMaxLen, 1, 100_000_000);
   const keys = accountingKeys(prefix);
-  const applyKeys = [keys.state, keys.history, ...keys.markets, keys.series];
+  const applyKeys = [
+    keys.state,
+    keys.history,
+    ...keys.markets,
+    keys.series,
+    keys.ops.records,
+    keys.ops.charges,
+    keys.ops.announce,
+    ...keys.ops.statusSets,
+  ];
 
   async function snapshot(): Promise<{ checkpoint: number; state: AccountingState }> {
     const [cp, json, format] = await redis.hmGet(keys.state, ['checkpoint', 'state', 'format']);
@@ -73,13 +89,25 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
     checkpoint,
     count: 0,
     summary: pnlSummary(state),
+    lateConfirmed: [],
   });
+
+  async function chainIdentity(): Promise<ChainIdentity | undefined> {
+    const [chainId, genesisHash] = await redis.hmGet(keys.state, ['chainId', 'genesisHash']);
+    return genesisHash ? { chainId: chainId ?? '', genesisHash } : undefined;
+  }
 
   return {
     snapshot,
 
     /** Last fully applied block height (0 before the first batch). */
     checkpoint: async (): Promise<number> => Number((await redis.hGet(keys.state, 'checkpoint')) ?? 0),
+
+    /** The checkpoint and the genesis hash of the chain it belongs to (undefined until recorded), read together. */
+    async position(): Promise<{ checkpoint: number; genesisHash?: string }> {
+      const [cp, genesisHash] = await redis.hmGet(keys.state, ['checkpoint', 'genesisHash']);
+      return { checkpoint: Number(cp ?? 0), genesisHash: genesisHash ?? undefined };
+    },
 
     /**
      * Applies the receipts of blocks fromCheckpoint+1..toHeight and moves the checkpoint to
@@ -88,11 +116,60 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
      */
     async applyBatch(batch: ReceiptBatch): Promise<ApplyResult> {
       const checked = checkBatch(batch);
-      const current = await snapshot();
-      if (current.checkpoint !== checked.fromCheckpoint) return notApplied(current);
-      const prepared = prepareBatch(current.state, checked, { historyMaxLen, seriesMaxLen, now: Date.now() });
-      if ((await applyBatchScript(redis, applyKeys, prepared.args)) !== 1) return notApplied(await snapshot());
-      return { applied: true, checkpoint: checked.toHeight, count: checked.receipts.length, summary: prepared.summary };
+      const ids = checked.charges.map((c) => c.operationId);
+      for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
+        const current = await snapshot();
+        if (current.checkpoint !== checked.fromCheckpoint) return notApplied(current);
+        const now = Date.now();
+        const prepared = prepareBatch(current.state, checked, { historyMaxLen, seriesMaxLen, now });
+        const records = ids.length ? await redis.hmGet(keys.ops.records, ids) : [];
+        const ops = prepareCharges(checked.charges, new Map(ids.map((id, i) => [id, records[i] ?? ''])), now);
+        const outcome = await applyBatchScript(redis, applyKeys, prepared.args.concat(ops.args));
+        if (outcome === -2) continue; // an operation record changed between our read and the script: read again
+        if (outcome === -1) {
+          const recorded = await chainIdentity();
+          throw new ChainMismatchError(recorded, { chainId: '', genesisHash: checked.genesisHash ?? '' }, prefix);
+        }
+        if (outcome !== 1) return notApplied(await snapshot());
+        return {
+          applied: true,
+          checkpoint: checked.toHeight,
+          count: checked.receipts.length,
+          summary: prepared.summary,
+          lateConfirmed: ops.late,
+        };
+      }
+      throw new Error(
+        `operation records kept changing during ${MAX_APPLY_ATTEMPTS} attempts to apply blocks ${checked.fromCheckpoint + 1}–${checked.toHeight}`,
+      );
+    },
+
+    /** The chain this state belongs to, once recorded. */
+    chainIdentity,
+
+    /**
+     * Records the chain this state belongs to, or checks it is the one recorded: a store holding
+     * another chain's state throws ChainMismatchError naming both (nothing is written). `adopted`:
+     * the store had applied blocks before chains were recorded, and is now taken to be this chain's.
+     */
+    async bindChain(
+      chain: ChainIdentity,
+      opts: { nodeUrl?: string } = {},
+    ): Promise<{ outcome: 'bound' | 'same' | 'adopted'; checkpoint?: number }> {
+      if (!chain.chainId || !chain.genesisHash) throw new RangeError('chainId and genesisHash must be non-empty strings');
+      const [outcome, a, b] = (await bindChainScript(redis, [keys.state], [chain.chainId, chain.genesisHash])) as string[];
+      if (outcome === 'mismatch') throw new ChainMismatchError({ chainId: a ?? '', genesisHash: b ?? '' }, chain, prefix, opts.nodeUrl);
+      if (outcome === 'adopted') return { outcome, checkpoint: Number(a) };
+      return { outcome: outcome as 'bound' | 'same' };
+    },
+
+    /** Late confirmations not yet announced (the poller emits them, then acknowledges them by id). */
+    async unannounced(limit = 100): Promise<OperationRecord[]> {
+      const all = await redis.hVals(keys.ops.announce);
+      return all.slice(0, limit).map((r) => decodeRecord(r, keys.ops.announce));
+    },
+    async acknowledgeAnnounced(operationIds: string[]): Promise<void> {
+      if (operationIds.length) await redis.hDel(keys.ops.announce, operationIds);
     },
 
     async summary(): Promise<PnlSummary & { positions: Record<Market, PositionSummary>; checkpoint: number }> {

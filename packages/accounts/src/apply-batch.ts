@@ -9,6 +9,15 @@ import {
 } from '@blockops/domain';
 import { integerIn } from './checks';
 import { encodePoint, encodeReceipt, encodeState, type SeriesPoint } from './codec';
+import {
+  decodeRecord,
+  encodeCharge,
+  encodeRecord,
+  isUnchargedEnd,
+  lateConfirmation,
+  type OperationCharge,
+  type OperationRecord,
+} from './operation-records';
 
 export interface ReceiptBatch {
   /** the checkpoint this batch was read after; the batch applies only while the store is still there */
@@ -16,11 +25,16 @@ export interface ReceiptBatch {
   /** the height the checkpoint moves to: the batch holds every receipt of blocks fromCheckpoint+1..toHeight */
   toHeight: number;
   receipts: AccountingReceipt[];
+  /** the chain the receipts were read from: the batch is refused if the store belongs to another */
+  genesisHash?: string;
+  /** what the batch's receipts charged for our operations (spend receipts that name an operation id) */
+  charges?: OperationCharge[];
 }
 
 export interface CheckedBatch extends ReceiptBatch {
   /** the receipts to apply: duplicate ids within the batch count once */
   receipts: AccountingReceipt[];
+  charges: OperationCharge[];
   /** per receipt: market index 1–4, receipt JSON with integer unit strings (the apply script's ARGV tail) */
   receiptArgs: string[];
 }
@@ -70,7 +84,53 @@ export function checkBatch(batch: ReceiptBatch): CheckedBatch {
     receipts.push(r);
     receiptArgs.push(String(m), encodeReceipt(r));
   });
-  return { fromCheckpoint: batch.fromCheckpoint, toHeight: batch.toHeight, receipts, receiptArgs };
+  if (batch.genesisHash !== undefined && (typeof batch.genesisHash !== 'string' || batch.genesisHash === ''))
+    throw new RangeError('genesisHash must be a non-empty string when given');
+  const charged = new Set<string>();
+  const charges: OperationCharge[] = [];
+  (batch.charges ?? []).forEach((c, i) => {
+    if (typeof c.operationId !== 'string' || c.operationId === '')
+      throw new RangeError(`charges[${i}].operationId must be a non-empty string`);
+    if (!seen.has(c.receiptId))
+      throw new RangeError(`charges[${i}].receiptId must be a receipt of this batch (got ${String(c.receiptId)})`);
+    if (!(Number.isInteger(c.blockHeight) && c.blockHeight > batch.fromCheckpoint && c.blockHeight <= batch.toHeight))
+      throw new RangeError(`charges[${i}].blockHeight must be in (${batch.fromCheckpoint}, ${batch.toHeight}] (got ${c.blockHeight})`);
+    const badCost = receiptAmountProblem(c.actualCost);
+    if (badCost) throw new RangeError(`charges[${i}].actualCost ${badCost}`);
+    if (charged.has(c.operationId)) return;
+    charged.add(c.operationId);
+    charges.push(c);
+  });
+  return {
+    fromCheckpoint: batch.fromCheckpoint,
+    toHeight: batch.toHeight,
+    genesisHash: batch.genesisHash,
+    receipts,
+    charges,
+    receiptArgs,
+  };
+}
+
+/**
+ * The apply script's per-operation arguments: each charge, and for an operation that had already
+ * ended uncharged (EXPIRED, FAILED, REJECTED) its late confirmation. `records` are the records as
+ * read just before (raw JSON, '' when absent): the script refuses if any changed since.
+ */
+export function prepareCharges(
+  charges: OperationCharge[],
+  records: Map<string, string>,
+  now: number,
+): { args: string[]; late: OperationRecord[] } {
+  const args: string[] = [];
+  const late: OperationRecord[] = [];
+  for (const c of charges) {
+    const raw = records.get(c.operationId) ?? '';
+    const current = raw ? decodeRecord(raw, 'operation record') : undefined;
+    const after = current && isUnchargedEnd(current.status) ? lateConfirmation({ ...current, status: current.status }, c, now) : undefined;
+    if (after) late.push(after);
+    args.push(c.operationId, encodeCharge(c), raw, after ? encodeRecord(after) : '', current?.status ?? '');
+  }
+  return { args, late };
 }
 
 /** The state after the batch, computed in Node with the domain functions (bigint, exact); the script only stores it. */
@@ -92,6 +152,9 @@ export function prepareBatch(
     String(opts.historyMaxLen),
     String(opts.seriesMaxLen),
     point ? encodePoint(point) : '',
+    batch.genesisHash ?? '',
+    String(opts.now),
+    String(batch.receipts.length),
   ];
   return { next, summary, args: head.concat(batch.receiptArgs) };
 }

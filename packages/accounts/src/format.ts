@@ -10,7 +10,6 @@ import type { RedisClient } from '@blockops/events';
 import { WatchError } from 'redis';
 import { STORE_FORMAT, StoreFormatError, encodePoint, encodeReceipt, encodeState } from './codec';
 import { accountingKeys } from './keys';
-import { operationsKeys } from './operations-store';
 
 export type FormatCheck =
   { status: 'fresh' | 'current' } | { status: 'migrated'; receipts: number; points: number; reservations: number; operations: number };
@@ -85,6 +84,11 @@ function migratePoint(json: string) {
   });
 }
 
+function migrateCharge(json: string) {
+  const o = JSON.parse(json) as Old & { operationId: string };
+  return JSON.stringify({ ...o, actualCost: exact(o.actualCost, `charge of operation ${o.operationId} actualCost`).toString() });
+}
+
 function migrateOperation(json: string) {
   const o = JSON.parse(json) as Old & { operationId: string };
   const at = `operation ${o.operationId}`;
@@ -102,9 +106,9 @@ function migrateOperation(json: string) {
  */
 export async function ensureStoreFormat(opts: { redis: RedisClient; prefix: string; redisUrl?: string }): Promise<FormatCheck> {
   const k = accountingKeys(opts.prefix);
-  const ops = operationsKeys(opts.prefix);
+  const ops = k.ops;
   const lists = [k.history, ...k.markets, k.series];
-  const watched = [k.state, k.reservations, ...lists, ops.records];
+  const watched = [k.state, k.reservations, ...lists, ops.records, ops.charges, ops.announce];
   // WATCH belongs to a connection: use one of our own, not the shared client (one attempt to connect: this runs at start)
   const c = opts.redis.duplicate({ socket: { ...opts.redis.options?.socket, reconnectStrategy: false } });
   c.on('error', () => {
@@ -141,7 +145,13 @@ export async function ensureStoreFormat(opts: { redis: RedisClient; prefix: stri
       return { status: 'fresh' };
     }
     // format 1: read everything, convert exactly, write it back in one transaction
-    const [state, reservations, operations] = await Promise.all([c.hGetAll(k.state), c.hGetAll(k.reservations), c.hGetAll(ops.records)]);
+    const [state, reservations, operations, charges, announce] = await Promise.all([
+      c.hGetAll(k.state),
+      c.hGetAll(k.reservations),
+      c.hGetAll(ops.records),
+      c.hGetAll(ops.charges),
+      c.hGetAll(ops.announce),
+    ]);
     const listItems = await Promise.all(lists.map((l) => c.lRange(l, 0, -1)));
     let key = k.state;
     const tx = c.multi();
@@ -164,6 +174,10 @@ export async function ensureStoreFormat(opts: { redis: RedisClient; prefix: stri
       }
       key = ops.records;
       for (const [id, json] of Object.entries(operations)) tx.hSet(ops.records, id, migrateOperation(json));
+      key = ops.charges;
+      for (const [id, json] of Object.entries(charges)) tx.hSet(ops.charges, id, migrateCharge(json));
+      key = ops.announce;
+      for (const [id, json] of Object.entries(announce)) tx.hSet(ops.announce, id, migrateOperation(json));
       tx.hSet(k.state, {
         ...(next ? { balance: next.balance.toString(), state: encodeState(next) } : {}),
         reserved: reserved.toString(),

@@ -1,70 +1,85 @@
-import { OPERATION_STATUSES, type Market, type OperationStatus, type Units } from '@blockops/domain';
+import { OPERATION_STATUSES, type OperationStatus } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-import { STORE_FORMAT, unitsIn } from './codec';
-import { accountingKeys } from './keys';
+import { accountingKeys, operationKeys } from './keys';
+import {
+  confirmedByCharge,
+  decodeCharge,
+  decodeRecord,
+  encodeRecord,
+  isUnchargedEnd,
+  type OperationCharge,
+  type OperationRecord,
+} from './operation-records';
+import { operationCasScript } from './scripts';
 
-export interface OperationRecord {
-  operationId: string;
-  workflowId: string;
-  market: Market;
-  estimatedCost: Units;
-  units?: number;
-  status: OperationStatus;
-  txHash?: string;
-  blockHeight?: number;
-  actualCost?: Units;
-  reason?: string;
-  /** ms since the epoch */
-  submittedAt: number;
-  updatedAt: number;
-}
-
-/** Redis keys of the operations index: one hash of records, one sorted set per status. */
-export function operationsKeys(prefix: string) {
-  return { records: `${prefix}:ops`, byStatus: (s: OperationStatus) => `${prefix}:ops:${s}` };
-}
-
-/** A record as stored: amounts as integer unit strings (codec.ts). */
-const encodeRecord = (r: OperationRecord) =>
-  JSON.stringify({ ...r, estimatedCost: r.estimatedCost.toString(), actualCost: r.actualCost?.toString() });
-
-function decodeRecord(json: string, key: string): OperationRecord {
-  const { estimatedCost, actualCost, ...rest } = JSON.parse(json) as Record<keyof OperationRecord, unknown> & OperationRecord;
-  const r: OperationRecord = { ...rest, estimatedCost: unitsIn(estimatedCost, `${key} ${rest.operationId} estimatedCost`) };
-  if (actualCost !== undefined) r.actualCost = unitsIn(actualCost, `${key} ${rest.operationId} actualCost`);
-  return r;
-}
+export type { OperationRecord } from './operation-records';
 
 /** Closed operations kept per status; pending ones are never trimmed. */
 const KEEP_CLOSED = 10_000;
+/** A compare-and-set that keeps losing to concurrent writers is a bug or a storm: give up and let the caller retry. */
+const MAX_CAS_ATTEMPTS = 50;
 
 /**
- * The operations index behind /api/operations/pending and /confirmed: one hash of records and a
- * sorted set (by time) per status. Written by the operation workflow's activities; a record moves
- * between sets in one MULTI, so it is never listed twice or lost between lists.
+ * The operations index behind /api/operations/*: one hash of records and a sorted set (by time)
+ * per status, plus the charges booked from receipts. Every write is a compare-and-set of the
+ * record (and of the charge when the new record depends on it), so a receipt applied by the poller
+ * and an operation closing at the same moment cannot overwrite each other: an operation never
+ * ends EXPIRED, FAILED or REJECTED over a charge the chain booked.
  */
 export function createOperationsStore(opts: { redis: RedisClient; prefix: string }) {
   const { redis, prefix } = opts;
-  const { records, byStatus } = operationsKeys(prefix);
-  const stateKey = accountingKeys(prefix).state;
+  const keys = operationKeys(prefix);
+  const scriptKeys = [keys.records, keys.charges, ...keys.statusSets, accountingKeys(prefix).state];
 
-  async function get(operationId: string): Promise<OperationRecord | undefined> {
-    const raw = await redis.hGet(records, operationId);
-    return raw ? decodeRecord(raw, records) : undefined;
+  async function read(operationId: string): Promise<{ raw: string; chargeRaw: string }> {
+    const [raw, chargeRaw] = (await redis.multi().hGet(keys.records, operationId).hGet(keys.charges, operationId).exec()) as unknown as [
+      string | null,
+      string | null,
+    ];
+    return { raw: raw ?? '', chargeRaw: chargeRaw ?? '' };
+  }
+
+  /**
+   * Writes `next(current, charge)` if neither changed meanwhile (else reads again and retries);
+   * `undefined` from `next` writes nothing. Returns the record as stored afterwards.
+   */
+  async function transition(
+    operationId: string,
+    next: (current: OperationRecord | undefined, charge: OperationCharge | undefined) => OperationRecord | undefined,
+  ): Promise<OperationRecord | undefined> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const { raw, chargeRaw } = await read(operationId);
+      const current = raw ? decodeRecord(raw, keys.records) : undefined;
+      const record = next(current, chargeRaw ? decodeCharge(chargeRaw, keys.charges) : undefined);
+      if (!record) return current;
+      const args = [operationId, raw, chargeRaw, encodeRecord(record), record.status, String(record.updatedAt), String(KEEP_CLOSED)];
+      if ((await operationCasScript(redis, scriptKeys, args)) === 1) return record;
+    }
+    throw new Error(`operation ${operationId}: its record kept changing during ${MAX_CAS_ATTEMPTS} attempts to update it`);
   }
 
   return {
-    get,
-    async put(record: OperationRecord): Promise<void> {
-      const m = redis.multi();
-      for (const s of OPERATION_STATUSES) if (s !== record.status) m.zRem(byStatus(s), record.operationId);
-      m.zAdd(byStatus(record.status), { score: record.updatedAt, value: record.operationId });
-      m.hSet(records, record.operationId, encodeRecord(record));
-      // the records share the prefix's store format (format.ts)
-      m.hSetNX(stateKey, 'format', STORE_FORMAT);
-      if (record.status !== 'SUBMITTED') m.zRemRangeByRank(byStatus(record.status), 0, -KEEP_CLOSED - 1);
-      await m.exec();
+    get: async (operationId: string): Promise<OperationRecord | undefined> => {
+      const raw = await redis.hGet(keys.records, operationId);
+      return raw ? decodeRecord(raw, keys.records) : undefined;
     },
+    charge: async (operationId: string): Promise<OperationCharge | undefined> => {
+      const raw = await redis.hGet(keys.charges, operationId);
+      return raw ? decodeCharge(raw, keys.charges) : undefined;
+    },
+    transition,
+    /** Stores the record as given (a new or resubmitted operation). */
+    put: (record: OperationRecord) => transition(record.operationId, () => record),
+    /**
+     * Closes an operation with the record `close(current)` builds: EXPIRED, FAILED or REJECTED
+     * becomes CONFIRMED when a receipt has already charged it (the record then says what the chain
+     * booked). Returns the record as stored.
+     */
+    settle: async (operationId: string, close: (current: OperationRecord | undefined) => OperationRecord): Promise<OperationRecord> =>
+      (await transition(operationId, (current, charge) => {
+        const record = close(current);
+        return charge && isUnchargedEnd(record.status) ? confirmedByCharge(record, charge, record.updatedAt) : record;
+      }))!,
     /**
      * Newest first, from one status or several merged by time (`/api/operations/closed` lists
      * EXPIRED, REJECTED and FAILED together); `total` counts them all.
@@ -75,7 +90,7 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
     ): Promise<{ items: OperationRecord[]; total: number }> {
       if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new RangeError('limit must be an integer from 1 to 1000');
       if (!Number.isInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be an integer ≥ 0');
-      const sets = (typeof statuses === 'string' ? [statuses] : [...statuses]).map(byStatus);
+      const sets = (typeof statuses === 'string' ? [statuses] : [...statuses]).map(keys.byStatus);
       let ids: string[];
       if (sets.length === 1) {
         ids = await redis.zRange(sets[0]!, q.offset, q.offset + q.limit - 1, { REV: true });
@@ -89,17 +104,18 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
           .map((e) => e.value);
       }
       const total = (await Promise.all(sets.map((k) => redis.zCard(k)))).reduce((a, b) => a + b, 0);
-      const raws = ids.length ? await redis.hmGet(records, ids) : [];
-      return { items: raws.flatMap((r) => (r ? [decodeRecord(r, records)] : [])), total };
+      const raws = ids.length ? await redis.hmGet(keys.records, ids) : [];
+      return { items: raws.flatMap((r) => (r ? [decodeRecord(r, keys.records)] : [])), total };
     },
     /** How many operations wait for their receipt, and when the longest-waiting one was submitted (ms). */
     async pendingSummary(): Promise<{ count: number; oldestSubmittedAt?: number }> {
-      const [count, oldest] = await Promise.all([redis.zCard(byStatus('SUBMITTED')), redis.zRange(byStatus('SUBMITTED'), 0, 0)]);
-      const record = oldest[0] ? await get(oldest[0]) : undefined;
+      const [count, oldest] = await Promise.all([redis.zCard(keys.byStatus('SUBMITTED')), redis.zRange(keys.byStatus('SUBMITTED'), 0, 0)]);
+      const raw = oldest[0] ? await redis.hGet(keys.records, oldest[0]) : undefined;
+      const record = raw ? decodeRecord(raw, keys.records) : undefined;
       return { count, oldestSubmittedAt: record?.submittedAt };
     },
     async counts(): Promise<Record<OperationStatus, number>> {
-      const n = await Promise.all(OPERATION_STATUSES.map((s) => redis.zCard(byStatus(s))));
+      const n = await Promise.all(OPERATION_STATUSES.map((s) => redis.zCard(keys.byStatus(s))));
       return Object.fromEntries(OPERATION_STATUSES.map((s, i) => [s, n[i] ?? 0])) as Record<OperationStatus, number>;
     },
   };

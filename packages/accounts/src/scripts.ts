@@ -19,24 +19,51 @@ local function cmp(a, b)
   return a < b and -1 or 1
 end`;
 
+/** Moves an operation id to the sorted set of its new status (sets named in OPERATION_STATUSES order from KEYS[first]). */
+const MOVE_STATUS = `
+local STATUSES = {'SUBMITTED', 'CONFIRMED', 'EXPIRED', 'REJECTED', 'FAILED'}
+local function moveStatus(first, id, status, score)
+  for i, s in ipairs(STATUSES) do
+    if s == status then redis.call('ZADD', KEYS[first + i - 1], score, id) else redis.call('ZREM', KEYS[first + i - 1], id) end
+  end
+end`;
+
 /**
- * KEYS: state, history, history:<market> × 4 (MARKETS order), series
+ * KEYS: state, history, history:<market> × 4 (MARKETS order), series,
+ *       ops records, ops charges, ops announce, ops status sets × 5 (OPERATION_STATUSES order)
  * ARGV: expected checkpoint, new checkpoint, balance (units), state JSON, history max, series max,
- *       series point JSON ('' = none), then per receipt: market index 1–4, receipt JSON
- * Returns 1 when applied, 0 when the checkpoint had moved (nothing written). Everything is read
- * and grouped before the first write, so a bad argument errors with nothing written.
+ *       series point JSON ('' = none), genesis hash of the receipts' chain ('' = unchecked; recorded
+ *       when the store has none yet), now (ms), receipt count n,
+ *       then per receipt: market index 1–4, receipt JSON with integer unit strings,
+ *       then per charged operation (5 each): id, charge JSON (actualCost in units), record as read
+ *       ('' = none), late record ('' = the record stays as it is), the status the late record leaves
+ * Returns 1 when applied; 0 when the checkpoint had moved, -1 when the store belongs to another
+ * chain, -2 when an operation record changed since it was read (nothing written in all three).
+ * Everything is checked before the first write, so a bad argument or a refusal writes nothing.
  */
 export const applyBatchScript = luaScript(`
+${MOVE_STATUS}
 local cp = redis.call('HGET', KEYS[1], 'checkpoint') or '0'
 if cp ~= ARGV[1] then return 0 end
-local historyMax, seriesMax = tonumber(ARGV[5]), tonumber(ARGV[6])
+local bindGenesis = false
+if ARGV[8] ~= '' then
+  local genesis = redis.call('HGET', KEYS[1], 'genesisHash')
+  if genesis and genesis ~= ARGV[8] then return -1 end
+  bindGenesis = not genesis
+end
+local historyMax, seriesMax, now, n = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[9], tonumber(ARGV[10])
 local all, per = {}, {{}, {}, {}, {}}
-for i = 8, #ARGV, 2 do
+for i = 11, 10 + 2 * n, 2 do
   local list = per[tonumber(ARGV[i])]
   all[#all + 1] = ARGV[i + 1]
   list[#list + 1] = ARGV[i + 1]
 end
+local opsFrom = 11 + 2 * n
+for i = opsFrom, #ARGV, 5 do
+  if (redis.call('HGET', KEYS[8], ARGV[i]) or '') ~= ARGV[i + 2] then return -2 end
+end
 redis.call('HSET', KEYS[1], 'checkpoint', ARGV[2], 'balance', ARGV[3], 'state', ARGV[4], 'format', '${STORE_FORMAT}')
+if bindGenesis then redis.call('HSET', KEYS[1], 'genesisHash', ARGV[8]) end
 local function push(key, items)
   if #items == 0 then return end
   -- unpack is bounded by Lua's C stack (8000): push in slices
@@ -49,7 +76,60 @@ if ARGV[7] ~= '' then
   redis.call('RPUSH', KEYS[7], ARGV[7])
   redis.call('LTRIM', KEYS[7], -seriesMax, -1)
 end
+for i = opsFrom, #ARGV, 5 do
+  local id = ARGV[i]
+  redis.call('HSET', KEYS[9], id, ARGV[i + 1])
+  if ARGV[i + 3] ~= '' then
+    redis.call('HSET', KEYS[8], id, ARGV[i + 3])
+    moveStatus(11, id, 'CONFIRMED', now)
+    redis.call('HSET', KEYS[10], id, ARGV[i + 3])
+  end
+end
 return 1
+`);
+
+/**
+ * KEYS: ops records, ops charges, ops status sets × 5 (OPERATION_STATUSES order), state
+ * ARGV: id, record as read ('' = none), charge as read ('' = none), new record JSON (amounts as
+ *       integer unit strings), its status, score (ms), closed records kept per status
+ * Returns 1 when written, 0 when the record or the charge changed since they were read. The records
+ * share the prefix's store format (format.ts): a write stamps it when the store has none yet.
+ */
+export const operationCasScript = luaScript(`
+${MOVE_STATUS}
+local id = ARGV[1]
+if (redis.call('HGET', KEYS[1], id) or '') ~= ARGV[2] then return 0 end
+if (redis.call('HGET', KEYS[2], id) or '') ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], id, ARGV[4])
+moveStatus(3, id, ARGV[5], ARGV[6])
+redis.call('HSETNX', KEYS[8], 'format', '${STORE_FORMAT}')
+if ARGV[5] ~= 'SUBMITTED' then
+  local set = KEYS[3 + ({SUBMITTED = 0, CONFIRMED = 1, EXPIRED = 2, REJECTED = 3, FAILED = 4})[ARGV[5]]]
+  redis.call('ZREMRANGEBYRANK', set, 0, -tonumber(ARGV[7]) - 1)
+end
+return 1
+`);
+
+/**
+ * KEYS: state. ARGV: chain id, genesis hash.
+ * Records the chain the accounting state belongs to, or compares with the one recorded:
+ * {'bound'} first time on an empty store, {'adopted', checkpoint} first time on a store that has
+ * already applied blocks (written before chains were recorded), {'same'}, or
+ * {'mismatch', recorded chain id, recorded genesis hash} — nothing written then.
+ */
+export const bindChainScript = luaScript(`
+local genesis = redis.call('HGET', KEYS[1], 'genesisHash')
+if genesis then
+  if genesis == ARGV[2] then
+    redis.call('HSETNX', KEYS[1], 'chainId', ARGV[1])
+    return {'same'}
+  end
+  return {'mismatch', redis.call('HGET', KEYS[1], 'chainId') or '', genesis}
+end
+local cp = redis.call('HGET', KEYS[1], 'checkpoint') or '0'
+redis.call('HSET', KEYS[1], 'chainId', ARGV[1], 'genesisHash', ARGV[2])
+if cp ~= '0' then return {'adopted', cp} end
+return {'bound'}
 `);
 
 /**

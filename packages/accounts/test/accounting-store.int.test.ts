@@ -12,7 +12,7 @@ import {
   type Units,
 } from '@blockops/domain';
 import { connectRedis, type RedisClient } from '@blockops/events';
-import { createAccountingStore, createOperationsStore, type AccountingStore, type OperationRecord } from '../src';
+import { ChainMismatchError, createAccountingStore, createOperationsStore, type AccountingStore, type OperationRecord } from '../src';
 import { luaScript } from '../src/lua';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -90,7 +90,7 @@ test('the same batch twice changes nothing the second time', async () => {
     history: await s.history({ limit: 100, offset: 0 }),
   };
   const again = await s.applyBatch(batch);
-  expect(again).toEqual({ applied: false, checkpoint: 5, count: 0, summary: pnlSummary(before.snap.state) });
+  expect(again).toEqual({ applied: false, checkpoint: 5, count: 0, summary: pnlSummary(before.snap.state), lateConfirmed: [] });
   expect({
     snap: await s.snapshot(),
     summary: await s.summary(),
@@ -394,4 +394,167 @@ test('operations index: several statuses list merged, newest first, paged across
   expect(page.items.map((o) => o.operationId)).toEqual(['c4', 'c3', 'c2']);
   expect(page.total).toBe(9);
   expect((await ops.list(['EXPIRED'], { limit: 10, offset: 0 })).items.map((o) => o.status)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
+});
+
+describe('operations and their charges', () => {
+  const record = (id: string, status: 'SUBMITTED' | 'EXPIRED' | 'FAILED' | 'REJECTED' | 'CONFIRMED'): OperationRecord => ({
+    operationId: id,
+    workflowId: `op-${id}`,
+    market: 'compute',
+    estimatedCost: t('10'),
+    units: 3,
+    status,
+    txHash: `0x${id}`,
+    submittedAt: 1,
+    updatedAt: 2,
+  });
+  const spend = (id: string, height: number, amount: string, _operationId: string): AccountingReceipt => ({
+    id,
+    market: 'compute',
+    blockHeight: height,
+    timestamp: 1_700_000_000,
+    direction: 'spend',
+    amount: t(amount),
+    units: 3,
+  });
+  function pair() {
+    const prefix = `${filePrefix}:${++n}`;
+    return {
+      accounts: createAccountingStore({ redis, prefix, startingBalance: t('1000') }),
+      ops: createOperationsStore({ redis, prefix }),
+    };
+  }
+
+  test('a receipt for an operation that had ended EXPIRED confirms it late, atomically with the booking', async () => {
+    const { accounts, ops } = pair();
+    await ops.put(record('late1', 'EXPIRED'));
+    await ops.put(record('live1', 'SUBMITTED'));
+    const r = await accounts.applyBatch({
+      fromCheckpoint: 0,
+      toHeight: 5,
+      receipts: [spend('rc-1', 4, '9.5', 'late1'), spend('rc-2', 5, '11.25', 'live1')],
+      charges: [
+        { operationId: 'late1', receiptId: 'rc-1', blockHeight: 4, actualCost: t('9.5') },
+        { operationId: 'live1', receiptId: 'rc-2', blockHeight: 5, actualCost: t('11.25') },
+      ],
+    });
+    expect(r.applied).toBe(true);
+    expect(r.lateConfirmed).toEqual([
+      expect.objectContaining({
+        operationId: 'late1',
+        status: 'CONFIRMED',
+        lateFrom: 'EXPIRED',
+        blockHeight: 4,
+        actualCost: t('9.5'),
+        receiptId: 'rc-1',
+      }),
+    ]);
+    // record, status lists, balance and the announcement queue agree
+    expect(await ops.get('late1')).toMatchObject({
+      status: 'CONFIRMED',
+      lateFrom: 'EXPIRED',
+      actualCost: t('9.5'),
+      units: 3,
+      txHash: '0xlate1',
+    });
+    expect((await ops.list('EXPIRED', { limit: 10, offset: 0 })).total).toBe(0);
+    expect((await ops.list('CONFIRMED', { limit: 10, offset: 0 })).items.map((o) => o.operationId)).toEqual(['late1']);
+    expect((await accounts.snapshot()).state.balance).toBe(t('1000') - t('9.5') - t('11.25')); // exact
+    // a pending operation keeps its status (its workflow confirms it), but its charge is on record
+    expect(await ops.get('live1')).toMatchObject({ status: 'SUBMITTED' });
+    expect(await ops.charge('live1')).toEqual({ operationId: 'live1', receiptId: 'rc-2', blockHeight: 5, actualCost: t('11.25') });
+    expect((await accounts.unannounced()).map((o) => o.operationId)).toEqual(['late1']);
+    await accounts.acknowledgeAnnounced(['late1']);
+    expect(await accounts.unannounced()).toEqual([]);
+  });
+
+  test('closing an operation EXPIRED over a charge already booked records it CONFIRMED with the charge', async () => {
+    const { accounts, ops } = pair();
+    await ops.put(record('c1', 'SUBMITTED'));
+    await accounts.applyBatch({
+      fromCheckpoint: 0,
+      toHeight: 3,
+      receipts: [spend('rc-9', 3, '7.77', 'c1')],
+      charges: [{ operationId: 'c1', receiptId: 'rc-9', blockHeight: 3, actualCost: t('7.77') }],
+    });
+    const settled = await ops.settle('c1', (before) => ({ ...before!, status: 'EXPIRED', reason: 'no receipt in time', updatedAt: 5 }));
+    expect(settled).toMatchObject({ status: 'CONFIRMED', blockHeight: 3, actualCost: t('7.77'), receiptId: 'rc-9' });
+    expect(settled.reason).toBeUndefined();
+    expect(await ops.get('c1')).toEqual(settled);
+    expect((await ops.list('EXPIRED', { limit: 10, offset: 0 })).total).toBe(0);
+    // without a charge an expiry stays an expiry
+    await ops.put(record('c2', 'SUBMITTED'));
+    expect(await ops.settle('c2', (before) => ({ ...before!, status: 'EXPIRED', updatedAt: 6 }))).toMatchObject({ status: 'EXPIRED' });
+  });
+
+  test('a close racing a receipt: whichever lands first, the record ends CONFIRMED with the charge', async () => {
+    for (let i = 0; i < 20; i++) {
+      const { accounts, ops } = pair();
+      const id = `race${i}`;
+      await ops.put(record(id, 'SUBMITTED'));
+      await Promise.all([
+        accounts.applyBatch({
+          fromCheckpoint: 0,
+          toHeight: 2,
+          receipts: [spend(`rr-${i}`, 2, '4.5', id)],
+          charges: [{ operationId: id, receiptId: `rr-${i}`, blockHeight: 2, actualCost: t('4.5') }],
+        }),
+        ops.settle(id, (before) => ({ ...before!, status: 'EXPIRED', updatedAt: 9 })),
+      ]);
+      expect(await ops.get(id)).toMatchObject({ status: 'CONFIRMED', actualCost: t('4.5'), blockHeight: 2 });
+      expect((await accounts.snapshot()).state.balance).toBe(t('995.5'));
+    }
+  });
+
+  test('charges must belong to the batch, and a bad one writes nothing', async () => {
+    const { accounts } = pair();
+    await expect(
+      accounts.applyBatch({
+        fromCheckpoint: 0,
+        toHeight: 2,
+        receipts: [spend('a', 1, '1', 'x')],
+        charges: [{ operationId: 'x', receiptId: 'not-in-batch', blockHeight: 1, actualCost: t('1') }],
+      }),
+    ).rejects.toThrow(/charges\[0\]\.receiptId/);
+    expect(await accounts.checkpoint()).toBe(0);
+  });
+});
+
+describe('chain identity', () => {
+  const chainA = { chainId: 'devnet-1-aaaa', genesisHash: '0xaaa' };
+  const chainB = { chainId: 'devnet-1-bbbb', genesisHash: '0xbbb' };
+
+  test('the store records its chain on first use and refuses another, naming both and the reset', async () => {
+    const s = store();
+    expect(await s.bindChain(chainA)).toEqual({ outcome: 'bound' });
+    expect(await s.bindChain(chainA)).toEqual({ outcome: 'same' });
+    const err = await s.bindChain(chainB, { nodeUrl: 'http://node:9933' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChainMismatchError);
+    expect((err as Error).message).toContain('devnet-1-aaaa');
+    expect((err as Error).message).toContain('devnet-1-bbbb');
+    expect((err as Error).message).toContain('http://node:9933');
+    expect((err as Error).message).toContain('npm run accounts:reset');
+    expect(await s.chainIdentity()).toEqual(chainA);
+  });
+
+  test("a batch read from another chain is refused with nothing written; a store without a chain takes the batch's", async () => {
+    const s = store();
+    await s.bindChain(chainA);
+    await expect(
+      s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: receipts(0, 3, 4), genesisHash: '0xbbb' }),
+    ).rejects.toBeInstanceOf(ChainMismatchError);
+    expect(await s.checkpoint()).toBe(0);
+    expect((await s.applyBatch({ fromCheckpoint: 0, toHeight: 3, receipts: receipts(0, 3, 4), genesisHash: '0xaaa' })).applied).toBe(true);
+
+    const fresh = store();
+    await fresh.applyBatch({ fromCheckpoint: 0, toHeight: 1, receipts: [], genesisHash: '0xccc' });
+    expect((await fresh.position()).genesisHash).toBe('0xccc');
+  });
+
+  test('state from before chains were recorded is adopted by the first chain, with its checkpoint reported', async () => {
+    const s = store();
+    await s.applyBatch({ fromCheckpoint: 0, toHeight: 7, receipts: [] });
+    expect(await s.bindChain(chainA)).toEqual({ outcome: 'adopted', checkpoint: 7 });
+    expect(await s.bindChain(chainA)).toEqual({ outcome: 'same' });
+  });
 });

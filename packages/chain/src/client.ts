@@ -67,6 +67,7 @@ export function createChainClient(opts: ChainClientOptions) {
   const t = createTransport(opts);
   return {
     light: { latestHeader: (o?: CallOptions) => t.read('light.latest_header', {}, s.latestHeaderSchema, o) },
+    chain: { id: (o?: CallOptions) => t.read('chain.id', {}, s.chainIdSchema, o) },
     net: {
       stats: (o?: CallOptions) => t.read('net.stats', {}, s.netStatsSchema, o),
       peers: (o?: CallOptions) => t.read('net.peers', {}, s.netPeersSchema, o),

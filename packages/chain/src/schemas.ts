@@ -11,7 +11,16 @@ const int = () => z.number().int().nonnegative();
 const amount = () => nodeAmount();
 const balance = () => nodeAmount({ allowNegative: true });
 
-export const latestHeaderSchema = z.object({ height: int(), hash: z.string(), timestamp: z.number(), finality_time: nn() });
+export const latestHeaderSchema = z.object({
+  height: int(),
+  hash: z.string(),
+  timestamp: z.number(),
+  finality_time: nn(),
+  /** the chain this header belongs to (the devnet sends it; a node that does not is checked at start only) */
+  genesis_hash: z.string().min(1).optional(),
+});
+/** `chain.id`: which chain the node serves. Accounting records it and refuses state of another chain. */
+export const chainIdSchema = z.object({ chain_id: z.string().min(1), genesis_hash: z.string().min(1), genesis_timestamp: z.number() });
 export const netStatsSchema = z.object({
   peer_count: int(),
   tps: nn(),
@@ -112,11 +121,19 @@ export const disbursementResultSchema = z.object({
   status: z.literal('executed'),
 });
 
-const faultSchema = z.object({ error_rate: nn(), error_code: z.number(), latency_ms: nn(), timeout_rate: nn(), injected: int() });
+const faultSchema = z.object({
+  error_rate: nn(),
+  error_code: z.number(),
+  latency_ms: nn(),
+  timeout_rate: nn(),
+  /** calls the fault has hit so far (an error, a timeout or added latency) */
+  injected: int(),
+});
 const outageSchema = z.object({ mode: z.enum(['http_503', 'refuse']), until_ms: z.number() });
 export const devStatusSchema = z.object({
   height: int(),
   seed: z.number(),
+  chain_id: z.string(),
   faults: z.record(z.string(), faultSchema),
   gates: governorStatusSchema.shape.gates,
   outage: outageSchema.nullable(),
@@ -129,6 +146,7 @@ export const balanceOnlySchema = z.object({ balance: amount() });
 export type Receipt = z.infer<typeof receiptSchema>;
 export type ReceiptAudit = z.infer<typeof receiptAuditSchema>;
 export type LatestHeader = z.infer<typeof latestHeaderSchema>;
+export type ChainIdentity = z.infer<typeof chainIdSchema>;
 export type NetStats = z.infer<typeof netStatsSchema>;
 export type Peer = z.infer<typeof peerSchema>;
 export type GovernorStatus = z.infer<typeof governorStatusSchema>;

@@ -43,7 +43,13 @@ async function failure(p: Promise<unknown>): Promise<ChainError> {
 
 test('every read method answers with its typed, validated result', async () => {
   await chain.dev.mine({ blocks: 40 });
-  expect((await chain.light.latestHeader()).height).toBeGreaterThanOrEqual(40);
+  const header = await chain.light.latestHeader();
+  expect(header.height).toBeGreaterThanOrEqual(40);
+  const id = await chain.chain.id();
+  expect(id.chain_id).toMatch(/^devnet-7-[0-9a-f]{8}$/);
+  expect(header.genesis_hash).toBe(id.genesis_hash);
+  // two chains from the same seed are two chains
+  expect(id.genesis_hash).not.toBe((await createChainClient({ url: locked.urls.devnet!, authToken: TOKEN }).chain.id()).genesis_hash);
   expect((await chain.net.stats()).peer_count).toBe(23);
   expect((await chain.net.peers()).peers).toHaveLength(23);
   const audit = await chain.receipt.audit({ limit: 5, market: 'energy' });
@@ -88,10 +94,12 @@ test('every write method: submits, confirmation, disbursement', async () => {
 
 test('error classes: cancelled business errors carry code and data; storage for fatal codes', async () => {
   await chain.dev.setGate({ market: 'ad', state: 'Halt', reason: 'review' });
-  const gate = await failure(
-    chain.adMarket.createCampaign({ operation_id: `g-${randomUUID()}`, account: '0xc', estimated_cost: 1_000_000n }),
-  );
-  await chain.dev.setGate({ market: 'ad', state: 'Trade' });
+  let gate: ChainError;
+  try {
+    gate = await failure(chain.adMarket.createCampaign({ operation_id: `g-${randomUUID()}`, account: '0xc', estimated_cost: 1_000_000n }));
+  } finally {
+    await chain.dev.setGate({ market: 'ad', state: 'Trade' });
+  }
   expect(gate).toMatchObject({ errorClass: 'cancelled', rpcCode: -33004, reason: 'gate_closed', data: { market: 'ad', state: 'Halt' } });
   expect(gate.retryable).toBe(false);
   const poor = await failure(chain.storage.put({ operation_id: `p-${randomUUID()}`, account: '0xpoor', estimated_cost: 5_000_000n }));

@@ -133,8 +133,10 @@ export const configSchema = z.object({
   EMERGENCY_POLLER_RECHECK_MS: positiveInt(30_000, 3_600_000),
   RECEIPT_POLL_INTERVAL_MS: positiveInt(1000, 3_600_000),
   RECEIPT_BATCH_SIZE: positiveInt(1000, 1000),
-  /** A batch attempt running longer (its worker died, the node hangs) is retried by Temporal. */
+  /** A batch attempt running longer or silent that long (its worker died, the node hangs) is retried by Temporal. */
   RECEIPT_BATCH_TIMEOUT_MS: positiveInt(60_000, 600_000),
+  /** While nothing of ours happens on the chain, one poll activity keeps polling for up to this long: an idle poller writes no history meanwhile. */
+  RECEIPT_POLL_IDLE_MS: positiveInt(60_000, 3_600_000),
   /** Start the receipt-poller singleton when the worker starts (it is a fixed workflow id: at most one runs). */
   RECEIPT_POLLER_AUTOSTART: z
     .enum(['true', 'false'], { error: 'must be true or false' })

@@ -34,7 +34,7 @@ export const receiptPollerInputSchema = z
       .min(100)
       .max(600_000)
       .default(60_000)
-      .describe('A batch attempt that takes longer (e.g. its worker died) is retried'),
+      .describe('A batch attempt that takes longer or stops heartbeating (e.g. its worker died) is retried'),
     pauseRecheckMs: z
       .number()
       .int()
@@ -42,6 +42,13 @@ export const receiptPollerInputSchema = z
       .max(3_600_000)
       .default(30_000)
       .describe('While SHUTDOWN pauses the poller, how often it re-checks (RESUME wakes it at once)'),
+    idleMaxMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(60_000)
+      .describe('While nothing of ours happens, one activity polls for up to this long (ms): an idle poller writes no history meanwhile'),
   })
   .strict();
 export type ReceiptPollerInput = z.input<typeof receiptPollerInputSchema>;

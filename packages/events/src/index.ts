@@ -2,8 +2,8 @@ export * from './schemas';
 export * from './stream-id';
 export * from './socket';
 export { connectRedis, luaScript, type LuaScript, type RedisClient } from './redis';
-export { createEventPublisher, type EventPublisher, type PublisherOptions } from './publisher';
-export { readRange, firstStreamId, tailStream, type TailOptions } from './reader';
+export { createEventPublisher, EVENT_FIELD, type EventPublisher, type PublisherOptions } from './publisher';
+export { readRange, lastStreamId, firstStreamId, tailStream, type TailOptions, type MalformedEntry, type OnMalformed } from './reader';
 export { createAuditLog, type AuditEntry, type AuditLog } from './audit';
 export {
   createAlertStore,

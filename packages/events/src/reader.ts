@@ -7,17 +7,48 @@ interface StreamEntry {
   message: Record<string, string>;
 }
 
-/** Turns a stream entry into a validated event; a malformed entry yields undefined (and is skipped). */
-function entryToEvent(entry: StreamEntry): BlockopsEvent | undefined {
-  const raw = entry.message[EVENT_FIELD];
-  if (raw === undefined) return undefined;
-  const parsed = eventSchema.safeParse({ ...JSON.parse(raw), id: entry.id });
-  return parsed.success ? parsed.data : undefined;
+/** A stream entry that is not a valid event: skipped, with why (for the reader's log and metric). */
+export interface MalformedEntry {
+  id: string;
+  reason: string;
 }
+export type OnMalformed = (entry: MalformedEntry) => void;
+
+/** Why an entry is not an event, or the event. Never throws: one bad entry must not stop a reader. */
+function parseEntry(entry: StreamEntry): { event: BlockopsEvent } | { malformed: MalformedEntry } {
+  const raw = entry.message[EVENT_FIELD];
+  if (raw === undefined) return { malformed: { id: entry.id, reason: `no "${EVENT_FIELD}" field` } };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    return { malformed: { id: entry.id, reason: `not JSON: ${(err as Error).message}` } };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { malformed: { id: entry.id, reason: 'not a JSON object' } };
+  const parsed = eventSchema.safeParse({ ...value, id: entry.id });
+  if (parsed.success) return { event: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    malformed: { id: entry.id, reason: `not an event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` },
+  };
+}
+
+/** Turns a stream entry into a validated event; a malformed entry yields undefined (and is skipped). */
+function entryToEvent(entry: StreamEntry, onMalformed?: OnMalformed): BlockopsEvent | undefined {
+  const r = parseEntry(entry);
+  if ('event' in r) return r.event;
+  onMalformed?.(r.malformed);
+  return undefined;
+}
+
+const eventsOf = (entries: StreamEntry[], onMalformed?: OnMalformed) =>
+  entries.map((e) => entryToEvent(e, onMalformed)).filter((e): e is BlockopsEvent => e !== undefined);
 
 /**
  * Events with id in (afterId, untilId], oldest first, at most `count` entries. `lastId` is the id of
- * the last entry read (malformed entries are skipped but still advance it), undefined when none.
+ * the last entry read (malformed entries are skipped, reported to `onMalformed`, and still advance
+ * it), undefined when none.
  */
 export async function readRange(
   redis: RedisClient,
@@ -25,16 +56,14 @@ export async function readRange(
   afterId: string,
   untilId = '+',
   count = 1000,
+  onMalformed?: OnMalformed,
 ): Promise<{ events: BlockopsEvent[]; lastId?: string }> {
   const entries = (await redis.xRange(stream, `(${afterId}`, untilId, { COUNT: count })) as StreamEntry[];
-  return {
-    events: entries.map(entryToEvent).filter((e): e is BlockopsEvent => e !== undefined),
-    lastId: entries.at(-1)?.id,
-  };
+  return { events: eventsOf(entries, onMalformed), lastId: entries.at(-1)?.id };
 }
 
 /** The id of the newest entry, or '0-0' for an empty stream. */
-async function lastStreamId(redis: RedisClient, stream: string): Promise<string> {
+export async function lastStreamId(redis: RedisClient, stream: string): Promise<string> {
   const entries = (await redis.xRevRange(stream, '+', '-', { COUNT: 1 })) as StreamEntry[];
   return entries[0]?.id ?? '0-0';
 }
@@ -53,6 +82,8 @@ export interface TailOptions {
   count?: number;
   onEvents: (events: BlockopsEvent[], lastId: string) => void;
   onError?: (err: unknown) => void;
+  /** a malformed entry was skipped (the tail goes on past it) */
+  onMalformed?: OnMalformed;
 }
 
 /**
@@ -74,8 +105,7 @@ export async function tailStream(redis: RedisClient, opts: TailOptions): Promise
         const entries = reply?.[0]?.messages ?? [];
         if (entries.length === 0) continue;
         cursor = entries[entries.length - 1]!.id;
-        const events = entries.map(entryToEvent).filter((e): e is BlockopsEvent => e !== undefined);
-        opts.onEvents(events, cursor);
+        opts.onEvents(eventsOf(entries, opts.onMalformed), cursor);
       } catch (err) {
         if (!running) break;
         opts.onError?.(err);

@@ -4,10 +4,12 @@ import {
   connectRedis,
   createAuditLog,
   createEventPublisher,
+  EVENT_FIELD,
   readRange,
   tailStream,
   firstStreamId,
   type BlockopsEvent,
+  type MalformedEntry,
   type RedisClient,
 } from '../src';
 
@@ -65,6 +67,48 @@ describe('events over a real Redis stream', () => {
     await poll(() => seen.includes(id), { description: 'the tail to deliver the new event' });
     await tail.stop();
     expect(seen).toEqual([id]);
+  });
+
+  it('skips malformed entries in replay and tail, reports each, and goes on past them', async () => {
+    const bad = `${stream}:bad`;
+    const pub = createEventPublisher(redis, { stream: bad, maxLen: 1000 });
+    const good1 = await pub.publish(ev(1));
+    const notJson = await redis.xAdd(bad, '*', { [EVENT_FIELD]: '{"type": "node_started", ' });
+    const noField = await redis.xAdd(bad, '*', { other: 'x' });
+    const notEvent = await redis.xAdd(bad, '*', { [EVENT_FIELD]: JSON.stringify({ type: 'node_started', workflowId: 'wf' }) });
+    const notObject = await redis.xAdd(bad, '*', { [EVENT_FIELD]: '42' });
+    const good2 = await pub.publish(ev(2));
+
+    const skipped: MalformedEntry[] = [];
+    const { events, lastId } = await readRange(redis, bad, '0-0', '+', 1000, (m) => skipped.push(m));
+    expect(events.map((e) => e.id)).toEqual([good1, good2]);
+    expect(lastId).toBe(good2);
+    expect(skipped.map((m) => m.id)).toEqual([notJson, noField, notEvent, notObject]);
+    expect(skipped[0]!.reason).toMatch(/^not JSON/);
+    expect(skipped[1]!.reason).toBe(`no "${EVENT_FIELD}" field`);
+    expect(skipped[2]!.reason).toMatch(/^not an event: /);
+    expect(skipped[3]!.reason).toBe('not a JSON object');
+
+    // the tail reads past a malformed entry written while it follows, and keeps delivering
+    const seen: string[] = [];
+    const tailSkipped: string[] = [];
+    const tail = await tailStream(redis, {
+      stream: bad,
+      fromId: good2,
+      blockMs: 200,
+      onEvents: (evs) => seen.push(...evs.map((e) => e.id)),
+      onMalformed: (m) => tailSkipped.push(m.id),
+    });
+    try {
+      const broken = await redis.xAdd(bad, '*', { [EVENT_FIELD]: 'garbage' });
+      const good3 = await pub.publish(ev(3));
+      for (let i = 0; i < 100 && !seen.includes(good3); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(seen).toEqual([good3]);
+      expect(tailSkipped).toEqual([broken]);
+    } finally {
+      await tail.stop();
+      await redis.del(bad);
+    }
   });
 
   it('caps the stream length (MAXLEN ~)', async () => {

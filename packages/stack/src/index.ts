@@ -2,7 +2,15 @@ export { startProcess, type ManagedProcess, type StartProcessOptions } from './p
 export * from './net';
 export { poll, type PollOptions } from './poll';
 export { resolveTemporalCli, resolveRedisServer } from './tools';
-export { startStack, DEV_SERVER_DYNAMIC_CONFIG, type Stack, type StackOptions, type ServiceName } from './stack';
+export {
+  startStack,
+  DEV_SERVER_ARGS,
+  DEV_SERVER_DYNAMIC_CONFIG,
+  DEV_SERVER_SEARCH_ATTRIBUTES,
+  type Stack,
+  type StackOptions,
+  type ServiceName,
+} from './stack';
 export {
   runPrometheus,
   runAlertmanager,

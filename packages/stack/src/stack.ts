@@ -9,7 +9,7 @@ import { startWorker } from './services/worker';
 import { startAlertmanager } from './services/alertmanager';
 import { startPrometheus } from './services/prometheus';
 
-export { DEV_SERVER_DYNAMIC_CONFIG } from './services/temporal';
+export { DEV_SERVER_ARGS, DEV_SERVER_DYNAMIC_CONFIG, DEV_SERVER_SEARCH_ATTRIBUTES } from './services/temporal';
 
 export type ServiceName = 'redis' | 'temporal' | 'devnet' | 'worker' | 'web' | 'prometheus' | 'alertmanager';
 

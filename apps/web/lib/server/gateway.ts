@@ -8,6 +8,7 @@ import {
   tailStream,
   type ClientToServerEvents,
   type InterServerEvents,
+  type OnMalformed,
   type ServerToClientEvents,
   type SocketData,
 } from '@blockops/events';
@@ -41,6 +42,14 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
       callback(refusal ?? null, !refusal);
     },
   });
+  // a malformed entry (a foreign writer, a bug, a hand edit) is skipped, never a stop for the feed
+  const skip =
+    (reader: 'tail' | 'replay'): OnMalformed =>
+    (entry) => {
+      metrics.eventsMalformed.inc({ reader });
+      log.warn({ streamId: entry.id, reason: entry.reason, reader }, 'malformed event stream entry skipped');
+    };
+  const skipInReplay = skip('replay');
 
   const tail = await tailStream(redis, {
     stream: config.EVENTS_STREAM,
@@ -55,6 +64,7 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
       }
     },
     onError: (err) => log.warn({ err }, 'event stream tail failed; retrying'),
+    onMalformed: skip('tail'),
   });
 
   io.use((socket, next) => {
@@ -98,7 +108,7 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     for (;;) {
       const target = tail.lastId();
       while (compareStreamIds(cursor, target) < 0) {
-        const { events, lastId } = await readRange(redis, config.EVENTS_STREAM, cursor, target, REPLAY_PAGE);
+        const { events, lastId } = await readRange(redis, config.EVENTS_STREAM, cursor, target, REPLAY_PAGE, skipInReplay);
         for (const event of events) {
           if (!matchesAny(event, rooms)) continue;
           socket.emit('event', event);

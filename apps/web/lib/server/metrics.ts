@@ -12,6 +12,12 @@ export function createWebMetrics() {
       labelNames: ['type'],
       registers: [registry],
     }),
+    eventsMalformed: new Counter({
+      name: 'blockops_events_malformed_total',
+      help: 'Entries of the event stream that are not valid events, skipped (reader=tail|replay); each reader counts what it reads',
+      labelNames: ['reader'],
+      registers: [registry],
+    }),
     eventsReplayed: new Counter({
       name: 'blockops_events_replayed_total',
       help: 'Events replayed to reconnecting clients',

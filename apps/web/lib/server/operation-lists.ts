@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OperationRecord } from '@blockops/accounts';
-import { OPERATION_STATUSES, type OperationStatus, formatUnits } from '@blockops/domain';
+import { CLOSED_OPERATION_STATUSES, OPERATION_STATUSES, type OperationStatus, formatUnits } from '@blockops/domain';
 import { amount, isoTime, market, pageFields, pageQuery, runLinks as runLinksSchema } from './api-schemas';
 import { endpoint, routeMethods } from './endpoint';
 import { runLinks } from './http';
@@ -16,7 +16,12 @@ export const operationSchema = z
     txHash: z.string().optional(),
     blockHeight: z.number().int().nonnegative().optional().describe('block of the confirming receipt'),
     actualCost: amount.optional().describe("the confirming receipt's amount"),
-    reason: z.string().optional().describe('why it was rejected, failed or expired'),
+    receiptId: z.string().optional().describe('the confirming receipt'),
+    lateFrom: z
+      .enum(CLOSED_OPERATION_STATUSES)
+      .optional()
+      .describe('confirmed late: its receipt arrived after the operation had ended with this status (the charge is booked)'),
+    reason: z.string().optional().describe('why it was rejected, failed or expired; for a late confirmation, which receipt confirmed it'),
     submittedAt: isoTime,
     updatedAt: isoTime,
     ...runLinksSchema,
@@ -35,6 +40,8 @@ export function operationView(services: Services, o: OperationRecord): z.input<t
     ...(o.txHash === undefined ? {} : { txHash: o.txHash }),
     ...(o.blockHeight === undefined ? {} : { blockHeight: o.blockHeight }),
     ...(o.actualCost === undefined ? {} : { actualCost: formatUnits(o.actualCost) }),
+    ...(o.receiptId === undefined ? {} : { receiptId: o.receiptId }),
+    ...(o.lateFrom === undefined ? {} : { lateFrom: o.lateFrom }),
     ...(o.reason === undefined ? {} : { reason: o.reason }),
     submittedAt: new Date(o.submittedAt).toISOString(),
     updatedAt: new Date(o.updatedAt).toISOString(),

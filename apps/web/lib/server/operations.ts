@@ -9,6 +9,7 @@ import {
 } from '@temporalio/client';
 import { operationIdSchema, operationInputSchema, operationWorkflowId, type OperationInput } from '@blockops/domain';
 import { submitUpdate, type SubmitAnswer } from '@blockops/workflows/messages';
+import { CORRELATION_ID_KEY, MARKET_KEY, STATUS_KEY } from '@blockops/workflows/search-attributes';
 import type { operation } from '@blockops/workflows';
 import type { Services } from './services';
 
@@ -28,6 +29,21 @@ type SubmitOutcome =
 
 /** gRPC NOT_FOUND: what an Update-with-Start answers when the run it attached to has just closed. */
 const GRPC_NOT_FOUND = 5;
+
+/** What Temporal Web shows for the run: a one-line summary and details (markdown). */
+export function operationMetadata(input: OperationInput, memo: Record<string, string>) {
+  return {
+    staticSummary: `${input.market} operation ${input.operationId}: estimated ${input.estimatedCost}, ${input.units ?? 1} units`,
+    staticDetails: [
+      `**Operation** \`${input.operationId}\` on the **${input.market}** market`,
+      `Estimated cost ${input.estimatedCost}, ${input.units ?? 1} units; reserved until its receipt settles it.`,
+      memo.correlationId ? `Correlation id \`${memo.correlationId}\`` : '',
+      memo.startedBy ? `Submitted by ${memo.startedBy}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+  };
+}
 
 /**
  * Update-with-Start: starts `op-<id>` (or attaches to it when it already runs) and waits for its
@@ -53,6 +69,13 @@ export async function submitOperation(
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     memo,
+    // findable in Temporal Web from the first moment; the workflow keeps BlockopsStatus current
+    typedSearchAttributes: [
+      { key: MARKET_KEY, value: input.market },
+      { key: STATUS_KEY, value: 'ADMITTING' },
+      ...(memo.correlationId ? [{ key: CORRELATION_ID_KEY, value: memo.correlationId }] : []),
+    ],
+    ...operationMetadata(input, memo),
   });
   try {
     const answer = await services.temporal.workflow.executeUpdateWithStart(submitUpdate, { startWorkflowOperation: start });

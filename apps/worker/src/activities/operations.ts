@@ -107,8 +107,7 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
       }
       await store.release(s.operationId);
       const now = Date.now();
-      const before = await operations.get(s.operationId);
-      await operations.put({
+      const settled = await operations.settle(s.operationId, (before) => ({
         operationId: s.operationId,
         workflowId: workflowId(),
         market: s.market,
@@ -121,7 +120,13 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
         actualCost: s.actualCost === undefined ? undefined : amountFromPayload(s.actualCost, 'actualCost'),
         reason: s.reason,
         updatedAt: now,
-      });
+      }));
+      // a close never leaves SUBMITTED: settle only ever writes the outcome or CONFIRMED over it
+      return {
+        status: settled.status as typeof s.outcome,
+        blockHeight: settled.blockHeight,
+        actualCost: settled.actualCost === undefined ? undefined : formatUnits(settled.actualCost),
+      };
     },
   };
 }

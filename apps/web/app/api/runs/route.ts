@@ -4,6 +4,8 @@ import { errorSchema, isoTime } from '@/lib/server/api-schemas';
 import { catalog, isWorkflowName } from '@/lib/server/catalog';
 import { endpoint, routeMethods } from '@/lib/server/endpoint';
 import { temporalRunUrl } from '@/lib/server/http';
+import { runSearchAttributesSchema, runSearchQuery, searchAttributesOf, searchClauses } from '@/lib/server/run-search';
+import { CORRELATION_ID_KEY } from '@blockops/workflows/search-attributes';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,19 +29,21 @@ const runSummarySchema = z
     status: z.string().describe('Temporal execution status: RUNNING, COMPLETED, FAILED, …'),
     startTime: isoTime,
     closeTime: isoTime.nullable(),
+    ...runSearchAttributesSchema.shape,
     temporalUrl: z.url(),
   })
   .meta({ id: 'RunSummary' });
 
-/** Recent runs from Temporal visibility, newest first. */
+/** Recent runs from Temporal visibility, newest first; filters by type, Temporal status and blockops' search attributes. */
 const listRuns = endpoint({
   method: 'GET',
   path: '/api/runs',
   operationId: 'listRuns',
-  summary: 'recent runs from Temporal visibility, newest first',
+  summary:
+    "recent runs from Temporal visibility, newest first; filter by type, Temporal status, or blockops' search attributes (market, businessStatus, correlationId, batchId)",
   tags: ['runs'],
   access: 'viewer',
-  query: z.object({
+  query: runSearchQuery.extend({
     limit: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
     workflowType: z
       .string()
@@ -53,6 +57,7 @@ const listRuns = endpoint({
   const clauses = [
     query.workflowType && `WorkflowType = '${query.workflowType}'`,
     query.status && `ExecutionStatus = '${RUN_STATUSES[query.status]}'`,
+    ...searchClauses(query),
   ].filter(Boolean);
   const runs = [];
   for await (const wf of services.temporal.workflow.list({ query: clauses.join(' AND ') || undefined })) {
@@ -63,6 +68,7 @@ const listRuns = endpoint({
       status: wf.status.name,
       startTime: wf.startTime.toISOString(),
       closeTime: wf.closeTime?.toISOString() ?? null,
+      ...searchAttributesOf(wf),
       temporalUrl: temporalRunUrl(services, wf.workflowId, wf.runId),
     });
     if (runs.length >= query.limit) break;
@@ -137,6 +143,9 @@ const startRun = endpoint({
       workflowId,
       args: [input.data],
       memo: { correlationId: caller.correlationId, startedBy: caller.actor },
+      typedSearchAttributes: [{ key: CORRELATION_ID_KEY, value: caller.correlationId }],
+      staticSummary: `${entry.title} started by ${caller.actor}`,
+      staticDetails: `${entry.description}\n\nCorrelation id \`${caller.correlationId}\``,
     });
     metrics.controlActions.inc({ action: 'workflow.start', outcome: 'accepted' });
     await audit.append({
