@@ -80,9 +80,26 @@ test('Redis holds every amount as an integer string of units: no float anywhere'
     submittedAt: 1,
     updatedAt: 2,
   });
+  // a receipt for an operation that had ended EXPIRED: its charge, late record and announcement are amounts too
+  await ops.put({
+    operationId: 'c',
+    workflowId: 'op-c',
+    market: 'energy',
+    estimatedCost: t('2'),
+    status: 'EXPIRED',
+    submittedAt: 1,
+    updatedAt: 3,
+  });
+  const late = await store.applyBatch({
+    fromCheckpoint: 5,
+    toHeight: 6,
+    receipts: [{ id: 'rc', market: 'energy', blockHeight: 6, timestamp: 1, direction: 'spend', amount: t('2.01') }],
+    charges: [{ operationId: 'c', receiptId: 'rc', blockHeight: 6, actualCost: t('2.01') }],
+  });
+  expect(late.lateConfirmed).toEqual([expect.objectContaining({ operationId: 'c', lateFrom: 'EXPIRED', actualCost: t('2.01') })]);
 
   const state = await redis.hGetAll(`${prefix}:state`);
-  expect(state).toMatchObject({ format: '2', checkpoint: '5', balance: expect.stringMatching(INTEGER), reserved: '12345678' });
+  expect(state).toMatchObject({ format: '2', checkpoint: '6', balance: expect.stringMatching(INTEGER), reserved: '12345678' });
   const seen: Array<[string, unknown]> = [
     ['state.balance', state.balance],
     ['state.reserved', state.reserved],
@@ -91,10 +108,16 @@ test('Redis holds every amount as an integer string of units: no float anywhere'
     ...(await redis.lRange(`${prefix}:history`, 0, -1)).flatMap((j) => amountsIn(JSON.parse(j), 'history')),
     ...(await redis.lRange(`${prefix}:series`, 0, -1)).flatMap((j) => amountsIn(JSON.parse(j), 'series')),
     ...Object.values(await redis.hGetAll(`${prefix}:ops`)).flatMap((j) => amountsIn(JSON.parse(j), 'ops')),
+    ...Object.values(await redis.hGetAll(`${prefix}:ops:charges`)).flatMap((j) => amountsIn(JSON.parse(j), 'charges')),
+    ...Object.values(await redis.hGetAll(`${prefix}:ops:announce`)).flatMap((j) => amountsIn(JSON.parse(j), 'announce')),
   ];
+  expect(Object.keys(await redis.hGetAll(`${prefix}:ops:charges`))).toEqual(['c']);
+  expect(Object.keys(await redis.hGetAll(`${prefix}:ops:announce`))).toEqual(['c']);
   expect(seen.length).toBeGreaterThan(30);
   for (const [where, v] of seen) expect([where, typeof v === 'string' && INTEGER.test(v)]).toEqual([where, true]);
-  expect(JSON.parse(state.state!).balance).toBe((t('100000.5') - t('0.1') + t('0.2') + t('0.2') - t('0.3') + t('0.4')).toString());
+  expect(JSON.parse(state.state!).balance).toBe(
+    (t('100000.5') - t('0.1') + t('0.2') + t('0.2') - t('0.3') + t('0.4') - t('2.01')).toString(),
+  );
   expect(await ensureStoreFormat({ redis, prefix })).toEqual({ status: 'current' });
 });
 
@@ -152,6 +175,22 @@ async function writeFormat1(prefix: string, balance: number) {
       updatedAt: 2,
     }),
   });
+  await redis.hSet(`${prefix}:ops:charges`, { y: JSON.stringify({ operationId: 'y', receiptId: 'r1', blockHeight: 3, actualCost: 12.5 }) });
+  await redis.hSet(`${prefix}:ops:announce`, {
+    y: JSON.stringify({
+      operationId: 'y',
+      workflowId: 'op-y',
+      market: 'compute',
+      estimatedCost: 13,
+      actualCost: 12.5,
+      blockHeight: 3,
+      receiptId: 'r1',
+      lateFrom: 'EXPIRED',
+      status: 'CONFIRMED',
+      submittedAt: 1,
+      updatedAt: 2,
+    }),
+  });
 }
 
 test('a previous-format store whose floats are exact amounts is migrated exactly on start', async () => {
@@ -195,6 +234,8 @@ test('a previous-format store whose floats are exact amounts is migrated exactly
   const ops = createOperationsStore({ redis, prefix });
   expect(await ops.get('y')).toMatchObject({ estimatedCost: t('13'), actualCost: t('12.5'), status: 'CONFIRMED' });
   expect(await ops.get('x')).toMatchObject({ estimatedCost: t('7.5') });
+  expect(await ops.charge('y')).toEqual({ operationId: 'y', receiptId: 'r1', blockHeight: 3, actualCost: t('12.5') });
+  expect(await store.unannounced()).toEqual([expect.objectContaining({ operationId: 'y', lateFrom: 'EXPIRED', actualCost: t('12.5') })]);
   // and it goes on from there: release, reserve, apply
   await store.release('op-x');
   expect(await store.available()).toBe(t('991.5'));
