@@ -183,7 +183,12 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
     expect(result.actualCost).toMatch(/^\d+(\.\d{1,2})?$/);
     expect(parseAmount(result.actualCost!)).toBeGreaterThanOrEqual(36_000_000n);
     expect(parseAmount(result.actualCost!)).toBeLessThanOrEqual(44_000_001n);
-    expect((await h.operations.get(op.operationId))?.actualCost).toBe(parseAmount(result.actualCost!));
+    const onChain = await h.chain.tx.status({ operation_id: op.operationId });
+    expect(await h.operations.get(op.operationId)).toMatchObject({
+      actualCost: parseAmount(result.actualCost!),
+      blockHeight: onChain.block_height,
+      receiptId: onChain.receipt_id,
+    });
     expect(await h.store.reservations()).toEqual({});
     expect((await h.operations.get(op.operationId))?.status).toBe('CONFIRMED');
     const { events } = await readRange(redis, stream, '0-0', '+', 100_000);

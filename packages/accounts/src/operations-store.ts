@@ -73,12 +73,15 @@ export function createOperationsStore(opts: { redis: RedisClient; prefix: string
     /**
      * Closes an operation with the record `close(current)` builds: EXPIRED, FAILED or REJECTED
      * becomes CONFIRMED when a receipt has already charged it (the record then says what the chain
-     * booked). Returns the record as stored.
+     * booked); a CONFIRMED record gets the charging receipt's id. Returns the record as stored.
      */
     settle: async (operationId: string, close: (current: OperationRecord | undefined) => OperationRecord): Promise<OperationRecord> =>
       (await transition(operationId, (current, charge) => {
         const record = close(current);
-        return charge && isUnchargedEnd(record.status) ? confirmedByCharge(record, charge, record.updatedAt) : record;
+        if (!charge) return record;
+        if (isUnchargedEnd(record.status)) return confirmedByCharge(record, charge, record.updatedAt);
+        // a confirmation names the receipt that booked it
+        return record.status === 'CONFIRMED' && record.receiptId === undefined ? { ...record, receiptId: charge.receiptId } : record;
       }))!,
     /**
      * Newest first, from one status or several merged by time (`/api/operations/closed` lists

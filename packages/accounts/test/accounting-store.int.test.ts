@@ -463,6 +463,16 @@ describe('operations and their charges', () => {
     // a pending operation keeps its status (its workflow confirms it), but its charge is on record
     expect(await ops.get('live1')).toMatchObject({ status: 'SUBMITTED' });
     expect(await ops.charge('live1')).toEqual({ operationId: 'live1', receiptId: 'rc-2', blockHeight: 5, actualCost: t('11.25') });
+    // … and its workflow's confirmation records which receipt booked it
+    const confirmed = await ops.settle('live1', (before) => ({
+      ...before!,
+      status: 'CONFIRMED',
+      blockHeight: 5,
+      actualCost: t('11.25'),
+      updatedAt: 3,
+    }));
+    expect(confirmed).toMatchObject({ status: 'CONFIRMED', blockHeight: 5, actualCost: t('11.25'), receiptId: 'rc-2' });
+    expect(confirmed.lateFrom).toBeUndefined();
     expect((await accounts.unannounced()).map((o) => o.operationId)).toEqual(['late1']);
     await accounts.acknowledgeAnnounced(['late1']);
     expect(await accounts.unannounced()).toEqual([]);
