@@ -3,7 +3,7 @@
  * pending to confirmed live, then sees the spend in P&L; a bad amount is refused inline.
  */
 import type { Browser } from 'playwright-core';
-import { startTestStack } from '@blockops/stack';
+import { poll, startTestStack } from '@blockops/stack';
 import { launchChromium } from './support/browser';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
@@ -75,5 +75,40 @@ test('submit an operation, watch it go pending → confirmed live, see it in P&L
   await page.getByRole('link', { name: 'Network' }).click();
   await page.getByTestId('gates').locator('tr[data-market="compute"][data-gate="Trade"]').waitFor();
   await page.getByTestId('markets').locator('.card').first().waitFor();
+  expect(errors).toEqual([]);
+});
+
+test('an operation gone EXPIRED before its receipt shows as confirmed late once the receipt lands', async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`${stack.urls.web}/operations`);
+  await page.getByTestId('operation-form').waitFor();
+
+  // the issue's reproduction: a 100 ms deadline and no block before it, so the run ends EXPIRED
+  const res = await fetch(`${stack.urls.web}/api/operations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-actor': 'e2e' },
+    body: JSON.stringify({ operationId: 'e2e-late-1', market: 'storage', estimatedCost: '9.5', units: 3, confirmTimeoutMs: 100 }),
+  });
+  expect(res.status).toBe(202);
+  await poll(
+    async () =>
+      ((await (await fetch(`${stack.urls.web}/api/operations/closed?status=EXPIRED`)).json()) as { items: { operationId: string }[] })
+        .items,
+    { until: (items) => items.some((o) => o.operationId === 'e2e-late-1'), description: 'the operation to expire' },
+  );
+
+  await mine(2); // the receipt lands after the operation ended: the poller confirms it late
+  const row = page.getByTestId('confirmed-operations').locator('tr[data-operation-id="e2e-late-1"]');
+  await row.waitFor({ timeout: 30_000 });
+  expect(await row.getAttribute('data-status')).toBe('CONFIRMED');
+  expect(await row.getAttribute('data-late')).toBe('true');
+  expect(await row.getByTestId('late').textContent()).toContain('late (was EXPIRED)');
+  // and it has left the closed list: EXPIRED never hides a charge
+  const listed = (await (await fetch(`${stack.urls.web}/api/operations/closed?status=EXPIRED`)).json()) as {
+    items: { operationId: string }[];
+  };
+  expect(listed.items.map((o) => o.operationId)).not.toContain('e2e-late-1');
   expect(errors).toEqual([]);
 });
