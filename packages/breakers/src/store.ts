@@ -113,6 +113,7 @@ export function createBreakerStore(opts: BreakerStoreOptions) {
   }
 
   return {
+    redis,
     prefix,
     channel,
     config,

@@ -37,6 +37,7 @@ export async function watchBreakerChanges(
     if (subscribed) on.connection(true);
   });
   await sub.connect();
+  sub.unref(); // a subscription alone never keeps a process alive
   await sub.subscribe(channel, (message) => {
     const m = JSON.parse(message) as {
       name: string;

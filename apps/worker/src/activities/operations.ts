@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { allowsSubmissions, gateRefusal, type Market } from '@blockops/domain';
+import { CHAIN_BREAKER, allowsSubmissions, gateRefusal, type Market } from '@blockops/domain';
 import type { EmergencyStore } from '@blockops/emergency';
 import type { ChainClient } from '@blockops/chain';
 import type { AccountingStore, OperationsStore } from '@blockops/accounts';
 import type { OperationActivities } from '@blockops/workflows/public';
 import type { GateCache } from '../gate-cache';
+import type { ChainWriteGuard } from '../chain-write-guard';
 import { classified } from './failure';
 
 export interface OperationDeps {
@@ -13,6 +14,8 @@ export interface OperationDeps {
   store: Pick<AccountingStore, 'reserve' | 'release' | 'checkpoint'>;
   operations: OperationsStore;
   gates: GateCache;
+  /** every chain write goes through it */
+  guard: Pick<ChainWriteGuard, 'run'>;
   account: string;
   emergency: Pick<EmergencyStore, 'status' | 'permit'>;
 }
@@ -23,7 +26,7 @@ export const EMERGENCY_HALTED = 'EmergencyHalted';
 const workflowId = () => Context.current().info.workflowExecution?.workflowId ?? '';
 
 export function createOperationActivities(deps: OperationDeps): OperationActivities {
-  const { chain, store, operations, gates, account, emergency } = deps;
+  const { chain, store, operations, gates, guard, account, emergency } = deps;
   const submitters: Record<
     Market,
     (p: {
@@ -63,8 +66,11 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
           details: [{ state: permit.state, reason: permit.reason }],
         });
       }
+      // the breaker refuses (BreakerOpen, nothing sent) or counts the outcome; classified() leaves its refusal as is
       const r = await classified(() =>
-        submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: req.estimatedCost, units: req.units }),
+        guard.run(CHAIN_BREAKER, () =>
+          submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: req.estimatedCost, units: req.units }),
+        ),
       );
       const now = Date.now();
       await operations.put({
