@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createChainClient, type ChainClient } from '@blockops/chain';
-import { createBreakerStore, registerBreakerMetrics, type BreakerStore } from '@blockops/breakers';
+import { createBreakerStore, registerBreakerMetrics } from '@blockops/breakers';
 import { BREAKER_OPEN, CHAIN_BREAKER, type BreakerConfig } from '@blockops/domain';
 import { connectRedis, createEventPublisher, readRange, type EventOf, type RedisClient } from '@blockops/events';
 import { startStack, type Stack } from '@blockops/stack';
