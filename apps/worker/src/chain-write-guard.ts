@@ -147,6 +147,10 @@ export async function createChainWriteGuard(opts: ChainWriteGuardOptions): Promi
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       metrics.transitions.inc({ breaker: name, from: t.from, to: t.to });
       log.warn({ breaker: name, from: t.from, to: t.to, trigger: t.trigger, cause }, 'circuit breaker transition');
+      const reason = describeTransition(t, cfg);
+      await store
+        .noteTransition(name, r, { reason, ...(cause ? { cause: cause.slice(0, 500) } : {}) })
+        .catch((err) => log.warn({ err, breaker: name }, 'could not note the breaker transition'));
       await publish({
         type: 'breaker_state_changed',
         timestamp: new Date(t.at).toISOString(),
@@ -159,7 +163,7 @@ export async function createChainWriteGuard(opts: ChainWriteGuardOptions): Promi
         previous_state: t.from,
         new_state: t.to,
         trigger: t.trigger,
-        reason: describeTransition(t, cfg),
+        reason,
         ...(cause ? { cause: cause.slice(0, 500) } : {}),
         failures: view.failures,
         successes: view.successes,

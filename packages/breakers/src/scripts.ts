@@ -151,3 +151,14 @@ return finish()
 
 /** Reads the snapshot with the server's clock, changing nothing. */
 export const snapshotScript = step(`return finish()`);
+
+/**
+ * KEYS: the breaker's hash. ARGV: note JSON, the version the transition produced. Keeps the note of
+ * the newest transition only (two processes may note theirs in either order). Returns 1 if kept.
+ */
+export const noteScript = luaScript(`
+local cur = redis.call('HGET', KEYS[1], 'last_version')
+if cur and tonumber(cur) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'last', ARGV[1], 'last_version', ARGV[2])
+return 1
+`);

@@ -12,6 +12,7 @@ import {
 import { breakerKeys, changeChannel } from './keys';
 import {
   admitScript,
+  noteScript,
   forceCloseScript,
   forceOpenScript,
   recordFailureScript,
@@ -29,6 +30,18 @@ export interface BreakerStoreOptions {
   config: BreakerConfig;
   /** Tests only: a clock instead of Redis TIME. */
   clock?: () => number;
+}
+
+/** Why the last transition happened, for the console: the operator's reason, or the failure that caused it. */
+export interface BreakerNote {
+  from: BreakerState;
+  to: BreakerState;
+  trigger: BreakerTrigger;
+  /** ms */
+  at: number;
+  reason: string;
+  actor?: string;
+  cause?: string;
 }
 
 /** The outcome of one atomic step: the snapshot after it, at the server's `now`. */
@@ -111,6 +124,10 @@ export function createBreakerStore(opts: BreakerStoreOptions) {
     const raw = await redis.hGet(breakerKeys(prefix, name).hash, 'config');
     return raw ? (JSON.parse(raw) as BreakerConfig) : undefined;
   }
+  async function lastNote(name: string): Promise<BreakerNote | undefined> {
+    const raw = await redis.hGet(breakerKeys(prefix, name).hash, 'last');
+    return raw ? (JSON.parse(raw) as BreakerNote) : undefined;
+  }
 
   return {
     redis,
@@ -132,11 +149,18 @@ export function createBreakerStore(opts: BreakerStoreOptions) {
     /** The snapshot at the server's clock; changes nothing. */
     read,
     /** The operator's view of `name` (counts inside the window, next probe time). */
-    async view(name: string): Promise<{ name: string; now: number; view: BreakerView; config: BreakerConfig }> {
-      const [r, registered] = await Promise.all([read(name), registeredConfig(name)]);
+    async view(name: string): Promise<{ name: string; now: number; view: BreakerView; config: BreakerConfig; last?: BreakerNote }> {
+      const [r, registered, last] = await Promise.all([read(name), registeredConfig(name), lastNote(name)]);
       const cfg = registered ?? config;
-      return { name, now: r.now, view: breakerView(r.snapshot, cfg, r.now), config: cfg };
+      return { name, now: r.now, view: breakerView(r.snapshot, cfg, r.now), config: cfg, ...(last ? { last } : {}) };
     },
+    /** Records why `step`'s transition happened (kept only if no newer transition was noted). */
+    async noteTransition(name: string, step: StepResult<unknown>, note: { reason: string; actor?: string; cause?: string }): Promise<void> {
+      if (!step.transition) return;
+      const full: BreakerNote = { ...step.transition, ...note };
+      await noteScript(redis, [breakerKeys(prefix, name).hash], [JSON.stringify(full), String(step.snapshot.version)]);
+    },
+    lastNote,
     /** Records this process's settings as the breaker's (what the console shows) and lists the name. */
     async register(name: string): Promise<void> {
       const k = breakerKeys(prefix, name);

@@ -258,3 +258,22 @@ test('register records the settings the console shows', async () => {
   expect(await store.registeredConfig('theblock')).toEqual(small);
   expect(await store.names()).toEqual(['theblock']);
 });
+
+test('the note of the newest transition is kept, whatever order processes note them in', async () => {
+  const store = createBreakerStore({ redis, prefix: newPrefix(), config: small });
+  const opened = await store.forceOpen('chain');
+  const closed = await store.reset('chain');
+  await store.noteTransition('chain', closed, { reason: 'maintenance over', actor: 'operator:ann' });
+  await store.noteTransition('chain', opened, { reason: 'maintenance', actor: 'operator:ann' }); // late: ignored
+  await store.noteTransition('chain', await store.read('chain'), { reason: 'no transition: nothing noted' });
+  const { last, view } = await store.view('chain');
+  expect(view.state).toBe('closed');
+  expect(last).toEqual({
+    from: 'forced_open',
+    to: 'closed',
+    trigger: 'reset',
+    at: closed.now,
+    reason: 'maintenance over',
+    actor: 'operator:ann',
+  });
+});

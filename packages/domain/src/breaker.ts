@@ -311,3 +311,10 @@ export function describeTransition(t: BreakerTransition, cfg: BreakerConfig): st
       return 'reset';
   }
 }
+
+/** While a breaker refuses every call (open, forced open), when to come back; undefined when a call may go now. */
+export function breakerRetryAt(view: BreakerView, cfg: BreakerConfig, now: number): number | undefined {
+  if (view.state === 'forced_open') return now + cfg.openMs;
+  if (view.state === 'open' && view.nextProbeAt !== null && view.nextProbeAt > now) return view.nextProbeAt;
+  return undefined;
+}

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   admit,
   BREAKER_STATE_VALUE,
+  breakerRetryAt,
   breakerView,
   describeTransition,
   forceClose,
@@ -234,6 +235,15 @@ describe('forced', () => {
 });
 
 describe('view and vocabulary', () => {
+  it('tells when to come back while every call is refused, and nothing once a probe may go', () => {
+    expect(breakerRetryAt(breakerView(opened(), cfg, T0 + 1), cfg, T0 + 1)).toBe(T0 + cfg.openMs);
+    expect(breakerRetryAt(breakerView(opened(), cfg, T0 + cfg.openMs), cfg, T0 + cfg.openMs)).toBeUndefined();
+    const forced = forceOpen(initialBreaker(), T0).next;
+    expect(breakerRetryAt(breakerView(forced, cfg, T0 + 5), cfg, T0 + 5)).toBe(T0 + 5 + cfg.openMs);
+    expect(breakerRetryAt(breakerView(halfOpen(), cfg, T0 + cfg.openMs), cfg, T0 + cfg.openMs)).toBeUndefined();
+    expect(breakerRetryAt(breakerView(initialBreaker(), cfg, T0), cfg, T0)).toBeUndefined();
+  });
+
   it('reports the metric value of every state: 0 closed, 1 open, 2 half-open', () => {
     expect(BREAKER_STATE_VALUE).toEqual({ closed: 0, open: 1, half_open: 2, forced_open: 1, forced_closed: 0 });
     expect(breakerView(halfOpen(), cfg, T0 + cfg.openMs)).toMatchObject({
