@@ -119,7 +119,7 @@ export function createBreakerStore(opts: BreakerStoreOptions) {
     return parse<D>(name, reply);
   }
 
-  const read = (name: string) => run(snapshotScript, name);
+  const read = (name: string) => run<undefined>(snapshotScript, name);
   async function registeredConfig(name: string): Promise<BreakerConfig | undefined> {
     const raw = await redis.hGet(breakerKeys(prefix, name).hash, 'config');
     return raw ? (JSON.parse(raw) as BreakerConfig) : undefined;
@@ -136,16 +136,16 @@ export function createBreakerStore(opts: BreakerStoreOptions) {
     config,
     /** Whether a call may go now; in half-open a granted call holds the probe lease `leaseId`. */
     admit: (name: string, leaseId: string) => run<Admission>(admitScript, name, leaseId),
-    recordSuccess: (name: string, leaseId?: string) => run(recordSuccessScript, name, leaseId),
+    recordSuccess: (name: string, leaseId?: string) => run<undefined>(recordSuccessScript, name, leaseId),
     /** Only for failures that count (transient). */
-    recordFailure: (name: string, leaseId?: string) => run(recordFailureScript, name, leaseId),
+    recordFailure: (name: string, leaseId?: string) => run<undefined>(recordFailureScript, name, leaseId),
     /** A probe ended with an outcome that does not count: its slot is free again. */
-    releaseProbe: (name: string, leaseId: string) => run(releaseProbeScript, name, leaseId),
+    releaseProbe: (name: string, leaseId: string) => run<undefined>(releaseProbeScript, name, leaseId),
     /** Open → half-open once the open period is over (workers call it on a timer); expired leases dropped. */
-    tick: (name: string) => run(tickScript, name),
-    forceOpen: (name: string) => run(forceOpenScript, name),
-    forceClose: (name: string) => run(forceCloseScript, name),
-    reset: (name: string) => run(resetScript, name),
+    tick: (name: string) => run<undefined>(tickScript, name),
+    forceOpen: (name: string) => run<undefined>(forceOpenScript, name),
+    forceClose: (name: string) => run<undefined>(forceCloseScript, name),
+    reset: (name: string) => run<undefined>(resetScript, name),
     /** The snapshot at the server's clock; changes nothing. */
     read,
     /** The operator's view of `name` (counts inside the window, next probe time). */

@@ -35,11 +35,14 @@ interface HandlerContext<P> {
 export interface RouteOptions {
   /** Replaces the role check, for callers that are not people (Alertmanager's webhook). */
   authorize?: { check: (config: Config, key: string | undefined) => boolean; as: Role; refusal: string };
+  /** The action's name in the audit log for a refused call (no key, wrong key); default `<METHOD> <path>`. */
+  audit?: string;
 }
 
 /**
  * Wraps a route handler: services, authorisation for `role`, a correlation id, and a clear 503
- * when configuration or a dependency is broken. Route handlers never see unauthorised calls.
+ * when configuration or a dependency is broken. Route handlers never see unauthorised calls; a
+ * refused control call is audited (as `audit`, the action's name, when given).
  */
 export function route<P = Record<string, string>>(
   role: Role,
@@ -55,30 +58,34 @@ export function route<P = Record<string, string>>(
       return problem(503, message);
     }
     const key = bearer(req.headers.get('authorization')) ?? req.headers.get('x-api-key') ?? undefined;
+    const actorName = (req.headers.get('x-actor') ?? '').slice(0, 64).replace(/[^\w.@\- ]/g, '') || 'anonymous';
     let granted: Role | undefined;
+    // a refused control call is a control action too: who tried what is in the audit log
+    const refuse = async (status: 401 | 403, error: string, reason: string) => {
+      if (role === 'operator' || opts.audit) {
+        const action = opts.audit ?? `${req.method} ${new URL(req.url).pathname}`;
+        services.metrics.controlActions.inc({ action, outcome: 'rejected' });
+        await services.audit
+          .append({
+            actor: `${granted ?? 'unauthenticated'}:${actorName}`,
+            action,
+            target: new URL(req.url).pathname,
+            outcome: 'rejected',
+            reason,
+          })
+          .catch((err: unknown) => services.log.warn({ err }, 'audit append failed'));
+      }
+      return problem(status, error);
+    };
     if (opts.authorize) {
       if (!opts.authorize.check(services.config, key)) return problem(401, opts.authorize.refusal);
       granted = opts.authorize.as;
     } else {
       granted = roleForKey(services.config, key);
-      if (!granted || !satisfies(granted, role)) {
-        // a refused control call is a control action too: who tried what is in the audit log
-        if (role === 'operator') {
-          await services.audit
-            .append({
-              actor: `${granted ?? 'unauthenticated'}:${(req.headers.get('x-actor') ?? '').slice(0, 64).replace(/[^\w.@\- ]/g, '') || 'anonymous'}`,
-              action: `${req.method} ${new URL(req.url).pathname}`,
-              outcome: 'rejected',
-              reason: granted ? 'forbidden: needs the operator key' : 'unauthorized: no valid key',
-            })
-            .catch((err: unknown) => services.log.warn({ err }, 'audit append failed'));
-        }
-        return granted
-          ? problem(403, `forbidden: this call needs the ${role} key`)
-          : problem(401, 'unauthorized: send a viewer or operator key as "Authorization: Bearer <key>"');
-      }
+      if (!granted)
+        return refuse(401, 'unauthorized: send a viewer or operator key as "Authorization: Bearer <key>"', 'unauthorized: no valid key');
+      if (!satisfies(granted, role)) return refuse(403, `forbidden: this call needs the ${role} key`, 'forbidden: needs the operator key');
     }
-    const actorName = (req.headers.get('x-actor') ?? '').slice(0, 64).replace(/[^\w.@\- ]/g, '') || 'anonymous';
     const caller: Caller = {
       role: granted,
       actor: `${granted}:${actorName}`,

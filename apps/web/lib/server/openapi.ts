@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLOSED_OPERATION_STATUSES, MARKETS, networkCheckInputSchema } from '@blockops/domain';
 import { submitOperationSchema } from './operations';
+import { breakerControlSchema } from './breakers';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input' });
 const errorBody = {
@@ -30,6 +31,23 @@ const read = (summary: string, parameters: unknown[] = []) => ({
   },
 });
 
+const breakerName = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } };
+const breakerControl = (summary: string) => ({
+  post: {
+    summary,
+    security: [{ operatorKey: [] }],
+    parameters: [breakerName],
+    requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/BreakerControl' } } } },
+    responses: {
+      200: ok('{changed, breaker}: whether the state changed, and the breaker after the action'),
+      400: err('reason missing or too long (names the field)'),
+      401: err('no key (audited)'),
+      403: err('not the operator key (audited)'),
+      404: err('no breaker of that name'),
+    },
+  },
+});
+
 /** The OpenAPI 3.1 document of /api: request schemas come from the same zod schemas the routes validate with. */
 export function openApiDocument() {
   return {
@@ -46,7 +64,12 @@ export function openApiDocument() {
         operatorKey: { type: 'http', scheme: 'bearer' },
         alertsWebhookToken: { type: 'http', scheme: 'bearer', description: 'ALERTS_WEBHOOK_TOKEN' },
       },
-      schemas: { OperationInput: schema(submitOperationSchema), NetworkCheckInput: schema(networkCheckInputSchema), Error: errorBody },
+      schemas: {
+        OperationInput: schema(submitOperationSchema),
+        NetworkCheckInput: schema(networkCheckInputSchema),
+        BreakerControl: schema(breakerControlSchema),
+        Error: errorBody,
+      },
     },
     paths: {
       '/api/health': {
@@ -73,7 +96,9 @@ export function openApiDocument() {
             409: err('gate closed: {gate: {market, state, reason}}, or the operation id was already used'),
             401: err('no key'),
             403: err('not the operator key'),
-            503: err('Temporal unavailable'),
+            503: err(
+              'The Block unavailable: the circuit breaker is open ({breaker, retryAt, retryAfterSeconds} and a Retry-After header; nothing submitted or reserved — submit the same operationId again then), or Temporal unavailable',
+            ),
           },
         },
       },
@@ -106,6 +131,14 @@ export function openApiDocument() {
       ]),
       '/api/workflows': read('the startable workflows with their input JSON Schemas'),
       '/api/audit': read('the audit log of control actions, newest first'),
+      '/api/breakers': read(
+        'every circuit breaker: state (closed|open|half_open|forced_open|forced_closed), stateValue (0/1/2), failures, successes, activeProbes, openedAt, nextProbeAt, changedAt (ISO), thresholds, lastTransition {from, to, trigger, at, reason, actor|cause}',
+      ),
+      '/api/breakers/{name}/force-open': breakerControl('hold the breaker open: no chain write goes until reset (reason required)'),
+      '/api/breakers/{name}/force-close': breakerControl(
+        'hold the breaker closed: every chain write goes, nothing counted, until reset (reason required)',
+      ),
+      '/api/breakers/{name}/reset': breakerControl('back to closed with every count cleared (reason required)'),
       '/api/alerts': read('alerts Alertmanager delivered: those firing now, and recent changes of state (newest first)', [
         { name: 'history', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 1000, default: 50 } },
       ]),

@@ -7,10 +7,18 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { operationIdSchema, operationInputSchema, operationWorkflowId, type OperationInput } from '@blockops/domain';
+import {
+  CHAIN_BREAKER,
+  breakerRetryAt,
+  operationIdSchema,
+  operationInputSchema,
+  operationWorkflowId,
+  type OperationInput,
+} from '@blockops/domain';
 import { submitUpdate, type SubmitAnswer } from '@blockops/workflows/messages';
 import type { operation } from '@blockops/workflows';
 import type { Services } from './services';
+import { json } from './http';
 
 /** `POST /api/operations` body: the workflow input, with the operation id optional (generated). */
 export const submitOperationSchema = operationInputSchema.extend({
@@ -91,4 +99,26 @@ function causeMessage(err: Error): string {
   let e: unknown = err;
   while (e instanceof Error && e.cause instanceof Error) e = e.cause;
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The chain's breaker refuses every call now (open or forced open): the retry time, read from the
+ * shared state. Undefined when a submit may go (or the state cannot be read: the worker's guard
+ * decides then).
+ */
+export async function breakerRefusal(services: Services): Promise<{ breaker: string; state: string; retryAt: string } | undefined> {
+  try {
+    const b = await services.breakers.view(CHAIN_BREAKER);
+    const at = breakerRetryAt(b.view, b.config, b.now);
+    return at === undefined ? undefined : { breaker: CHAIN_BREAKER, state: b.view.state, retryAt: new Date(at).toISOString() };
+  } catch (err) {
+    services.log.warn({ err }, 'breaker state unreadable; the worker decides');
+    return undefined;
+  }
+}
+
+/** 503 with `Retry-After` (seconds) and the same time in the body (`retryAt`, `retryAfterSeconds`). */
+export function unavailable(message: string, body: { retryAt: string } & Record<string, unknown>): Response {
+  const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(body.retryAt) - Date.now()) / 1000));
+  return json({ error: message, ...body, retryAfterSeconds }, 503, { 'retry-after': String(retryAfterSeconds) });
 }

@@ -1,13 +1,15 @@
 import { json, problem, readJson, route, temporalRunUrl, zodIssues } from '@/lib/server/http';
-import { newOperationId, submitOperation, submitOperationSchema } from '@/lib/server/operations';
+import { breakerRefusal, newOperationId, submitOperation, submitOperationSchema, unavailable } from '@/lib/server/operations';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * Submit an operation. The answer comes from the operation workflow's admission: 202 submitted,
  * 409 gate closed (or id already used), 402 balance short, 400 invalid input (naming the field),
- * 422/502 refused or failed by the node.
- * Nothing reaches the chain unless the answer is 202. Every call is audited.
+ * 422/502 refused or failed by the node,
+ * 503 with Retry-After while the chain's circuit breaker is open (nothing started or reserved when
+ * it is seen open here; released by the workflow when its submit is refused). Nothing reaches the
+ * chain unless the answer is 202. Every call is audited.
  */
 export const POST = route('operator', async (req, { services, caller }) => {
   const { audit, metrics } = services;
@@ -35,6 +37,12 @@ export const POST = route('operator', async (req, { services, caller }) => {
     );
   }
   const input = { ...parsed.data, operationId: parsed.data.operationId ?? newOperationId() };
+  // the breaker is open: answer now, with nothing started and nothing reserved
+  const refused = await breakerRefusal(services);
+  if (refused) {
+    const message = `The Block node is unavailable (circuit breaker ${refused.breaker} ${refused.state.replace('_', ' ')}): nothing was submitted; submit again after ${refused.retryAt}`;
+    return record(unavailable(message, { operationId: input.operationId, ...refused }), 'rejected', input.operationId, message);
+  }
   let outcome;
   try {
     outcome = await submitOperation(services, input, { correlationId: caller.correlationId, startedBy: caller.actor });
@@ -86,6 +94,13 @@ export const POST = route('operator', async (req, { services, caller }) => {
     case 402:
       return record(
         problem(402, a.message, { operationId: a.operationId, need: a.need, available: a.available, ...links }),
+        'rejected',
+        a.operationId,
+        a.message,
+      );
+    case 503:
+      return record(
+        unavailable(a.message, { operationId: a.operationId, breaker: a.breaker, retryAt: a.retryAt, ...links }),
         'rejected',
         a.operationId,
         a.message,

@@ -1,0 +1,5 @@
+import { breakerControl } from '@/lib/server/breakers';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = breakerControl('reset');
