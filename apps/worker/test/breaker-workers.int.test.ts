@@ -79,7 +79,7 @@ beforeAll(async () => {
     env: { TB_ACCOUNT: ACCOUNT, TB_STARTING_BALANCE: '100000' },
     devnetArgs: ['--block-interval-ms', '3600000', '--seed', '41'],
   });
-  prefix = `${stack.names.accounts}:breaker`;
+  prefix = stack.names.breakers;
   redis = await connectRedis(stack.env.REDIS_URL!);
   chain = createChainClient({ url: stack.env.THEBLOCK_RPC_URL!, timeoutMs: 2000 });
   connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
