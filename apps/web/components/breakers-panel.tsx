@@ -112,7 +112,10 @@ function Breaker({ b, now, onChanged }: { b: BreakerJson; now: number; onChanged
         </form>
       ) : (
         <span className="breaker-actions">
-          {ACTIONS.map((a) => (
+          {ACTIONS.filter(
+            (a) =>
+              !(a.action === 'force-open' && b.state === 'forced_open') && !(a.action === 'force-close' && b.state === 'forced_closed'),
+          ).map((a) => (
             <button key={a.action} type="button" className="secondary" onClick={() => setAsking(a.action)}>
               {a.label}
             </button>
