@@ -3,7 +3,7 @@
  * Each bench measures its subject beside a baseline in the same process and run (raw Redis,
  * a bare HTTP round trip, a no-op workflow), so the ratio — not the absolute number — is the figure.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 
@@ -12,6 +12,8 @@ export interface BenchSection {
   /** figure name → value; keep units in the name, e.g. `p50_ms`, `calls_per_s`, `ratio_vs_bare`. */
   figures: Record<string, number | string>;
   notes?: string[];
+  /** the bench file that measured it (set by this runner) */
+  bench?: string;
 }
 
 async function main() {
@@ -26,6 +28,7 @@ async function main() {
     console.log(`bench: ${file}`);
     const mod = (await import(path.join(dir, file))) as { run: () => Promise<BenchSection[]> };
     for (const s of await mod.run()) {
+      s.bench = file.replace(/\.bench\.ts$/, '');
       sections.push(s);
       console.log(`  ${s.title}`);
       for (const [k, v] of Object.entries(s.figures)) console.log(`    ${k}: ${v}`);
@@ -36,15 +39,25 @@ async function main() {
     node: process.version,
     cpus: os.cpus().length,
     cpu: os.cpus()[0]?.model,
+    ...(only.length ? { ran: only } : {}),
   };
   const out = path.join(dir, 'results');
   mkdirSync(out, { recursive: true });
+  if (only.length > 0 && existsSync(path.join(out, 'latest.json'))) {
+    // a partial run keeps the other benches' last results (in their place) and replaces its own
+    const ran = new Set(files.map((f) => f.replace(/\.bench\.ts$/, '')));
+    const titles = new Set(sections.map((s) => s.title));
+    const previous = (JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')) as { sections: BenchSection[] }).sections;
+    const kept = previous.filter((s) => !(s.bench && ran.has(s.bench)) && !titles.has(s.title));
+    sections.unshift(...kept);
+  }
   writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ meta, sections }, null, 2) + '\n');
   const md = [
     `# Benchmark results`,
     ``,
     `${meta.date} · node ${meta.node} · ${meta.cpus} × ${meta.cpu}`,
     ``,
+    ...(only.length ? [`This run measured ${only.join(', ')}; the other sections are kept from earlier runs.`, ``] : []),
     ...sections.flatMap((s) => [
       `## ${s.title}`,
       ``,
