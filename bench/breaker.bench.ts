@@ -153,7 +153,10 @@ async function propagation(redis: RedisClient, store: BreakerStore, prefix: stri
       const wait = (m: { state: string; at: number }) => (m.state === state ? resolve(m.at) : waiters.push(wait));
       waiters.push(wait);
     });
-  const fail = () => Promise.reject(new ChainError('bench: injected transient failure', 'transient', 'unavailable', 'bench'));
+  const fail = () =>
+    Promise.reject(
+      new ChainError('bench: injected transient failure', { errorClass: 'transient', reason: 'unavailable', method: 'bench' }),
+    );
   const latencies: number[] = [];
   const own: number[] = [];
   try {

@@ -6,7 +6,7 @@
  * Retry-After and nothing is started, reserved or sent, and the forced state holds until reset; a
  * submit the breaker refuses inside the workflow answers 503 the same way.
  */
-import { connectRedis, readRange, type EventOf, type RedisClient } from '@blockops/events';
+import { connectRedis, readRange, type BlockopsEvent, type RedisClient } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
@@ -76,7 +76,7 @@ const metric = async (url: string, line: string) => {
 };
 const breakerEvents = async () =>
   (await readRange(redis, stack.names.events, '0-0', '+', 10_000)).events.filter(
-    (e): e is EventOf<'breaker_state_changed'> => e.type === 'breaker_state_changed',
+    (e): e is Extract<BlockopsEvent, { type: 'breaker_state_changed' }> => e.type === 'breaker_state_changed',
   );
 
 test('GET /api/breakers: every breaker with state, counts, thresholds and times', async () => {

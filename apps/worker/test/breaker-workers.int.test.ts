@@ -18,7 +18,7 @@ import { createChainClient, type ChainClient } from '@blockops/chain';
 import { createAccountingStore } from '@blockops/accounts';
 import { breakerKeys, createBreakerStore, type BreakerStore } from '@blockops/breakers';
 import { CHAIN_BREAKER, DEFAULT_BREAKER_CONFIG, type BreakerState } from '@blockops/domain';
-import { connectRedis, readRange, type EventOf, type RedisClient } from '@blockops/events';
+import { connectRedis, readRange, type BlockopsEvent, type RedisClient } from '@blockops/events';
 import { freePort, httpOk, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
 import type { SubmitAnswer } from '@blockops/workflows/public';
 
@@ -136,7 +136,7 @@ const failures = async () =>
   (await metric('B', `treasury_circuit_breaker_calls_total{breaker="theblock",outcome="failure"}`));
 async function transitions() {
   return (await readRange(redis, stack.names.events, '0-0', '+', 10_000)).events
-    .filter((e): e is EventOf<'breaker_state_changed'> => e.type === 'breaker_state_changed')
+    .filter((e): e is Extract<BlockopsEvent, { type: 'breaker_state_changed' }> => e.type === 'breaker_state_changed')
     .map((e) => `${e.previous_state}>${e.new_state}`);
 }
 const reservations = () => createAccountingStore({ redis, prefix: stack.names.accounts, startingBalance: 100_000 }).reservations();

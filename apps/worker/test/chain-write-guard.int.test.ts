@@ -12,7 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createChainClient, type ChainClient } from '@blockops/chain';
 import { createBreakerStore, registerBreakerMetrics } from '@blockops/breakers';
 import { BREAKER_OPEN, CHAIN_BREAKER, type BreakerConfig } from '@blockops/domain';
-import { connectRedis, createEventPublisher, readRange, type EventOf, type RedisClient } from '@blockops/events';
+import { connectRedis, createEventPublisher, readRange, type BlockopsEvent, type RedisClient } from '@blockops/events';
 import { startStack, type Stack } from '@blockops/stack';
 import { Registry } from 'prom-client';
 import { createChainWriteGuard, type ChainWriteGuard } from '../src/chain-write-guard';
@@ -80,7 +80,7 @@ async function setup(config: Partial<BreakerConfig> = {}) {
   guards.push(guard);
   const transitions = async () =>
     (await readRange(redis, stream, '0-0')).events
-      .filter((e): e is EventOf<'breaker_state_changed'> => e.type === 'breaker_state_changed')
+      .filter((e): e is Extract<BlockopsEvent, { type: 'breaker_state_changed' }> => e.type === 'breaker_state_changed')
       .map((e) => `${e.previous_state}>${e.new_state}:${e.trigger}`);
   const metric = async (name: string, labels = `breaker="${CHAIN_BREAKER}"`) => {
     const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
