@@ -13,6 +13,7 @@ import {
   operationIdSchema,
   operationInputSchema,
   operationWorkflowId,
+  type BreakerState,
   type OperationInput,
 } from '@blockops/domain';
 import { submitUpdate, type SubmitAnswer } from '@blockops/workflows/messages';
@@ -105,7 +106,7 @@ function causeMessage(err: Error): string {
  * shared state. Undefined when a submit may go (or the state cannot be read: the worker's guard
  * decides then).
  */
-export async function breakerRefusal(services: Services): Promise<{ breaker: string; state: string; retryAt: string } | undefined> {
+export async function breakerRefusal(services: Services): Promise<{ breaker: string; state: BreakerState; retryAt: string } | undefined> {
   try {
     const b = await services.breakers.view(CHAIN_BREAKER);
     const at = breakerRetryAt(b.view, b.config, b.now);
