@@ -16,13 +16,6 @@ import { allRules, buildDashboards, dashboardExprs, loadRuleFiles, rawMetricName
  * then), and for any name that is neither exported nor listed.
  */
 const PENDING: Record<string, string> = {
-  // issue 11 — the shared circuit breaker (worker)
-  treasury_circuit_breaker_state: 'issue 11 (breaker)',
-  treasury_circuit_breaker_failures: 'issue 11 (breaker)',
-  treasury_circuit_breaker_successes: 'issue 11 (breaker)',
-  treasury_circuit_breaker_forced: 'issue 11 (breaker)',
-  treasury_circuit_breaker_calls_total: 'issue 11 (breaker)',
-  treasury_circuit_breaker_transitions_total: 'issue 11 (breaker)',
   // issue 10 — the treasury executor (worker)
   treasury_disbursements_total: 'issue 10 (treasury executor)',
   treasury_execution_errors_total: 'issue 10 (treasury executor)',

@@ -204,7 +204,11 @@ test('operations: 202, then listed pending and confirmed; 400, 402, 409, 413, 41
   expect(confirmed).toMatchObject({ status: 'CONFIRMED', estimatedCost: '12.5', actualCost: expect.stringMatching(/^\d+(\.\d+)?$/) });
   expect(Date.parse(confirmed.submittedAt)).toBeGreaterThan(Date.now() - 600_000);
 
-  // reusing a confirmed id is a conflict
+  // reusing a confirmed id is a conflict once its run has closed (the record is CONFIRMED a moment
+  // before the run ends; while it still runs, the same id is answered with its first answer)
+  await until('the operation run to close', async () =>
+    (await call('GET', `/api/runs/op-${id}`, 200)).status === 'COMPLETED' ? true : undefined,
+  );
   await call('POST', '/api/operations', 409, { body: { operationId: id, market: 'compute', estimatedCost: '1' } });
   const invalid = await call('POST', '/api/operations', 400, { body: { market: 'moon', estimatedCost: -1 } });
   expect(invalid.issues.map((i: { field: string }) => i.field).sort()).toEqual(['estimatedCost', 'market']);
@@ -418,6 +422,27 @@ test('emergency: state, limits, halt (operations refused 409 naming it), resume;
   const audit = await call('GET', '/api/audit?limit=50', 200);
   const refused = audit.entries.filter((e: { action: string }) => e.action === 'POST /api/emergency/halt');
   expect(refused.map((e: { reason: string }) => e.reason)).toEqual(['unauthorized: no valid key', 'forbidden: needs the operator key']);
+});
+
+test('breakers: listed; forced open (operations 503 with Retry-After), reset; 400, 401, 403, 404 as documented', async () => {
+  const listed = await call('GET', '/api/breakers', 200);
+  expect(listed.breakers).toEqual([expect.objectContaining({ name: 'theblock', state: 'closed', stateValue: 0 })]);
+  const noReason = await call('POST', '/api/breakers/theblock/force-open', 400, { body: {} });
+  expect(noReason.issues[0]).toMatchObject({ field: 'reason' });
+  await call('POST', '/api/breakers/nope/force-open', 404, { body: { reason: 'x' } });
+  await call('POST', '/api/breakers/theblock/explode', 404, { body: { reason: 'x' } });
+  await call('POST', '/api/breakers/theblock/force-open', 403, { key: VIEWER, body: { reason: 'x' } });
+  await call('POST', '/api/breakers/theblock/force-open', 401, { key: null, body: { reason: 'x' } });
+  const forced = await call('POST', '/api/breakers/theblock/force-open', 200, { body: { reason: 'contract test: node maintenance' } });
+  expect(forced).toMatchObject({ changed: true, breaker: { state: 'forced_open', stateValue: 1, forced: true } });
+  try {
+    const refused = await call('POST', '/api/operations', 503, { body: { market: 'compute', estimatedCost: '1' } });
+    expect(refused).toMatchObject({ breaker: 'theblock', retryAt: expect.any(String), retryAfterSeconds: expect.any(Number) });
+    await call('POST', '/api/breakers/theblock/force-close', 200, { body: { reason: 'contract test: held closed' } });
+  } finally {
+    await call('POST', '/api/breakers/theblock/reset', 200, { body: { reason: 'contract test over' } });
+  }
+  expect((await call('GET', '/api/breakers', 200)).breakers[0]).toMatchObject({ state: 'closed', forced: false });
 });
 
 test('audit: every control action above, newest first, paged by id', async () => {

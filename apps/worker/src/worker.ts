@@ -7,6 +7,7 @@ import { createReceiptActivities } from './activities/receipts';
 import { createOperationActivities } from './activities/operations';
 import { createEmergencyActivities, type EmergencyDeps } from './activities/emergency';
 import type { GateCache } from './gate-cache';
+import type { ChainWriteGuard } from './chain-write-guard';
 import { activityEventsInterceptor } from './interceptors/activity-events';
 import { eventSinks } from './event-sinks';
 import type { Publish } from './publish';
@@ -22,6 +23,8 @@ export interface WorkerDeps {
   store: AccountingStore;
   operations: OperationsStore;
   gates: GateCache;
+  /** the circuit breaker guard every chain write goes through */
+  guard: ChainWriteGuard;
   /** our account on The Block */
   account: string;
   /** emergency state (HALT refuses submissions, SHUTDOWN pauses the poller) and risk limits */

@@ -9,3 +9,4 @@ export * from './roles';
 export * from './money';
 export * from './emergency';
 export * from './search-attributes';
+export * from './breaker';

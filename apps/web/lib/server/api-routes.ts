@@ -8,6 +8,8 @@ import type { Endpoint, NextHandler } from './endpoint';
 import * as alerts from '@/app/api/alerts/route';
 import * as alertsWebhook from '@/app/api/alerts/webhook/route';
 import * as audit from '@/app/api/audit/route';
+import * as breakers from '@/app/api/breakers/route';
+import * as breakerControl from '@/app/api/breakers/[name]/[action]/route';
 import * as emergency from '@/app/api/emergency/route';
 import * as emergencyAction from '@/app/api/emergency/[action]/route';
 import * as emergencyLimits from '@/app/api/emergency/limits/route';
@@ -35,6 +37,8 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   alerts,
   'alerts/webhook': alertsWebhook,
   audit,
+  breakers,
+  'breakers/[name]/[action]': breakerControl,
   emergency,
   'emergency/[action]': emergencyAction,
   'emergency/limits': emergencyLimits,
