@@ -96,3 +96,26 @@ export const decimalAmountSchema = z
   .string()
   .regex(/^-?\d+(\.\d+)?$/)
   .describe(`exact decimal amount, at most ${MONEY_DECIMALS} decimals`);
+
+const UNITS_PER_TOKEN_NUMBER = Number(UNITS_PER_TOKEN);
+
+/**
+ * One pass over `text` for hot paths (intake of 10,000-item batches): its units, or why it is not
+ * an exact amount (a string, as `amountProblem` words it). Never throws.
+ */
+export function unitsOrProblem(text: string, opts: { allowNegative?: boolean; max?: Units } = {}): Units | string {
+  const m = DECIMAL.exec(text);
+  if (!m) return amountProblem(text, opts)!;
+  const intPart = m[2]!;
+  const fracPart = m[3] ?? '';
+  if (m[1] && !opts.allowNegative) return 'must not be negative';
+  if (fracPart.length > MONEY_DECIMALS) return `must have at most ${MONEY_DECIMALS} decimals`;
+  // up to 9 integer digits the units fit a double exactly (< 2^53): one BigInt instead of three
+  const abs =
+    intPart.length <= 9
+      ? BigInt(Number(intPart) * UNITS_PER_TOKEN_NUMBER + (fracPart ? Number(fracPart.padEnd(MONEY_DECIMALS, '0')) : 0))
+      : BigInt(intPart) * UNITS_PER_TOKEN + BigInt(fracPart.padEnd(MONEY_DECIMALS, '0') || '0');
+  const max = opts.max ?? MAX_AMOUNT_UNITS;
+  if (abs > max) return `must be at most ${formatUnits(max)}`;
+  return m[1] ? -abs : abs;
+}
