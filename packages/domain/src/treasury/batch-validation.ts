@@ -215,10 +215,12 @@ export function finishBatch(parsed: ParsedBatch, lookup: IntakeLookup): BatchVal
       reuse.push({ id: item.id, field: `items[${item.index}].id`, message: 'already used by an earlier batch (ids are never reused)' });
     }
   }
+  let byIndex: Map<number, string> | undefined; // built only when a dependency is unknown
   for (const [i, dep] of parsed.external) {
     if (lookup.idUsed(dep)) continue;
+    byIndex ??= new Map(parsed.items.map((it) => [it.index, it.id]));
     issues.push({
-      id: parsed.items.find((it) => it.index === i)?.id,
+      id: byIndex.get(i),
       field: `items[${i}].memo`,
       message: `depends on ${show(dep)}, which is neither in this batch nor accepted earlier`,
     });
