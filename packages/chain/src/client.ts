@@ -1,4 +1,5 @@
 import type { GateState, Market } from '@blockops/domain';
+import type { ChainError } from './errors';
 import * as s from './schemas';
 import { createTransport, type CallOptions, type ChainClientOptions } from './transport';
 
@@ -21,11 +22,23 @@ export interface SubmitParams {
 export interface DisbursementIntent {
   disbursement_id: string;
   executor: string;
+  /** rises per executor; the node is idempotent on (disbursement_id, executor, nonce) */
   nonce: number;
   destination: string;
-  amount: number;
+  /** a decimal string ("12.34") is exact; a number is read through its shortest decimal form */
+  amount: string | number;
+  /** at most 1,024 bytes */
   memo?: string;
   signature: string;
+}
+/** One disbursement's answer inside a batch: executed, or a classified error of that call alone. */
+export type DisbursementOutcome = { ok: true; result: s.DisbursementResult } | { ok: false; error: ChainError };
+export interface TreasuryPaymentsParams {
+  disbursement_ids?: string[];
+  executor?: string;
+  offset?: number;
+  /** 1–10,000 */
+  limit?: number;
 }
 export interface FaultParams {
   method?: string;
@@ -83,6 +96,18 @@ export function createChainClient(opts: ChainClientOptions) {
       balance: (o?: CallOptions) => t.read('treasury.balance', {}, s.treasuryBalanceSchema, o),
       submitDisbursement: (p: DisbursementIntent, o?: CallOptions) =>
         t.write('treasury.submit_disbursement', p, s.disbursementResultSchema, o),
+      /**
+       * Several intents in one JSON-RPC batch (one HTTP request), answered per intent in order. A
+       * failure of the whole request (timeout, refused, HTTP 5xx or 401) throws its ChainError:
+       * then any intent may or may not have reached the node, and resending the same intents is safe.
+       */
+      async submitDisbursements(intents: DisbursementIntent[], o?: CallOptions): Promise<DisbursementOutcome[]> {
+        const replies = await t.batch(
+          intents.map((params) => ({ method: 'treasury.submit_disbursement', params, schema: s.disbursementResultSchema })),
+          o,
+        );
+        return replies.map((r) => (r.ok ? { ok: true, result: r.result as s.DisbursementResult } : r));
+      },
     },
     tx: { status: (p: { operation_id: string }, o?: CallOptions) => t.read('tx.status', p, s.txStatusSchema, o) },
     /** Devnet-only development methods (tests and demos); a real node answers method not found. */
@@ -94,7 +119,13 @@ export function createChainClient(opts: ChainClientOptions) {
       setFault: (p: FaultParams, o?: CallOptions) => t.write('dev.set_fault', p, s.devFaultsSchema, o),
       clearFaults: (o?: CallOptions) => t.write('dev.clear_faults', {}, s.devFaultsSchema, o),
       outage: (p: { mode: 'http_503' | 'refuse'; duration_ms: number }, o?: CallOptions) => t.write('dev.outage', p, s.devOutageSchema, o),
-      setTreasury: (p: { balance: number }, o?: CallOptions) => t.write('dev.set_treasury', p, s.balanceOnlySchema, o),
+      setTreasury: (p: { balance: number | string }, o?: CallOptions) => t.write('dev.set_treasury', p, s.balanceOnlySchema, o),
+      /** The treasury's payment log in payment order (filter by ids or executor): "paid once" is counted here. */
+      treasuryPayments: (p: TreasuryPaymentsParams = {}, o?: CallOptions) =>
+        t.write('dev.treasury_payments', p, s.treasuryPaymentsSchema, o),
+      /** Makes the node refuse a destination (invalid destination, -33003) with this reason. */
+      rejectDestination: (p: { destination: string; reason?: string }, o?: CallOptions) =>
+        t.write('dev.reject_destination', p, s.rejectedDestinationSchema, o),
       status: (o?: CallOptions) => t.write('dev.status', {}, s.devStatusSchema, o),
     },
     /** Raw batch: several calls in one HTTP request (results unvalidated unless a schema is given). */

@@ -95,7 +95,12 @@ export const txStatusSchema = z.object({
   receipt_id: z.string().nullable().optional(),
   actual_cost: z.number().nullable().optional(),
 });
-export const treasuryBalanceSchema = z.object({ balance: z.number(), nonces: z.record(z.string(), z.number()) });
+/** `balance_decimal` is the exact balance (the devnet sends it; a node that does not leaves only the number). */
+export const treasuryBalanceSchema = z.object({
+  balance: z.number(),
+  balance_decimal: z.string().optional(),
+  nonces: z.record(z.string(), z.number()),
+});
 export const disbursementResultSchema = z.object({
   tx_hash: z.string(),
   disbursement_id: z.string(),
@@ -116,7 +121,24 @@ export const devStatusSchema = z.object({
 export const devFaultsSchema = z.record(z.string(), faultSchema);
 export const devOutageSchema = outageSchema;
 export const heightSchema = z.object({ height: int() });
-export const balanceOnlySchema = z.object({ balance: z.number() });
+export const balanceOnlySchema = z.object({ balance: z.number(), balance_decimal: z.string().optional() });
+export const treasuryPaymentSchema = z.object({
+  seq: int(),
+  disbursement_id: z.string(),
+  executor: z.string(),
+  nonce: int(),
+  destination: z.string(),
+  amount: z.string(),
+  tx_hash: z.string(),
+  block_height: int(),
+});
+export const treasuryPaymentsSchema = z.object({
+  payments: z.array(treasuryPaymentSchema),
+  total: int(),
+  total_paid: z.string(),
+  next_offset: int().nullable(),
+});
+export const rejectedDestinationSchema = z.object({ destination: z.string(), reason: z.string() });
 
 export type Receipt = z.infer<typeof receiptSchema>;
 export type ReceiptAudit = z.infer<typeof receiptAuditSchema>;
@@ -128,3 +150,6 @@ export type TxStatus = z.infer<typeof txStatusSchema>;
 export type SubmitResult = z.infer<typeof submitResultSchema>;
 export type DisbursementResult = z.infer<typeof disbursementResultSchema>;
 export type DevStatus = z.infer<typeof devStatusSchema>;
+export type TreasuryBalance = z.infer<typeof treasuryBalanceSchema>;
+export type TreasuryPayment = z.infer<typeof treasuryPaymentSchema>;
+export type TreasuryPayments = z.infer<typeof treasuryPaymentsSchema>;

@@ -110,6 +110,28 @@ test('error classes: cancelled business errors carry code and data; storage for 
   expect(storage.countsForBreaker).toBe(false);
 });
 
+test('disbursements in one batch: each answered on its own; the payment log and exact balance read back', async () => {
+  await chain.dev.setTreasury({ balance: '10.5' });
+  const run = randomUUID().slice(0, 8);
+  const ok = { disbursement_id: `${run}-1`, executor: `${run}-e`, nonce: 1, destination: '0xabcd', amount: '0.25', signature: 's' };
+  await chain.dev.rejectDestination({ destination: '0xbad0', reason: 'blocked' });
+  await chain.dev.setFault({ method: 'treasury.submit_disbursement', error_rate: 0 });
+  const [first, refused, poor] = await chain.treasury.submitDisbursements([
+    ok,
+    { ...ok, disbursement_id: `${run}-2`, nonce: 2, destination: '0xbad0' },
+    { ...ok, disbursement_id: `${run}-3`, nonce: 3, amount: '11' },
+  ]);
+  expect(first).toMatchObject({ ok: true, result: { status: 'executed', nonce: 1 } });
+  expect(refused).toMatchObject({ ok: false, error: { errorClass: 'cancelled', reason: 'invalid_destination' } });
+  expect(poor).toMatchObject({ ok: false, error: { errorClass: 'cancelled', reason: 'insufficient_balance' } });
+  expect((await chain.treasury.balance()).balance_decimal).toBe('10.25');
+  const log = await chain.dev.treasuryPayments({ disbursement_ids: [`${run}-1`, `${run}-2`, `${run}-3`] });
+  expect(log).toMatchObject({ total: 1, total_paid: '0.25', payments: [{ disbursement_id: `${run}-1`, amount: '0.25' }] });
+  await chain.dev.setFault({ method: 'treasury.submit_disbursement', error_rate: 1 });
+  const [transient] = await chain.treasury.submitDisbursements([{ ...ok, disbursement_id: `${run}-4`, nonce: 4 }]);
+  expect(transient).toMatchObject({ ok: false, error: { errorClass: 'transient', reason: 'unavailable' } });
+});
+
 test('reads are retried on transient errors, writes are not', async () => {
   await chain.dev.setFault({ method: 'net.stats', error_rate: 1 });
   const c = createChainClient({ url: open.urls.devnet!, readRetries: 4, retryDelayMs: 200 });

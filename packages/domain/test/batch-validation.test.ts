@@ -11,7 +11,10 @@ const rejected = (v: BatchValidation) => {
 describe('batch validation', () => {
   it('accepts a valid batch: exact amounts, dependencies, levels, chain memo truncated to 1,024 bytes', () => {
     const long = `depends_on=a ${'é'.repeat(600)}`;
-    const v = validateBatch({ batchId: 'b-1', items: [item('a'), item('b', 'depends_on=a', '0.000001'), item('c', long, '7016.060')] }, none);
+    const v = validateBatch(
+      { batchId: 'b-1', items: [item('a'), item('b', 'depends_on=a', '0.000001'), item('c', long, '7016.060')] },
+      none,
+    );
     if (!v.ok) throw new Error(JSON.stringify(v.issues));
     expect(v.totalUnits).toBe(1_500_000n + 1n + 7_016_060_000n);
     expect(v.levels).toBe(2);
@@ -122,9 +125,9 @@ describe('dependency analysis', () => {
     const dag = fc.integer({ min: 1, max: 60 }).chain((n) =>
       fc.tuple(
         fc.constant(n),
-        fc.array(fc.array(fc.nat(), { maxLength: 5 }), { minLength: n, maxLength: n }).map((rows) =>
-          rows.map((r, i) => [...new Set(r.filter(() => i > 0).map((x) => x % Math.max(i, 1)))]),
-        ),
+        fc
+          .array(fc.array(fc.nat(), { maxLength: 5 }), { minLength: n, maxLength: n })
+          .map((rows) => rows.map((r, i) => [...new Set(r.filter(() => i > 0).map((x) => x % Math.max(i, 1)))])),
       ),
     );
     fc.assert(
@@ -144,9 +147,11 @@ describe('dependency analysis', () => {
   it('finds one real cycle per strongly connected component (fuzzed)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 2, max: 30 }).chain((n) =>
-          fc.tuple(fc.constant(n), fc.array(fc.array(fc.nat({ max: n - 1 }), { maxLength: 3 }), { minLength: n, maxLength: n })),
-        ),
+        fc
+          .integer({ min: 2, max: 30 })
+          .chain((n) =>
+            fc.tuple(fc.constant(n), fc.array(fc.array(fc.nat({ max: n - 1 }), { maxLength: 3 }), { minLength: n, maxLength: n })),
+          ),
         ([n, raw]) => {
           const rows = raw.map((r, i) => [...new Set(r.filter((d) => d !== i))]);
           const { cycles, order } = analyseDependencies(n, toCsr(n, rows));

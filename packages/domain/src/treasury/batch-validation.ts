@@ -1,12 +1,6 @@
 import { unitsOrProblem, type Units } from '../money';
 import { analyseDependencies, type Csr } from './dependency-graph';
-import {
-  CHAIN_MEMO_MAX_BYTES,
-  DISBURSEMENT_ID_PATTERN,
-  DISBURSEMENT_ID_RULE,
-  MAX_BATCH_ITEMS,
-  destinationProblem,
-} from './limits';
+import { CHAIN_MEMO_MAX_BYTES, DISBURSEMENT_ID_PATTERN, DISBURSEMENT_ID_RULE, MAX_BATCH_ITEMS, destinationProblem } from './limits';
 import { parseMemoDependencies } from './memo-dependencies';
 import { truncateUtf8 } from './utf8';
 

@@ -50,7 +50,11 @@ export function analyseDependencies(n: number, deps: Csr): DependencyAnalysis {
   const order = new Int32Array(n);
   let head = 0;
   let tail = 0;
-  for (let i = 0; i < n; i++) if (remaining[i] === 0) (levels[i] = 0), (order[tail++] = i);
+  for (let i = 0; i < n; i++) {
+    if (remaining[i] !== 0) continue;
+    levels[i] = 0;
+    order[tail++] = i;
+  }
   while (head < tail) {
     const u = order[head++]!;
     const next = levels[u]! + 1;

@@ -104,7 +104,8 @@ function parseKeyValue(memo: string): MemoDependencies {
 
 function finish(ids: string[], format: 'json' | 'key-value'): MemoDependencies {
   const unique = ids.length <= 8 ? ids.filter((d, i) => ids.indexOf(d) === i) : [...new Set(ids)];
-  for (const id of unique) if (!DISBURSEMENT_ID_PATTERN.test(id)) return bad(`dependency ${show(id)} is not a valid id (${DISBURSEMENT_ID_RULE})`);
+  for (const id of unique)
+    if (!DISBURSEMENT_ID_PATTERN.test(id)) return bad(`dependency ${show(id)} is not a valid id (${DISBURSEMENT_ID_RULE})`);
   if (unique.length > MAX_DEPENDENCIES) return bad(`${unique.length} dependencies; at most ${MAX_DEPENDENCIES}`);
   return { ok: true, dependsOn: unique, format };
 }
