@@ -7,3 +7,4 @@ export {
 } from './accounting-store';
 export type { ReceiptBatch, SeriesPoint } from './apply-batch';
 export { createOperationsStore, type OperationsStore, type OperationRecord } from './operations-store';
+export { luaScript, type LuaScript } from './lua';
