@@ -112,3 +112,57 @@ export interface EmergencyActivities {
   /** Writes the new state and its history entry; the update is acknowledged after this. */
   recordEmergencyTransition(t: EmergencyTransition): Promise<void>;
 }
+
+/** Item counts per status (DISBURSEMENT_STATUSES). */
+export interface DisbursementCounts {
+  QUEUED: number;
+  EXECUTED: number;
+  CANCELLED: number;
+  FAILED: number;
+}
+
+/** The executor throttle: chunks in flight per batch, items per chunk. */
+export interface ThrottleView {
+  maxInFlightChunks: number;
+  chunkSize: number;
+}
+
+/** Where a batch stands (the store is the truth; the workflow keeps only this). */
+export interface BatchProgress {
+  exists: boolean;
+  counts: DisbursementCounts;
+  readyLeft: number;
+  throttle: ThrottleView;
+}
+
+/** What one chunk did: a summary, never its items (they live in the treasury store). */
+export interface ChunkSummary extends BatchProgress {
+  chunk: number;
+  claimed: number;
+  executed: number;
+  cancelled: number;
+  failed: number;
+  /** other batches whose items this chunk made ready or cancelled: their workflows are signalled */
+  wake: string[];
+}
+
+export interface ChunkRequest {
+  batchId: string;
+  chunk: number;
+  size: number;
+  correlationId: string;
+}
+
+export interface TreasuryActivities {
+  /** Reads the batch's progress and raises our executor nonce counters to the node's (a store restored from an older copy never reuses a nonce). */
+  prepareBatch(batchId: string): Promise<BatchProgress>;
+  /**
+   * Claims chunk `n` (once: a retry gets the same items, executors and nonces), asks the decision
+   * point, submits the still-queued items in JSON-RPC batches and records every answer atomically.
+   * Throws a retryable failure while any item got a transient error (those are resent by the retry).
+   */
+  executeChunk(req: ChunkRequest): Promise<ChunkSummary>;
+  batchProgress(batchId: string): Promise<BatchProgress>;
+  /** COMPLETED once nothing is queued. */
+  finishBatch(batchId: string): Promise<{ completed: boolean; counts: DisbursementCounts }>;
+}

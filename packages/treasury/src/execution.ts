@@ -15,6 +15,8 @@ export interface ClaimedItem {
   units: Units;
   chainMemo?: string;
   attempts: number;
+  /** ms since the epoch when the chunk claimed it (first attempt) */
+  claimedAt: number;
 }
 
 /** The node's answer for one item: E executed (tx hash), C cancelled / F failed (reason), T transient (retried). */
@@ -45,7 +47,7 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
         [keys.prefix, batchId, String(chunk), String(size), String(Date.now()), pool.prefix, String(pool.count)],
       )) as [(string | null)[][], number, number];
       return {
-        items: rows.map(([id, status, executor, nonce, destination, units, cmemo, att]) => ({
+        items: rows.map(([id, status, executor, nonce, destination, units, cmemo, att, claimedAt]) => ({
           id: id!,
           status: status as DisbursementStatus,
           executor: executor!,
@@ -54,6 +56,7 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
           units: unitsFromString(units!),
           ...(cmemo ? { chainMemo: cmemo } : {}),
           attempts: Number(att ?? 0),
+          claimedAt: Number(claimedAt ?? 0),
         })),
         readyLeft: Number(readyLeft),
         fresh: fresh === 1,

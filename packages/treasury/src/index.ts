@@ -4,3 +4,4 @@ export { MAX_BATCH_TOTAL_UNITS, type IntakeResult } from './intake';
 export type { ClaimedItem, ItemResult, RecordOutcome, ExecutorPool } from './execution';
 export type { Throttle } from './throttle';
 export type { BatchGraph, BatchSummaryCore, ChangedItem, DisbursementItem, StatusCounts } from './views';
+export { acceptBatch, type AcceptOutcome } from './accept-batch';

@@ -135,7 +135,7 @@ return {'ok', nReady, out}
  * executor's next nonce (kept for every retry of the chunk; the item holds the executor until it is
  * resolved, so no executor ever has two items in flight). A chunk claimed before is returned as it
  * was. ARGV: prefix, batchId, chunk, size, now, executor name prefix, pool size.
- * Returns {items (id, status, executor, nonce, destination, units, chain memo, attempts)…, ready left, new?}.
+ * Returns {items (id, status, executor, nonce, destination, units, chain memo, attempts, claimed at)…, ready left, new?}.
  */
 export const claimScript = luaScript(`${LIB}
 local B, chunk, size, now = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
@@ -169,7 +169,7 @@ else
 end
 local items = {}
 for _, id in ipairs(ids) do
-  items[#items + 1] = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att')
+  items[#items + 1] = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att', 'claimedAt')
   table.insert(items[#items], 1, id)
 end
 return {items, redis.call('LLEN', readyKey), fresh}

@@ -15,3 +15,4 @@ export {
   lookupIds,
 } from './batch-validation';
 export * from './schemas';
+export * from './error-reasons';

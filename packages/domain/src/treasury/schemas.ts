@@ -57,11 +57,13 @@ export const disburseInputSchema = z
     idlePollMs: z.number().int().min(10).max(600_000).default(1000),
     /** a chunk attempt taking longer (its worker died, the node hangs) is retried with the same nonces */
     chunkTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-    /** chunks per run before continue-as-new (history stays bounded) */
-    chunksPerRun: z.number().int().min(1).max(5000).default(500),
+    /** continue-as-new once a run's history reaches this many events (drained first: nothing in flight is abandoned) */
+    maxHistoryEvents: z.number().int().min(100).max(40_000).default(4000),
     /** carried across continue-as-new */
     nextChunk: z.number().int().min(0).default(0),
     run: z.number().int().min(0).default(0),
+    /** the run's correlation id, for the events its activities publish */
+    correlationId: z.string().max(128).optional(),
   })
   .strict();
 export type DisburseInput = z.input<typeof disburseInputSchema>;

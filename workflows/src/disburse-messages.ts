@@ -1,0 +1,24 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DisbursementCounts, ThrottleView } from './activity-types';
+
+/** Sent by PUT /api/disbursements/throttle to every running batch: applies before the next chunk. */
+export const throttleSignal = defineSignal<[ThrottleView]>('throttle');
+/** Sent by another batch's workflow when its chunk made items of this batch ready (or cancelled them). */
+export const wakeSignal = defineSignal<[]>('wake');
+
+export interface DisburseView {
+  batchId: string;
+  counts: DisbursementCounts;
+  inFlight: number[];
+  nextChunk: number;
+  run: number;
+  throttle: ThrottleView;
+}
+export const disburseStatusQuery = defineQuery<DisburseView>('status');
+
+export interface DisburseResult {
+  batchId: string;
+  counts: DisbursementCounts;
+  chunks: number;
+  runs: number;
+}
