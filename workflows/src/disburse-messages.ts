@@ -1,10 +1,11 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { DISBURSE_SIGNALS } from '@blockops/domain';
 import type { DisbursementCounts, ThrottleView } from './activity-types';
 
 /** Sent by PUT /api/disbursements/throttle to every running batch: applies before the next chunk. */
-export const throttleSignal = defineSignal<[ThrottleView]>('throttle');
+export const throttleSignal = defineSignal<[ThrottleView]>(DISBURSE_SIGNALS.throttle);
 /** Sent by another batch's workflow when its chunk made items of this batch ready (or cancelled them). */
-export const wakeSignal = defineSignal<[]>('wake');
+export const wakeSignal = defineSignal<[]>(DISBURSE_SIGNALS.wake);
 
 export interface DisburseView {
   batchId: string;

@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { analyseDependencies, formatUnits, toCsr, validateBatch, type BatchValidation, type IntakeLookup } from '../src';
+import {
+  MAX_BATCH_BODY_BYTES,
+  MAX_BATCH_ITEMS,
+  MEMO_MAX_BYTES,
+  analyseDependencies,
+  formatUnits,
+  toCsr,
+  validateBatch,
+  type BatchValidation,
+  type IntakeLookup,
+} from '../src';
 
 const none: IntakeLookup = { idUsed: () => false, batchUsed: () => false };
 const item = (id: string, memo?: string, amount = '1.5') => ({ id, destination: '0xabcd01', amount, ...(memo ? { memo } : {}) });
@@ -41,6 +51,7 @@ describe('batch validation', () => {
             { id: 'd', destination: '0xabcd', amount: '1.0000001', memo: 'depends_on=zz', colour: 'red' },
             { destination: '0xabcd', amount: '0' },
             'junk',
+            item('batches'),
           ],
         },
         none,
@@ -58,9 +69,12 @@ describe('batch validation', () => {
         { id: 'c', field: 'items[3].amount', message: 'must not be negative' },
         { id: 'd', field: 'items[4].amount', message: 'must have at most 6 decimals' },
         { id: 'd', field: 'items[4].colour', message: expect.stringContaining('unknown field') },
+        // an item with other problems still has its dependencies checked
+        { id: 'd', field: 'items[4].memo', message: 'depends on "zz", which is neither in this batch nor accepted earlier' },
         { field: 'items[5].id', message: expect.stringContaining('is required') },
         { field: 'items[5].amount', message: 'must be greater than 0' },
         { field: 'items[6]', message: expect.stringContaining('must be an object') },
+        { id: 'batches', field: 'items[7].id', message: '"batches" is reserved (it names an API path); use another id' },
       ]),
     );
   });
@@ -118,6 +132,17 @@ describe('batch validation', () => {
     ]);
     expect(rejected(validateBatch([], none)).issues[0]!.field).toBe('(body)');
   });
+});
+
+it('the intake body limit fits 10,000 items with 8 KiB memos and every field at its limit', () => {
+  const worst = {
+    id: 'i'.repeat(64),
+    destination: `0x${'f'.repeat(64)}`,
+    amount: `${'9'.repeat(15)}.999999`,
+    memo: `${'m'.repeat(MEMO_MAX_BYTES - 40)}; depends_on=${'d'.repeat(20)}`,
+  };
+  const bytes = Buffer.byteLength(JSON.stringify({ batchId: 'b'.repeat(64), items: [worst] })) * MAX_BATCH_ITEMS;
+  expect(bytes).toBeLessThan(MAX_BATCH_BODY_BYTES);
 });
 
 describe('dependency analysis', () => {

@@ -28,6 +28,12 @@ export function createWebMetrics() {
       help: 'Open Socket.IO connections',
       registers: [registry],
     }),
+    treasuryIntake: new Counter({
+      name: 'treasury_disbursements_total',
+      help: 'Disbursements by status: QUEUED when accepted at intake, CANCELLED when a dependency from an earlier batch had not executed (the worker counts the rest)',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
     controlActions: new Counter({
       name: 'blockops_control_actions_total',
       help: 'Control API calls by action and outcome',

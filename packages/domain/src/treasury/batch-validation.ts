@@ -1,6 +1,13 @@
 import { unitsOrProblem, type Units } from '../money';
 import { analyseDependencies, type Csr } from './dependency-graph';
-import { CHAIN_MEMO_MAX_BYTES, DISBURSEMENT_ID_PATTERN, DISBURSEMENT_ID_RULE, MAX_BATCH_ITEMS, destinationProblem } from './limits';
+import {
+  CHAIN_MEMO_MAX_BYTES,
+  DISBURSEMENT_ID_PATTERN,
+  DISBURSEMENT_ID_RULE,
+  MAX_BATCH_ITEMS,
+  RESERVED_DISBURSEMENT_IDS,
+  destinationProblem,
+} from './limits';
 import { parseMemoDependencies } from './memo-dependencies';
 import { truncateUtf8 } from './utf8';
 
@@ -98,14 +105,14 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
     return out;
   }
 
-  // 1. each item on its own
+  // 1. each item on its own; the dependencies of items with other problems are still checked
   const n = raw.length;
-  const candidates: (ValidatedDisbursement | undefined)[] = new Array(n);
+  const checked: Checked[] = new Array(n);
   let edges = 0;
   for (let i = 0; i < n; i++) {
     const c = checkItem(raw[i], i, issues, inBatch);
-    candidates[i] = c;
-    if (c) edges += c.dependsOn.length;
+    checked[i] = c;
+    edges += c.dependsOn.length;
   }
 
   // 2. dependencies inside the batch as compressed rows; self and outside ones set aside
@@ -114,13 +121,12 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
   let k = 0;
   for (let i = 0; i < n; i++) {
     start[i] = k;
-    const item = candidates[i];
-    if (!item) continue;
-    const deps = item.dependsOn;
+    const { id, dependsOn: deps } = checked[i]!;
+    if (id === undefined || inBatch.get(id) !== i) continue; // no id, or a duplicate: the first one stands
     for (let d = 0; d < deps.length; d++) {
       const dep = deps[d]!;
-      if (dep === item.id) {
-        issues.push({ id: item.id, field: `items[${i}].memo`, message: 'depends on itself' });
+      if (dep === id) {
+        issues.push({ id, field: `items[${i}].memo`, message: 'depends on itself' });
         continue;
       }
       const j = inBatch.get(dep);
@@ -132,9 +138,10 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
   const graph: Csr = { start, list: list.subarray(0, k) };
   const { levels, cycles } = analyseDependencies(n, graph);
   for (const cycle of cycles) {
-    const path = cycle.map((i) => candidates[i]?.id ?? `items[${i}]`);
+    const path = cycle.map((i) => checked[i]!.id ?? `items[${i}]`);
     issues.push({ id: path[0], field: `items[${cycle[0]}].memo`, message: `dependency cycle: ${path.join(' → ')}`, path });
   }
+  const candidates = checked.map((c) => c.item);
   for (let i = 0; i < n; i++) {
     const item = candidates[i];
     if (!item) continue;
@@ -144,10 +151,17 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
   return out;
 }
 
-function checkItem(v: unknown, i: number, issues: BatchIssue[], inBatch: Map<string, number>): ValidatedDisbursement | undefined {
+/** An item after its own checks: valid (`item`), or not, with its id and dependencies for the batch-wide checks. */
+interface Checked {
+  item?: ValidatedDisbursement;
+  id?: string;
+  dependsOn: string[];
+}
+
+function checkItem(v: unknown, i: number, issues: BatchIssue[], inBatch: Map<string, number>): Checked {
   if (!isRecord(v)) {
     issues.push({ field: `items[${i}]`, message: 'must be an object { id, destination, amount, memo? }' });
-    return undefined;
+    return { dependsOn: [] };
   }
   const before = issues.length;
   const rawId = v.id;
@@ -155,6 +169,7 @@ function checkItem(v: unknown, i: number, issues: BatchIssue[], inBatch: Map<str
   for (const k in v) if (!ITEM_KEYS.has(k)) issue(issues, id, i, k, 'unknown field (allowed: id, destination, amount, memo)');
   if (rawId === undefined) issue(issues, id, i, 'id', `is required (${DISBURSEMENT_ID_RULE})`);
   else if (id === undefined) issue(issues, id, i, 'id', `must be ${DISBURSEMENT_ID_RULE} (got ${show(rawId)})`);
+  else if (RESERVED_DISBURSEMENT_IDS.has(id)) issue(issues, id, i, 'id', `"${id}" is reserved (it names an API path); use another id`);
   else if (inBatch.has(id)) issue(issues, id, i, 'id', `duplicate id: also items[${inBatch.get(id)}]`);
   else inBatch.set(id, i);
 
@@ -185,13 +200,13 @@ function checkItem(v: unknown, i: number, issues: BatchIssue[], inBatch: Map<str
     if (!deps.ok) issue(issues, id, i, 'memo', deps.problem);
     else dependsOn = deps.dependsOn;
   }
-  if (issues.length > before || id === undefined || units === undefined) return undefined;
+  if (issues.length > before || id === undefined || units === undefined) return { id, dependsOn };
   const item: ValidatedDisbursement = { index: i, id, destination: destination as string, units, dependsOn, level: 0 };
   if (typeof memo === 'string') {
     item.memo = memo;
     item.chainMemo = truncateUtf8(memo, CHAIN_MEMO_MAX_BYTES);
   }
-  return item;
+  return { item, id, dependsOn };
 }
 
 /** The second pass, with the store's answers: ids used before (409) and dependencies known nowhere. */
@@ -212,7 +227,7 @@ export function finishBatch(parsed: ParsedBatch, lookup: IntakeLookup): BatchVal
   let byIndex: Map<number, string> | undefined; // built only when a dependency is unknown
   for (const [i, dep] of parsed.external) {
     if (lookup.idUsed(dep)) continue;
-    byIndex ??= new Map(parsed.items.map((it) => [it.index, it.id]));
+    byIndex ??= new Map([...parsed.inBatch].map(([id, index]) => [index, id]));
     issues.push({
       id: byIndex.get(i),
       field: `items[${i}].memo`,

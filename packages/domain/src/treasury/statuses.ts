@@ -18,3 +18,6 @@ export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 /** The workflow of a batch. */
 export const disbursementWorkflowId = (batchId: string) => `disburse-${batchId}`;
+
+/** Signals of the `disburse` workflow, by name (the web signals without loading workflow code). */
+export const DISBURSE_SIGNALS = { throttle: 'throttle', wake: 'wake' } as const;
