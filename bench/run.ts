@@ -3,12 +3,14 @@
  * Each bench measures its subject beside a baseline in the same process and run (raw Redis,
  * a bare HTTP round trip, a no-op workflow), so the ratio — not the absolute number — is the figure.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 
 export interface BenchSection {
   title: string;
+  /** the bench file that wrote it (set by this runner) */
+  bench?: string;
   /** figure name → value; keep units in the name, e.g. `p50_ms`, `calls_per_s`, `ratio_vs_bare`. */
   figures: Record<string, number | string>;
   notes?: string[];
@@ -26,7 +28,7 @@ async function main() {
     console.log(`bench: ${file}`);
     const mod = (await import(path.join(dir, file))) as { run: () => Promise<BenchSection[]> };
     for (const s of await mod.run()) {
-      sections.push(s);
+      sections.push({ bench: file, ...s });
       console.log(`  ${s.title}`);
       for (const [k, v] of Object.entries(s.figures)) console.log(`    ${k}: ${v}`);
     }
@@ -39,6 +41,13 @@ async function main() {
   };
   const out = path.join(dir, 'results');
   mkdirSync(out, { recursive: true });
+  // `npm run bench -- treasury` replaces the treasury sections and keeps the others' last figures
+  const ran = new Set(files);
+  const previous = existsSync(path.join(out, 'latest.json'))
+    ? (JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')) as { sections: BenchSection[] }).sections
+    : [];
+  const kept = only.length ? previous.filter((s) => !ran.has(s.bench ?? benchOf(s.title))) : [];
+  sections.unshift(...kept);
   writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ meta, sections }, null, 2) + '\n');
   const md = [
     `# Benchmark results`,
@@ -58,6 +67,15 @@ async function main() {
   writeFileSync(path.join(out, 'latest.md'), md);
   console.log(`bench: wrote ${path.join(out, 'latest.json')} and latest.md`);
   process.exit(0);
+}
+
+/** Sections written before the runner recorded their file, by title. */
+function benchOf(title: string): string {
+  if (/^Devnet/.test(title)) return 'devnet.bench.ts';
+  if (/^(Receipts through|POST \/api\/operations|Operations end to end)/.test(title)) return 'operations.bench.ts';
+  if (/P&L|^Accounting store/.test(title)) return 'pnl.bench.ts';
+  if (/^(Event latency|Workflow start-to-complete)/.test(title)) return 'events.bench.ts';
+  return '';
 }
 
 main().catch((err) => {

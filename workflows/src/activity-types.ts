@@ -138,6 +138,8 @@ export interface BatchProgress {
 /** What one chunk did: a summary, never its items (they live in the treasury store). */
 export interface ChunkSummary extends BatchProgress {
   chunk: number;
+  /** rounds claimed (each one JSON-RPC submission of up to the chunk size) */
+  rounds: number;
   claimed: number;
   executed: number;
   cancelled: number;
@@ -149,7 +151,10 @@ export interface ChunkSummary extends BatchProgress {
 export interface ChunkRequest {
   batchId: string;
   chunk: number;
+  /** items per round until an operator sets the throttle's chunk size */
   size: number;
+  /** keep claiming rounds of newly ready items for this long (0 = one round) */
+  budgetMs: number;
   correlationId: string;
 }
 
@@ -157,9 +162,10 @@ export interface TreasuryActivities {
   /** Reads the batch's progress and raises our executor nonce counters to the node's (a store restored from an older copy never reuses a nonce). */
   prepareBatch(batchId: string): Promise<BatchProgress>;
   /**
-   * Claims chunk `n` (once: a retry gets the same items, executors and nonces), asks the decision
-   * point, submits the still-queued items in JSON-RPC batches and records every answer atomically.
-   * Throws a retryable failure while any item got a transient error (those are resent by the retry).
+   * Runs chunk `n`: rounds of claim (once per round: a retry gets the same items, executors and
+   * nonces) → the decision point → one JSON-RPC submission → every answer recorded atomically,
+   * while items are ready and the budget lasts. Throws a retryable failure when an item got a
+   * transient error (the retry resends the still-queued ones, with their nonces).
    */
   executeChunk(req: ChunkRequest): Promise<ChunkSummary>;
   batchProgress(batchId: string): Promise<BatchProgress>;

@@ -20,6 +20,8 @@ const { prepareBatch, batchProgress, finishBatch } = proxyActivities<TreasuryAct
 
 /**
  * One chunk = one activity whose id names the batch and the chunk, so Temporal Web shows what ran.
+ * A chunk submits rounds of ready items (each round one JSON-RPC submission) for up to its budget:
+ * items its own rounds make ready go out without a trip through the workflow.
  * Every failure is retried (transient node errors, a killed worker, a held submission with its
  * own delay): the loop itself never fails an item; the node's answers do, recorded by the activity.
  */
@@ -41,6 +43,7 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
   const { batchId } = input;
   const idlePollMs = input.idlePollMs ?? 1000;
   const chunkTimeoutMs = input.chunkTimeoutMs ?? 30_000;
+  const chunkBudgetMs = Math.min(input.chunkBudgetMs ?? 2000, Math.floor(chunkTimeoutMs / 3));
   const maxHistoryEvents = input.maxHistoryEvents ?? 4000;
   const run = input.run ?? 0;
   const correlationId = input.correlationId ?? workflowInfo().workflowId;
@@ -88,11 +91,8 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
       const n = nextChunk++;
       progress.readyLeft = Math.max(0, progress.readyLeft - throttle.chunkSize);
       inFlight.add(n);
-      chunkActivity(
-        batchId,
-        n,
-        chunkTimeoutMs,
-      )({ batchId, chunk: n, size: throttle.chunkSize, correlationId }).then(
+      const execute = chunkActivity(batchId, n, chunkTimeoutMs);
+      execute({ batchId, chunk: n, size: throttle.chunkSize, budgetMs: chunkBudgetMs, correlationId }).then(
         (summary) => completed.push({ n, summary }),
         (error: unknown) => completed.push({ n, error }),
       );

@@ -96,6 +96,7 @@ async function main() {
     input: {
       idlePollMs: config.TREASURY_IDLE_POLL_MS,
       chunkTimeoutMs: config.TREASURY_CHUNK_TIMEOUT_MS,
+      chunkBudgetMs: config.TREASURY_CHUNK_BUDGET_MS,
       maxHistoryEvents: config.TREASURY_MAX_HISTORY_EVENTS,
     },
   });

@@ -124,7 +124,7 @@ test('every item is paid once, each after all its dependencies (payment order at
   const items = chainBatch({ tag: randomUUID().slice(0, 6), chains: 40, depth: 6, fanIn: true });
   const before = (await h.chain.treasury.balance()).balance_decimal!;
   const result = await h.withWorker(async (tq) => {
-    const { handle } = await run(h, tq, items, { maxHistoryEvents: 100 });
+    const { handle } = await run(h, tq, items, { maxHistoryEvents: 100, chunkBudgetMs: 0 });
     return (await handle.result()) as DisburseResult;
   });
   expect(result.counts).toEqual({ QUEUED: 0, EXECUTED: 240, CANCELLED: 0, FAILED: 0 });
@@ -249,7 +249,7 @@ test('the throttle changed while a batch runs takes effect for the next chunks',
   await h.chain.dev.setFault({ method: 'treasury.submit_disbursement', latency_ms: 40 });
   try {
     const result = await h.withWorker(async (tq) => {
-      const { handle, batchId } = await run(h, tq, items);
+      const { handle, batchId } = await run(h, tq, items, { chunkBudgetMs: 0 }); // one round per chunk
       // a few chunks at 1 × 5, then the operator opens it up
       for (let i = 0; i < 400 && (await h.treasury.progress(batchId)).counts.EXECUTED < 15; i++)
         await new Promise((r) => setTimeout(r, 20));

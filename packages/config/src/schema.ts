@@ -150,6 +150,13 @@ export const configSchema = z.object({
     .default('treasury-exec'),
   /** A chunk attempt running longer (its worker died, the node hangs) is retried with the same nonces. */
   TREASURY_CHUNK_TIMEOUT_MS: positiveInt(30_000, 600_000),
+  /** A chunk keeps submitting rounds of newly ready items this long before reporting to its workflow (0 = one round). */
+  TREASURY_CHUNK_BUDGET_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be at least 0')
+    .max(300_000, 'must be at most 300000')
+    .default(2000),
   /** A batch with nothing ready (waiting on other batches or free executors) looks again after this. */
   TREASURY_IDLE_POLL_MS: positiveInt(1000, 600_000),
   /** A batch's run continues-as-new once its history holds this many events. */

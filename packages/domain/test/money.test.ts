@@ -1,4 +1,13 @@
-import { amountProblem, formatUnits, MAX_AMOUNT_UNITS, parseAmount, unitsFromJsonNumber, unitsFromString } from '../src/money';
+import fc from 'fast-check';
+import {
+  amountProblem,
+  formatUnits,
+  MAX_AMOUNT_UNITS,
+  parseAmount,
+  unitsFromJsonNumber,
+  unitsFromString,
+  unitsOrProblem,
+} from '../src/money';
 
 describe('money', () => {
   it('parses decimal strings into micro-token units exactly', () => {
@@ -39,5 +48,24 @@ describe('money', () => {
   it('reads integer unit strings strictly', () => {
     expect(unitsFromString('-123')).toBe(-123n);
     expect(() => unitsFromString('1.5')).toThrow(/integer count/);
+  });
+});
+
+describe('unitsOrProblem', () => {
+  it('agrees with parseAmount / amountProblem on every input (fuzzed)', () => {
+    const amount = fc.oneof(
+      fc.stringMatching(/^-?\d{1,22}(\.\d{1,8})?$/),
+      fc.string({ unit: fc.constantFrom(...'0123456789.-e '.split('')), maxLength: 20 }),
+      fc.string({ maxLength: 10 }),
+    );
+    fc.assert(
+      fc.property(amount, (text) => {
+        const u = unitsOrProblem(text);
+        const problem = amountProblem(text);
+        if (problem) expect(u).toBe(problem);
+        else expect(u).toBe(parseAmount(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

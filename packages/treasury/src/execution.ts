@@ -39,12 +39,20 @@ export interface ExecutorPool {
 
 export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: ExecutorPool) {
   return {
-    /** Claims chunk `chunk` of a batch (once; a retry gets the same items, executors and nonces). */
-    async claimChunk(batchId: string, chunk: number, size: number): Promise<{ items: ClaimedItem[]; readyLeft: number; fresh: boolean }> {
+    /**
+     * Claims a round of a chunk, `claim` = "<chunk>.<round>" (once: a retry gets the same items,
+     * executors and nonces). `size` applies until an operator sets the throttle's chunk size.
+     */
+    async claimChunk(
+      batchId: string,
+      claim: string,
+      size: number,
+      opts: { replayOnly?: boolean } = {},
+    ): Promise<{ items: ClaimedItem[]; readyLeft: number; fresh: boolean }> {
       const [rows, readyLeft, fresh] = (await claimScript(
         redis,
         [],
-        [keys.prefix, batchId, String(chunk), String(size), String(Date.now()), pool.prefix, String(pool.count)],
+        [keys.prefix, batchId, claim, String(size), String(Date.now()), pool.prefix, String(pool.count), opts.replayOnly ? '1' : ''],
       )) as [(string | null)[][], number, number];
       return {
         items: rows.map(([id, status, executor, nonce, destination, units, cmemo, att, claimedAt]) => ({
@@ -63,9 +71,9 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
       };
     },
 
-    /** Records the node's answers for a claimed chunk (idempotent: only items still QUEUED in that chunk change). */
-    async recordResults(batchId: string, chunk: number, results: ItemResult[]): Promise<RecordOutcome> {
-      const args = [keys.prefix, batchId, String(chunk), String(Date.now())];
+    /** Records the node's answers for a claimed round (idempotent: only items still QUEUED in that claim change). */
+    async recordResults(batchId: string, claim: string, results: ItemResult[]): Promise<RecordOutcome> {
+      const args = [keys.prefix, batchId, claim, String(Date.now())];
       for (const r of results) args.push(r.id, r.kind, r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason);
       const [out, counts, readyLeft, others] = (await recordScript(redis, [], args)) as [unknown[], unknown, number, string[][]];
       return {

@@ -23,6 +23,7 @@ export function treasuryKeys(prefix: string) {
     /** id → the full memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */
     memos: (b: string) => `${batch(b)}:memo`,
     item,
+    /** dependents of an item, in any batch, as '<batchId> <id>' */
     dependents: (id: string) => `${item(id)}:dn`,
     /** memos written before intake commits, renamed into the batch by the intake script */
     staging: (token: string) => `${prefix}:staging:${token}`,

@@ -124,7 +124,8 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       const [h, dependents] = await Promise.all([redis.hGetAll(keys.item(id)), redis.sMembers(keys.dependents(id))]);
       if (!h.batch) return undefined;
       const memo = await redis.hGet(keys.memos(h.batch), id);
-      return { ...toItem(id, h, memo), dependents: dependents.sort() };
+      // members are '<batch> <id>'
+      return { ...toItem(id, h, memo), dependents: dependents.map((m) => m.slice(m.indexOf(' ') + 1)).sort() };
     },
 
     /** The whole batch as parallel arrays for the DAG view: one round trip per 10,000 items. */

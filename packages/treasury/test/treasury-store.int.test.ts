@@ -92,27 +92,27 @@ test('intake stores the DAG: roots ready, counts, amounts exact; a reused batch 
 test('a chunk is claimed once: the same items, executors and nonces on every retry; one item per executor', async () => {
   const s = store(3);
   await submit(s, 'b', [{ id: 'x1' }, { id: 'x2' }, { id: 'x3' }, { id: 'x4' }, { id: 'x5' }]);
-  const first = await s.claimChunk('b', 0, 10);
+  const first = await s.claimChunk('b', '0.0', 10);
   expect(first.items).toHaveLength(3); // the pool has 3 executors: no executor gets a second item in flight
   expect(new Set(first.items.map((i) => i.executor)).size).toBe(3);
   expect(first.items.every((i) => i.nonce === 1 && i.status === 'QUEUED' && i.units === 1_100_000n)).toBe(true);
-  expect(await s.claimChunk('b', 0, 10)).toEqual({ ...first, fresh: false });
-  expect((await s.claimChunk('b', 1, 10)).items).toHaveLength(0); // every executor busy
+  expect(await s.claimChunk('b', '0.0', 10)).toEqual({ ...first, fresh: false });
+  expect((await s.claimChunk('b', '1.0', 10)).items).toHaveLength(0); // every executor busy
   // a transient answer keeps the item, its executor and nonce
   const [a, b, c] = first.items;
-  await s.recordResults('b', 0, [
+  await s.recordResults('b', '0.0', [
     { id: a!.id, kind: 'E', txHash: '0xt1' },
     { id: b!.id, kind: 'T', error: 'unavailable' },
     { id: c!.id, kind: 'E', txHash: '0xt3' },
   ]);
-  const again = await s.claimChunk('b', 0, 10);
+  const again = await s.claimChunk('b', '0.0', 10);
   expect(again.items.map((i) => [i.id, i.status, i.executor, i.nonce, i.attempts])).toEqual([
     [a!.id, 'EXECUTED', a!.executor, 1, 1],
     [b!.id, 'QUEUED', b!.executor, 1, 1],
     [c!.id, 'EXECUTED', c!.executor, 1, 1],
   ]);
   // two executors were freed: the next chunk gets the next nonce of each
-  const next = await s.claimChunk('b', 1, 10);
+  const next = await s.claimChunk('b', '1.0', 10);
   expect(next.items.map((i) => i.executor).sort()).toEqual([a!.executor, c!.executor].sort());
   expect(next.items.every((i) => i.nonce === 2)).toBe(true);
   expect(await s.item(b!.id)).toMatchObject({ status: 'QUEUED', attempts: 1, lastError: 'unavailable' });
@@ -125,21 +125,21 @@ test('results are recorded once; a dependent becomes ready only when every depen
     { id: 'q', amount: '0.2' },
     { id: 'r', memo: 'depends_on=p,q', amount: '0.3' },
   ]);
-  const c0 = await s.claimChunk('b', 0, 10);
+  const c0 = await s.claimChunk('b', '0.0', 10);
   expect(c0.items.map((i) => i.id)).toEqual(['p', 'q']);
-  const once = await s.recordResults('b', 0, [{ id: 'p', kind: 'E', txHash: '0xp' }]);
+  const once = await s.recordResults('b', '0.0', [{ id: 'p', kind: 'E', txHash: '0xp' }]);
   expect(once.readyLeft).toBe(0);
   expect(once.changed).toEqual([{ id: 'p', batchId: 'b', status: 'EXECUTED', txHash: '0xp', nonce: c0.items[0]!.nonce }]);
-  const dup = await s.recordResults('b', 0, [{ id: 'p', kind: 'E', txHash: '0xp' }]);
+  const dup = await s.recordResults('b', '0.0', [{ id: 'p', kind: 'E', txHash: '0xp' }]);
   expect(dup.changed).toEqual([]);
   expect(dup.counts).toEqual({ QUEUED: 2, EXECUTED: 1, CANCELLED: 0, FAILED: 0 });
   // a record from another chunk number (a stale attempt) changes nothing
-  expect((await s.recordResults('b', 7, [{ id: 'q', kind: 'C', reason: 'x' }])).changed).toEqual([]);
-  const done = await s.recordResults('b', 0, [{ id: 'q', kind: 'E', txHash: '0xq' }]);
+  expect((await s.recordResults('b', '7.0', [{ id: 'q', kind: 'C', reason: 'x' }])).changed).toEqual([]);
+  const done = await s.recordResults('b', '0.0', [{ id: 'q', kind: 'E', txHash: '0xq' }]);
   expect(done.readyLeft).toBe(1);
-  const c1 = await s.claimChunk('b', 1, 10);
+  const c1 = await s.claimChunk('b', '1.0', 10);
   expect(c1.items.map((i) => i.id)).toEqual(['r']);
-  await s.recordResults('b', 1, [{ id: 'r', kind: 'E', txHash: '0xr' }]);
+  await s.recordResults('b', '1.0', [{ id: 'r', kind: 'E', txHash: '0xr' }]);
   expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '0.6', counts: { QUEUED: 0, EXECUTED: 3 } });
   expect(await s.finish('b')).toEqual({ completed: true, queued: 0 });
   expect(await s.batchSummary('b')).toMatchObject({ status: 'COMPLETED', completedAt: expect.any(String) });
@@ -156,8 +156,8 @@ test('a cancelled item cancels its dependents transitively with itself as root c
     { id: 'f' },
     { id: 'fd', memo: 'depends_on=f' },
   ]);
-  await s.claimChunk('b', 0, 10);
-  const r = await s.recordResults('b', 0, [
+  await s.claimChunk('b', '0.0', 10);
+  const r = await s.recordResults('b', '0.0', [
     { id: 'root', kind: 'C', reason: 'invalid destination: 0xabcd01' },
     { id: 'other', kind: 'E', txHash: '0xo' },
     { id: 'f', kind: 'F', reason: 'storage failure' },
@@ -182,8 +182,8 @@ test('dependencies across batches: a later batch waits for an earlier queued ite
   await submit(s, 'early', [{ id: 'e1' }, { id: 'e2' }]);
   const late = await submit(s, 'late', [{ id: 'l1', memo: 'depends_on=e1' }, { id: 'l2' }]);
   expect(late).toMatchObject({ ok: true, ready: 1 });
-  await s.claimChunk('early', 0, 10);
-  const r = await s.recordResults('early', 0, [
+  await s.claimChunk('early', '0.0', 10);
+  const r = await s.recordResults('early', '0.0', [
     { id: 'e1', kind: 'E', txHash: '0x1' },
     { id: 'e2', kind: 'C', reason: 'insufficient treasury balance' },
   ]);
@@ -220,8 +220,8 @@ test('reads: items by status in batch order, the compact graph, batches newest f
   });
   expect(await s.graph('g2')).toMatchObject({ ids: ['o0'], edges: [] }); // edges only inside the batch
   expect((await s.item('n2'))!.dependents).toEqual(['o0']);
-  await s.claimChunk('g1', 0, 10);
-  await s.recordResults('g1', 0, [{ id: 'n0', kind: 'E', txHash: '0xn0' }]);
+  await s.claimChunk('g1', '0.0', 10);
+  await s.recordResults('g1', '0.0', [{ id: 'n0', kind: 'E', txHash: '0xn0' }]);
   const queued = await s.listItems('g1', { status: 'QUEUED', limit: 1, offset: 1 });
   expect(queued).toMatchObject({ total: 2, items: [{ id: 'n2', status: 'QUEUED', dependsOn: ['n0', 'n1'], level: 2 }] });
   expect((await s.listItems('g1')).items.map((i) => i.id)).toEqual(['n0', 'n1', 'n2']);
@@ -247,7 +247,7 @@ test('nonce counters rise to the node’s last nonces, never fall', async () => 
   const s = store(2);
   expect(await s.raiseNonces({ [`ex${n}-0`]: 41, [`ex${n}-1`]: 0, stranger: 99 })).toBe(1);
   await submit(s, 'nb', [{ id: 'k1' }, { id: 'k2' }]);
-  const c = await s.claimChunk('nb', 0, 2);
+  const c = await s.claimChunk('nb', '0.0', 2);
   expect(c.items.map((i) => i.nonce).sort((a, b) => a - b)).toEqual([1, 42]);
   expect(await s.raiseNonces({ [`ex${n}-0`]: 5 })).toBe(0);
   expect((await s.stats()).maxNonce).toBe(42);

@@ -30,6 +30,7 @@ export async function startDisbursement(services: Services, batchId: string, wor
           batchId,
           idlePollMs: config.TREASURY_IDLE_POLL_MS,
           chunkTimeoutMs: config.TREASURY_CHUNK_TIMEOUT_MS,
+          chunkBudgetMs: config.TREASURY_CHUNK_BUDGET_MS,
           maxHistoryEvents: config.TREASURY_MAX_HISTORY_EVENTS,
           correlationId: memo.correlationId,
         },

@@ -8,7 +8,7 @@ import {
   RESERVED_DISBURSEMENT_IDS,
   destinationProblem,
 } from './limits';
-import { parseMemoDependencies } from './memo-dependencies';
+import { dependencyIdProblem, memoDependencies } from './memo-dependencies';
 import { truncateUtf8 } from './utf8';
 
 /** One problem of a rejected batch: `id` names the item, `field` where it is; a cycle lists its `path`. */
@@ -61,7 +61,16 @@ export type BatchValidation =
       conflicts: { batchId?: string; ids: string[] };
     };
 
+// module-local bindings: read once, not through the module namespace on every one of 100,000 items
 const ID = DISBURSEMENT_ID_PATTERN;
+const RESERVED = RESERVED_DISBURSEMENT_IDS;
+const CHAIN_MEMO = CHAIN_MEMO_MAX_BYTES;
+const destinationOf = destinationProblem;
+const unitsOf = unitsOrProblem;
+const depsOf = memoDependencies;
+const truncate = truncateUtf8;
+const NO_DEPS: string[] = [];
+const UNCHECKED_IDS = { checkIds: false };
 const TOP_KEYS = new Set(['batchId', 'items']);
 const ITEM_KEYS = new Set(['id', 'destination', 'amount', 'memo']);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -107,12 +116,12 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
 
   // 1. each item on its own; the dependencies of items with other problems are still checked
   const n = raw.length;
-  const checked: Checked[] = new Array(n);
+  const ctx: ItemContext = { issues, inBatch, ids: new Array(n), deps: new Array(n) };
+  const candidates: (ValidatedDisbursement | undefined)[] = new Array(n);
   let edges = 0;
   for (let i = 0; i < n; i++) {
-    const c = checkItem(raw[i], i, issues, inBatch);
-    checked[i] = c;
-    edges += c.dependsOn.length;
+    candidates[i] = checkItem(raw[i], i, ctx);
+    edges += ctx.deps[i]!.length;
   }
 
   // 2. dependencies inside the batch as compressed rows; self and outside ones set aside
@@ -121,16 +130,18 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
   let k = 0;
   for (let i = 0; i < n; i++) {
     start[i] = k;
-    const { id, dependsOn: deps } = checked[i]!;
-    if (id === undefined || inBatch.get(id) !== i) continue; // no id, or a duplicate: the first one stands
+    const id = ctx.ids[i];
+    const deps = ctx.deps[i]!;
     for (let d = 0; d < deps.length; d++) {
       const dep = deps[d]!;
-      if (dep === id) {
-        issues.push({ id, field: `items[${i}].memo`, message: 'depends on itself' });
-        continue;
-      }
       const j = inBatch.get(dep);
-      if (j === undefined) out.external.push([i, dep]);
+      if (j === undefined && !ID.test(dep)) {
+        issues.push({ ...(id !== undefined ? { id } : {}), field: `items[${i}].memo`, message: dependencyIdProblem(dep) });
+        break;
+      }
+      if (id === undefined || inBatch.get(id) !== i) continue; // no id, or a duplicate: the first one stands
+      if (dep === id) issues.push({ id, field: `items[${i}].memo`, message: 'depends on itself' });
+      else if (j === undefined) out.external.push([i, dep]);
       else list[k++] = j;
     }
   }
@@ -138,10 +149,9 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
   const graph: Csr = { start, list: list.subarray(0, k) };
   const { levels, cycles } = analyseDependencies(n, graph);
   for (const cycle of cycles) {
-    const path = cycle.map((i) => checked[i]!.id ?? `items[${i}]`);
+    const path = cycle.map((i) => ctx.ids[i] ?? `items[${i}]`);
     issues.push({ id: path[0], field: `items[${cycle[0]}].memo`, message: `dependency cycle: ${path.join(' → ')}`, path });
   }
-  const candidates = checked.map((c) => c.item);
   for (let i = 0; i < n; i++) {
     const item = candidates[i];
     if (!item) continue;
@@ -151,25 +161,29 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
   return out;
 }
 
-/** An item after its own checks: valid (`item`), or not, with its id and dependencies for the batch-wide checks. */
-interface Checked {
-  item?: ValidatedDisbursement;
-  id?: string;
-  dependsOn: string[];
+/** Where checkItem leaves, for every item valid or not, its id and dependencies for the batch-wide checks. */
+interface ItemContext {
+  issues: BatchIssue[];
+  inBatch: Map<string, number>;
+  ids: (string | undefined)[];
+  deps: string[][];
 }
 
-function checkItem(v: unknown, i: number, issues: BatchIssue[], inBatch: Map<string, number>): Checked {
+function checkItem(v: unknown, i: number, ctx: ItemContext): ValidatedDisbursement | undefined {
+  const { issues, inBatch } = ctx;
+  ctx.deps[i] = NO_DEPS;
   if (!isRecord(v)) {
     issues.push({ field: `items[${i}]`, message: 'must be an object { id, destination, amount, memo? }' });
-    return { dependsOn: [] };
+    return undefined;
   }
   const before = issues.length;
   const rawId = v.id;
   const id = typeof rawId === 'string' && ID.test(rawId) ? rawId : undefined;
+  ctx.ids[i] = id;
   for (const k in v) if (!ITEM_KEYS.has(k)) issue(issues, id, i, k, 'unknown field (allowed: id, destination, amount, memo)');
   if (rawId === undefined) issue(issues, id, i, 'id', `is required (${DISBURSEMENT_ID_RULE})`);
   else if (id === undefined) issue(issues, id, i, 'id', `must be ${DISBURSEMENT_ID_RULE} (got ${show(rawId)})`);
-  else if (RESERVED_DISBURSEMENT_IDS.has(id)) issue(issues, id, i, 'id', `"${id}" is reserved (it names an API path); use another id`);
+  else if (RESERVED.has(id)) issue(issues, id, i, 'id', `"${id}" is reserved (it names an API path); use another id`);
   else if (inBatch.has(id)) issue(issues, id, i, 'id', `duplicate id: also items[${inBatch.get(id)}]`);
   else inBatch.set(id, i);
 
@@ -177,7 +191,7 @@ function checkItem(v: unknown, i: number, issues: BatchIssue[], inBatch: Map<str
   if (destination === undefined) issue(issues, id, i, 'destination', 'is required');
   else if (typeof destination !== 'string') issue(issues, id, i, 'destination', `must be a string (got ${show(destination)})`);
   else {
-    const p = destinationProblem(destination);
+    const p = destinationOf(destination);
     if (p) issue(issues, id, i, 'destination', `${p} (got ${show(destination)})`);
   }
 
@@ -187,26 +201,33 @@ function checkItem(v: unknown, i: number, issues: BatchIssue[], inBatch: Map<str
   else if (typeof amount !== 'string')
     issue(issues, id, i, 'amount', `must be a decimal string like "12.34" (got the ${typeof amount} ${show(amount)})`);
   else {
-    const u = unitsOrProblem(amount);
+    const u = unitsOf(amount);
     if (typeof u === 'string') issue(issues, id, i, 'amount', u);
     else if (u <= 0n) issue(issues, id, i, 'amount', 'must be greater than 0');
     else units = u;
   }
 
   const memo = v.memo;
-  let dependsOn: string[] = [];
+  let dependsOn = NO_DEPS;
   if (memo !== undefined) {
-    const deps = parseMemoDependencies(memo);
-    if (!deps.ok) issue(issues, id, i, 'memo', deps.problem);
-    else dependsOn = deps.dependsOn;
+    // dependency ids are checked below: one found in the batch is an item id, already checked
+    const deps = depsOf(memo, UNCHECKED_IDS);
+    if (typeof deps === 'string') issue(issues, id, i, 'memo', deps);
+    else dependsOn = ctx.deps[i] = deps;
   }
-  if (issues.length > before || id === undefined || units === undefined) return { id, dependsOn };
-  const item: ValidatedDisbursement = { index: i, id, destination: destination as string, units, dependsOn, level: 0 };
-  if (typeof memo === 'string') {
-    item.memo = memo;
-    item.chainMemo = truncateUtf8(memo, CHAIN_MEMO_MAX_BYTES);
-  }
-  return { item, id, dependsOn };
+  if (issues.length > before || id === undefined || units === undefined) return undefined;
+  // one shape for every item (memo fields present, maybe undefined): monomorphic for the loops that follow
+  const item: ValidatedDisbursement = {
+    index: i,
+    id,
+    destination: destination as string,
+    units,
+    memo: typeof memo === 'string' ? memo : undefined,
+    chainMemo: typeof memo === 'string' ? truncate(memo, CHAIN_MEMO) : undefined,
+    dependsOn,
+    level: 0,
+  };
+  return item;
 }
 
 /** The second pass, with the store's answers: ids used before (409) and dependencies known nowhere. */

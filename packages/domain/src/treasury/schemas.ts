@@ -57,6 +57,8 @@ export const disburseInputSchema = z
     idlePollMs: z.number().int().min(10).max(600_000).default(1000),
     /** a chunk attempt taking longer (its worker died, the node hangs) is retried with the same nonces */
     chunkTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    /** a chunk keeps claiming rounds of newly ready items for up to this long, then reports to the workflow */
+    chunkBudgetMs: z.number().int().min(0).max(300_000).default(2000),
     /** continue-as-new once a run's history reaches this many events (drained first: nothing in flight is abandoned) */
     maxHistoryEvents: z.number().int().min(100).max(40_000).default(4000),
     /** carried across continue-as-new */

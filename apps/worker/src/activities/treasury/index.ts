@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { executionErrorReason } from '@blockops/domain';
 import type { ChainClient } from '@blockops/chain';
-import type { RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
+import type { ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
 import type { BatchProgress, ChunkSummary, TreasuryActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../../metrics';
 import type { Publish } from '../../publish';
@@ -34,7 +34,7 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     return { ...p, throttle: { maxInFlightChunks: t.maxInFlightChunks, chunkSize: t.chunkSize } };
   };
 
-  return {
+  const activities: TreasuryActivities = {
     async prepareBatch(batchId) {
       const { nonces } = await classified(() => chain.treasury.balance());
       await treasury.raiseNonces(nonces);
@@ -48,81 +48,121 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
       return { completed: fin.completed, counts: (await treasury.progress(batchId)).counts };
     },
 
-    async executeChunk({ batchId, chunk, size, correlationId }): Promise<ChunkSummary> {
+    async executeChunk({ batchId, chunk, size, budgetMs, correlationId }): Promise<ChunkSummary> {
       const info = Context.current().info;
-      const claim = await treasury.claimChunk(batchId, chunk, size);
-      const pending = claim.items.filter((i) => i.status === 'QUEUED');
-      let rec: RecordOutcome | undefined;
-      if (pending.length) {
-        const req = { batchId, chunk, items: pending.length, attempt: info.attempt };
-        const decision = await gate.maySubmit(req);
-        if (!decision.allowed) {
-          await treasury.markHalted(batchId, decision.reason);
-          metrics.treasuryErrors.inc({ reason: 'held' });
-          throw ApplicationFailure.create({
-            type: 'SubmissionHeld',
-            message: `submission held: ${decision.reason}`,
-            nextRetryDelay: decision.retryAfterMs,
+      const deadline = Date.now() + budgetMs;
+      const tally = { rounds: 0, claimed: 0, executed: 0, cancelled: 0, failed: 0 };
+      const wake = new Set<string>();
+      let last: RecordOutcome | undefined;
+      // Rounds of one chunk, claimed while items are ready and the budget lasts. A retry only walks
+      // the rounds claimed before (same items, executors, nonces; resolved ones skipped) and claims
+      // nothing new, so its attempts stay bounded by one round's transient errors.
+      const replayOnly = info.attempt > 1;
+      for (let round = 0; ; round++) {
+        const claimKey = `${chunk}.${round}`;
+        const claim = await treasury.claimChunk(batchId, claimKey, size, { replayOnly });
+        if (!claim.items.length) break;
+        tally.rounds++;
+        tally.claimed += claim.items.length;
+        const pending = claim.items.filter((i) => i.status === 'QUEUED');
+        if (pending.length) {
+          const r = await submitRound({
+            batchId,
+            chunk,
+            claimKey,
+            attempt: info.attempt,
+            pending,
+            correlationId,
+            runId: info.workflowExecution?.runId ?? '',
           });
-        }
-        if (info.attempt > 1) await treasury.markHalted(batchId, ''); // held before, allowed now
-
-        const sub = await submitItems(chain, pending, { maxBytes });
-        rec = await treasury.recordResults(
-          batchId,
-          chunk,
-          sub.answers.map((a) => a.result),
-        );
-        const now = Date.now();
-        const claimedAt = new Map(pending.map((i) => [i.id, i.claimedAt]));
-        for (const c of rec.changed) {
-          metrics.treasuryDisbursements.inc({ status: c.status });
-          const at = claimedAt.get(c.id);
-          if (c.status === 'EXECUTED' && at) metrics.treasuryLatency.observe((now - at) / 1000);
-        }
-        const tally = { executed: 0, cancelled: 0, failed: 0, transient: 0 };
-        for (const a of sub.answers) {
-          if (a.result.kind === 'E') tally.executed++;
-          else {
-            metrics.treasuryErrors.inc({ reason: executionErrorReason(a.reason) });
-            if (a.result.kind === 'C') tally.cancelled++;
-            else if (a.result.kind === 'F') tally.failed++;
-            else tally.transient++;
+          last = r.record;
+          for (const c of r.record.changed) {
+            if (c.batchId !== batchId) continue;
+            if (c.status === 'EXECUTED') tally.executed++;
+            else if (c.status === 'CANCELLED') tally.cancelled++;
+            else if (c.status === 'FAILED') tally.failed++;
+          }
+          for (const o of r.record.others) wake.add(o.batchId);
+          if (r.transient) {
+            // the retry resends only the items still QUEUED, each with its executor and nonce
+            throw ApplicationFailure.retryable(
+              `${r.transient.count} of ${pending.length} disbursements got a transient error (${r.transient.first}); they are resent with the same nonces`,
+              'TransientError',
+            );
           }
         }
-        await gate.reportSubmission(req, { ...tally, requestFailures: sub.requestFailures });
-
-        const counts = new Map<string, StatusCounts>([[batchId, rec.counts], ...rec.others.map((o) => [o.batchId, o.counts] as const)]);
-        const events = disbursementEvents(rec.changed, (b) => counts.get(b), {
-          batchId,
-          runId: info.workflowExecution?.runId ?? '',
-          correlationId,
-        });
-        for (const e of events) await publish(e);
-
-        if (tally.transient) {
-          const first = sub.answers.find((a) => a.result.kind === 'T')!.result as { error: string };
-          // the retry resends only the items still QUEUED, each with its executor and nonce
-          throw ApplicationFailure.retryable(
-            `${tally.transient} of ${pending.length} disbursements got a transient error (${first.error}); they are resent with the same nonces`,
-            'TransientError',
-          );
-        }
+        if (claim.fresh && Date.now() >= deadline) break;
       }
-      const progress = rec ? undefined : await treasury.progress(batchId);
+      const progress = last ? { counts: last.counts, readyLeft: last.readyLeft } : await treasury.progress(batchId);
       const t = await treasury.throttle();
       return {
         exists: true,
         chunk,
-        claimed: claim.items.length,
-        executed: rec?.changed.filter((c) => c.batchId === batchId && c.status === 'EXECUTED').length ?? 0,
-        cancelled: rec?.changed.filter((c) => c.batchId === batchId && c.status === 'CANCELLED').length ?? 0,
-        failed: rec?.changed.filter((c) => c.batchId === batchId && c.status === 'FAILED').length ?? 0,
-        counts: rec?.counts ?? progress!.counts,
-        readyLeft: rec?.readyLeft ?? progress!.readyLeft,
+        ...tally,
+        counts: progress.counts,
+        readyLeft: progress.readyLeft,
         throttle: { maxInFlightChunks: t.maxInFlightChunks, chunkSize: t.chunkSize },
-        wake: rec?.others.map((o) => o.batchId) ?? [],
+        wake: [...wake],
       };
     },
   };
+  return activities;
+
+  /** One round: the decision point, one submission (split by size), every answer recorded, metrics, events. */
+  async function submitRound(r: {
+    batchId: string;
+    chunk: number;
+    claimKey: string;
+    attempt: number;
+    pending: ClaimedItem[];
+    correlationId: string;
+    runId: string;
+  }): Promise<{ record: RecordOutcome; transient?: { count: number; first: string } }> {
+    const req = { batchId: r.batchId, chunk: r.chunk, items: r.pending.length, attempt: r.attempt };
+    const decision = await gate.maySubmit(req);
+    if (!decision.allowed) {
+      await treasury.markHalted(r.batchId, decision.reason);
+      metrics.treasuryErrors.inc({ reason: 'held' });
+      throw ApplicationFailure.create({
+        type: 'SubmissionHeld',
+        message: `submission held: ${decision.reason}`,
+        nextRetryDelay: decision.retryAfterMs,
+      });
+    }
+    if (r.attempt > 1) await treasury.markHalted(r.batchId, ''); // held before, allowed now
+
+    const sub = await submitItems(chain, r.pending, { maxBytes });
+    const record = await treasury.recordResults(
+      r.batchId,
+      r.claimKey,
+      sub.answers.map((a) => a.result),
+    );
+    const now = Date.now();
+    const claimedAt = new Map(r.pending.map((i) => [i.id, i.claimedAt]));
+    for (const c of record.changed) {
+      metrics.treasuryDisbursements.inc({ status: c.status });
+      const at = claimedAt.get(c.id);
+      if (c.status === 'EXECUTED' && at) metrics.treasuryLatency.observe((now - at) / 1000);
+    }
+    const tally = { executed: 0, cancelled: 0, failed: 0, transient: 0 };
+    let first: string | undefined;
+    for (const { result, reason } of sub.answers) {
+      if (result.kind !== 'E') metrics.treasuryErrors.inc({ reason: executionErrorReason(reason) });
+      if (result.kind === 'T') {
+        tally.transient++;
+        first ??= result.error;
+      } else if (result.kind === 'E') tally.executed++;
+      else if (result.kind === 'C') tally.cancelled++;
+      else tally.failed++;
+    }
+    await gate.reportSubmission(req, { ...tally, requestFailures: sub.requestFailures });
+    const counts = new Map<string, StatusCounts>([[r.batchId, record.counts], ...record.others.map((o) => [o.batchId, o.counts] as const)]);
+    for (const e of disbursementEvents(record.changed, (b) => counts.get(b), {
+      batchId: r.batchId,
+      runId: r.runId,
+      correlationId: r.correlationId,
+    }))
+      await publish(e);
+    return { record, ...(tally.transient ? { transient: { count: tally.transient, first: first! } } : {}) };
+  }
 }
