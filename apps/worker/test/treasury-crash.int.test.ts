@@ -52,6 +52,9 @@ async function startWorker(n: number): Promise<ManagedProcess> {
       TREASURY_EXECUTORS: '1024',
       TREASURY_CHUNK_SIZE: '250',
       TREASURY_MAX_IN_FLIGHT_CHUNKS: '4',
+      // a killed attempt is retried after 3 s
+      TREASURY_CHUNK_TIMEOUT_MS: '3000',
+      TREASURY_IDLE_POLL_MS: '200',
       THEBLOCK_RPC_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'warn',
     },
@@ -82,13 +85,11 @@ test('SIGKILL the worker three times during a 10,000-item batch: every item exec
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection });
   try {
-    const handle = await client.workflow.start('disburse', {
-      taskQueue: stack.names.taskQueue,
-      workflowId: `disburse-${batchId}`,
-      // a killed attempt is retried after 3 s
-      args: [{ batchId, idlePollMs: 200, chunkTimeoutMs: 3000 }],
-    });
+    // no workflow is started here: the first worker finds the stored batch without one and starts it
+    // (what happens when the web dies between storing a batch and starting its workflow)
     let worker = await startWorker(1);
+    const handle = client.workflow.getHandle(`disburse-${batchId}`);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
     const executed = async () => (await store.progress(batchId)).counts.EXECUTED;
     for (const [k, share] of [0.2, 0.45, 0.7].entries()) {
       const deadline = Date.now() + 300_000;

@@ -4,10 +4,12 @@
  * order against dependencies, exactly one payment per executed item, the balance debited exactly.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Client } from '@temporalio/client';
 import { acceptBatch } from '@blockops/treasury';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
@@ -178,6 +180,15 @@ test('an invalid destination cancels the item and all its dependents transitivel
       reason: expect.stringContaining(`dependency ${bad.id} did not execute: invalid destination`),
     });
   }
+  // the run replays deterministically (and is the replay fixture of workflows/test/replay.test.ts)
+  const history = await client.workflow.getHandle(`disburse-${result.batchId}`).fetchHistory();
+  if (process.env.UPDATE_FIXTURES) writeFileSync(path.join(root, 'workflows/test/fixtures/disburse.history.json'), historyToJSON(history));
+  await Worker.runReplayHistory(
+    { workflowBundle: bundle, sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } } },
+    history,
+    'disburse',
+  );
+
   const paid = await payments(
     h,
     items.map((i) => i.id),
