@@ -9,8 +9,9 @@ import os from 'node:os';
 
 export interface BenchSection {
   title: string;
-  /** the bench file that wrote it (set by this runner) */
+  /** the bench file that wrote it, and when (set by this runner) */
   bench?: string;
+  date?: string;
   /** figure name → value; keep units in the name, e.g. `p50_ms`, `calls_per_s`, `ratio_vs_bare`. */
   figures: Record<string, number | string>;
   notes?: string[];
@@ -28,7 +29,7 @@ async function main() {
     console.log(`bench: ${file}`);
     const mod = (await import(path.join(dir, file))) as { run: () => Promise<BenchSection[]> };
     for (const s of await mod.run()) {
-      sections.push({ bench: file, ...s });
+      sections.push({ bench: file, date: new Date().toISOString(), ...s });
       console.log(`  ${s.title}`);
       for (const [k, v] of Object.entries(s.figures)) console.log(`    ${k}: ${v}`);
     }
@@ -44,9 +45,13 @@ async function main() {
   // `npm run bench -- treasury` replaces the treasury sections and keeps the others' last figures
   const ran = new Set(files);
   const previous = existsSync(path.join(out, 'latest.json'))
-    ? (JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')) as { sections: BenchSection[] }).sections
+    ? (JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')) as { meta?: { date?: string }; sections: BenchSection[] })
+    : { sections: [] };
+  const kept = only.length
+    ? previous.sections
+        .filter((s) => !ran.has(s.bench ?? benchOf(s.title)))
+        .map((s) => ({ ...s, bench: s.bench ?? benchOf(s.title), date: s.date ?? previous.meta?.date }))
     : [];
-  const kept = only.length ? previous.filter((s) => !ran.has(s.bench ?? benchOf(s.title))) : [];
   sections.unshift(...kept);
   writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ meta, sections }, null, 2) + '\n');
   const md = [
@@ -57,6 +62,7 @@ async function main() {
     ...sections.flatMap((s) => [
       `## ${s.title}`,
       ``,
+      ...(s.date ? [`_${s.bench} · ${s.date}_`, ``] : []),
       `| figure | value |`,
       `|---|---|`,
       ...Object.entries(s.figures).map(([k, v]) => `| ${k} | ${v} |`),

@@ -6,6 +6,7 @@
  *   the real worker process, Temporal, Redis and the devnet, beside raw devnet batch submission of
  *   the same items in dependency order (goal ≥ 2,000 items/s and ratio ≥ 0.5); history events per run.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { validateBatch } from '@blockops/domain';
@@ -60,6 +61,7 @@ function intake(): BenchSection {
       json_parse_median_ms: round(median(parses), 1),
       ratio_intake_vs_json_parse: round(median(runs) / median(parses), 2),
       goal_ms: 200,
+      machine_load_avg_1m: round(os.loadavg()[0]!, 1),
     },
     notes: [
       `10,000 chains 10 deep; every item but the first chain's also depends on the neighbouring chain's previous level (fan-in ${round(edges / items.length, 2)} per item).`,
@@ -167,6 +169,7 @@ async function execution(): Promise<BenchSection[]> {
           history_events_total: perRun.reduce((a, b) => a + b, 0),
           goal_items_per_s: 2000,
           goal_ratio: 0.5,
+          machine_load_avg_1m: round(os.loadavg()[0]!, 1),
         },
         notes: [
           'Ours: acceptBatch (validation + one intake Lua script) → disburse workflow → chunk activities in a worker process (claim Lua, JSON-RPC batch to the devnet, record Lua, one event per chunk) until the workflow returns.',
