@@ -7,7 +7,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { MAX_BATCH_BODY_BYTES } from '@blockops/domain';
-import { eventSchema, type BlockopsEvent } from '@blockops/events';
+import { connectRedis, eventSchema, type BlockopsEvent } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
@@ -33,6 +33,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  if (stack?.env.REDIS_URL) {
+    const redis = await connectRedis(stack.env.REDIS_URL);
+    for await (const keys of redis.scanIterator({ MATCH: `test:${run}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
+    redis.destroy();
+  }
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -244,6 +249,34 @@ test('413 beyond the body limit, naming it; 401 without a key; 403 with the view
   expect((await call('POST', '/api/disbursements', { items: [item('k1')] }, null)).status).toBe(401);
   expect((await call('POST', '/api/disbursements', { items: [item('k1')] }, VIEWER)).status).toBe(403);
   expect((await call('GET', '/api/disbursements/batches', undefined, null)).status).toBe(401);
+});
+
+test('a full batch fits: 10,000 items with 8 KiB memos (~79 MiB) is accepted whole', async () => {
+  // every memo exactly 8 KiB, each item after the previous one
+  const memoOf = (i: number) => {
+    const tail = i === 0 ? '' : `; depends_on=${run}-big-${i - 1}`;
+    return 'm'.repeat(8192 - tail.length) + tail;
+  };
+  const items = Array.from({ length: 10_000 }, (_, i) => ({
+    id: `${run}-big-${i}`,
+    destination: '0xabcd01',
+    amount: '0.01',
+    memo: memoOf(i),
+  }));
+  const body = JSON.stringify({ batchId: `${run}-big`, items });
+  expect(body.length).toBeGreaterThan(78 * 1024 * 1024);
+  const res = await fetch(`${stack.urls.web}/api/disbursements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR}` },
+    body,
+  });
+  expect(res.status).toBe(202);
+  expect(await res.json()).toMatchObject({ items: 10_000, totalAmount: '100', ready: 1 });
+  const one = await call('GET', `/api/disbursements/${run}-big-5`);
+  expect(one.body.memo === memoOf(5)).toBe(true); // the full memo is kept
+  expect(one.body.dependsOn).toEqual([`${run}-big-4`]);
+  const listed = await call('GET', `/api/disbursements/batches/${run}-big/items?limit=1&offset=5`);
+  expect(listed.body.items[0].memo === memoOf(5).slice(0, 1024)).toBe(true); // lists carry the on-chain memo (1,024 bytes)
 });
 
 test('the throttle: read, changed (operator, audited, signalled to running batches), refused when out of range', async () => {
