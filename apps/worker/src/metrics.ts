@@ -1,11 +1,18 @@
 import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { MARKETS, avgCostPerUnit, marketPnl, type AccountingState } from '@blockops/domain';
+import {
+  EXECUTION_ERROR_REASONS,
+  FINAL_DISBURSEMENT_STATUSES,
+  MARKETS,
+  avgCostPerUnit,
+  marketPnl,
+  type AccountingState,
+} from '@blockops/domain';
 
 export function createWorkerMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  return {
+  const metrics = {
     registry,
     eventsPublished: new Counter({
       name: 'blockops_events_published_total',
@@ -87,6 +94,10 @@ export function createWorkerMetrics() {
       registers: [registry],
     }),
   };
+  // the bounded label values exist from the start (at 0), so rates and alerts see their first increment
+  for (const status of FINAL_DISBURSEMENT_STATUSES) metrics.treasuryDisbursements.inc({ status }, 0);
+  for (const reason of EXECUTION_ERROR_REASONS) metrics.treasuryErrors.inc({ reason }, 0);
+  return metrics;
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 

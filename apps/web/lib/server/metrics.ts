@@ -4,7 +4,7 @@ import { EMERGENCY_STATE_VALUE, type EmergencyState, type RiskReading } from '@b
 export function createWebMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  return {
+  const metrics = {
     registry,
     eventsRelayed: new Counter({
       name: 'blockops_events_relayed_total',
@@ -41,6 +41,9 @@ export function createWebMetrics() {
       registers: [registry],
     }),
   };
+  // intake's label values exist from the start (at 0)
+  for (const status of ['QUEUED', 'CANCELLED'] as const) metrics.treasuryIntake.inc({ status }, 0);
+  return metrics;
 }
 export type WebMetrics = ReturnType<typeof createWebMetrics>;
 
