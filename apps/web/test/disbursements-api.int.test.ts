@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { MAX_BATCH_BODY_BYTES } from '@blockops/domain';
 import { connectRedis, eventSchema, type BlockopsEvent } from '@blockops/events';
-import { startTestStack } from '@blockops/stack';
+import { poll, startTestStack } from '@blockops/stack';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
@@ -40,8 +40,6 @@ afterAll(async () => {
   }
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function call(
   method: 'GET' | 'POST' | 'PUT',
   path: string,
@@ -54,16 +52,6 @@ async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 const item = (id: string, memo?: string, amount = '2.5') => ({
@@ -109,10 +97,13 @@ test('202: a batch is stored, executed in dependency order and watched live; rea
     temporalUrl: expect.stringContaining(`/workflows/disburse-${batchId}`),
   });
 
-  const done = await until('the batch to complete', async () => {
-    const b = await call('GET', `/api/disbursements/batches/${batchId}`);
-    return b.body.status === 'COMPLETED' ? b.body : undefined;
-  });
+  const done = (
+    await poll(() => call('GET', `/api/disbursements/batches/${batchId}`), {
+      description: 'the batch to complete',
+      until: (b) => b.body.status === 'COMPLETED',
+      timeoutMs: 60_000,
+    })
+  ).body;
   expect(done).toMatchObject({
     total: 15,
     counts: { QUEUED: 0, EXECUTED: 15, CANCELLED: 0, FAILED: 0 },
@@ -121,7 +112,7 @@ test('202: a batch is stored, executed in dependency order and watched live; rea
     timings: { firstSubmitAt: expect.any(String), lastExecutedAt: expect.any(String) },
     consoleUrl: `/treasury/${batchId}`,
   });
-  await until('every item to arrive live', async () => (seen.size === 15 ? true : undefined), 15_000);
+  await poll(() => seen.size === 15, { description: 'every item to arrive live', timeoutMs: 15_000 });
   socket.close();
   const statusEvents = events.filter((e) => e.type === 'disbursement_status_changed');
   expect(statusEvents.length).toBeLessThan(15); // many items per event

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createChainClient, type TreasuryPayment } from '@blockops/chain';
 import { connectRedis, type RedisClient } from '@blockops/events';
 import { createTreasuryStore, acceptBatch } from '@blockops/treasury';
-import { freePort, httpOk, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
+import { freePort, httpOk, poll, startProcess, startTestStack, type ManagedProcess } from '@blockops/stack';
 import { chainBatch, sumAmounts } from './support/batches';
 
 const root = path.resolve(__dirname, '../../..');
@@ -66,8 +66,6 @@ async function startWorker(n: number): Promise<ManagedProcess> {
   return w;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 test('SIGKILL the worker three times during a 10,000-item batch: every item executed exactly once, the treasury debited exactly the sum', async () => {
   const chain = createChainClient({ url: stack.env.THEBLOCK_RPC_URL!, timeoutMs: 30_000 });
   const store = createTreasuryStore({
@@ -92,11 +90,12 @@ test('SIGKILL the worker three times during a 10,000-item batch: every item exec
     expect((await handle.describe()).status.name).toBe('RUNNING');
     const executed = async () => (await store.progress(batchId)).counts.EXECUTED;
     for (const [k, share] of [0.2, 0.45, 0.7].entries()) {
-      const deadline = Date.now() + 300_000;
-      while ((await executed()) < 10_000 * share) {
-        if (Date.now() > deadline) throw new Error(`the batch did not reach ${share * 100}% (at ${await executed()})`);
-        await sleep(10);
-      }
+      await poll(executed, {
+        description: `the batch to reach ${share * 100}%`,
+        until: (n) => n >= 10_000 * share,
+        timeoutMs: 300_000,
+        intervalMs: 10,
+      });
       worker.child.kill('SIGKILL');
       await worker.exited;
       const atKill = await executed();

@@ -13,7 +13,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Client } from '@temporalio/client';
 import { acceptBatch } from '@blockops/treasury';
 import { connectRedis, readRange, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import { DEV_SERVER_DYNAMIC_CONFIG, poll, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
 import { throttleSignal, workflowInterceptorModules, workflowsPath, type DisburseResult } from '@blockops/workflows/public';
 import type { TreasuryPayment } from '@blockops/chain';
 import { harness, type HarnessOptions } from './support/worker-harness';
@@ -262,8 +262,11 @@ test('the throttle changed while a batch runs takes effect for the next chunks',
     const result = await h.withWorker(async (tq) => {
       const { handle, batchId } = await run(h, tq, items, { chunkBudgetMs: 0 }); // one round per chunk
       // a few chunks at 1 × 5, then the operator opens it up
-      for (let i = 0; i < 400 && (await h.treasury.progress(batchId)).counts.EXECUTED < 15; i++)
-        await new Promise((r) => setTimeout(r, 20));
+      await poll(() => h.treasury.progress(batchId), {
+        description: 'the first chunks at 1 × 5',
+        until: (p) => p.counts.EXECUTED >= 15,
+        intervalMs: 20,
+      });
       const t = await h.treasury.setThrottle({ maxInFlightChunks: 4, chunkSize: 10, reason: 'test' }, 'operator:test');
       await handle.signal(throttleSignal, { maxInFlightChunks: t.maxInFlightChunks, chunkSize: t.chunkSize });
       return (await handle.result()) as DisburseResult;
@@ -299,7 +302,7 @@ test('the submit decision point holds chunks: nothing reaches the node, items st
   const items = chainBatch({ tag: randomUUID().slice(0, 6), chains: 5, depth: 2 });
   const result = await h.withWorker(async (tq) => {
     const { handle, batchId } = await run(h, tq, items);
-    for (let i = 0; i < 500 && asked < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    await poll(() => asked >= 3, { description: 'the decision point to be asked three times' });
     expect(await h.treasury.batchSummary(batchId)).toMatchObject({ status: 'HALTED', haltedReason: 'HALT: test', counts: { QUEUED: 10 } });
     expect(
       (
