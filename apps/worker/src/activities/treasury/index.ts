@@ -118,7 +118,7 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     correlationId: string;
     runId: string;
   }): Promise<{ record: RecordOutcome; transient?: { count: number; first: string } }> {
-    const req = { batchId: r.batchId, chunk: r.chunk, items: r.pending.length, attempt: r.attempt };
+    const req = { batchId: r.batchId, chunk: r.chunk, items: r.pending.length, ids: r.pending.map((i) => i.id), attempt: r.attempt };
     const decision = await gate.maySubmit(req);
     if (!decision.allowed) {
       await treasury.markHalted(r.batchId, decision.reason);

@@ -4,7 +4,8 @@
  * (and again on every retry), so nothing reaches the node without passing here.
  *
  * Plugs in here at merge (the lead wires them; nothing is wired yet, so every chunk is allowed):
- * - the emergency controller (issue 12): refuse while HALT or SHUTDOWN, retryAfterMs ≈ its poll;
+ * - the emergency controller (issue 12): `emergency.permit(req.ids)` (packages/emergency: state
+ *   check + intent in one Lua script); refuse while HALT or SHUTDOWN with retryAfterMs ≈ 1 s;
  *   items stay QUEUED and the batch shows HALTED with the reason.
  * - the shared circuit breaker (issue 11): refuse while Open with retryAfterMs = the remaining open
  *   time (the chunk retries then, burning no attempt budget); in HalfOpen admit a probe. It learns
@@ -18,6 +19,8 @@ export interface SubmitRequest {
   chunk: number;
   /** items about to be sent */
   items: number;
+  /** their disbursement ids (the emergency permit records them as submission intents) */
+  ids: string[];
   /** which activity attempt this is */
   attempt: number;
 }
