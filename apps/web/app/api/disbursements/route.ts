@@ -1,7 +1,8 @@
 import { MAX_BATCH_BODY_BYTES } from '@blockops/domain';
 import { acceptBatch } from '@blockops/treasury';
-import { json, problem, readJson, route, temporalRunUrl } from '@/lib/server/http';
-import { consoleUrl, newBatchId, startDisbursement } from '@/lib/server/disbursements';
+import { endpoint, routeMethods } from '@/lib/server/endpoint';
+import { temporalRunUrl } from '@/lib/server/http';
+import { batchBodySchema, consoleUrl, newBatchId, startDisbursement, submitAnswers } from '@/lib/server/disbursements';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,10 +11,22 @@ export const dynamic = 'force-dynamic';
  * every problem (each naming the item id and field; a cycle its path), 409 names reused ids, 413
  * names the body limit. 202 once the batch is stored and its workflow started. Every call is audited.
  */
-export const POST = route('operator', async (req, { services, caller }) => {
+const submit = endpoint({
+  method: 'POST',
+  path: '/api/disbursements',
+  operationId: 'submitDisbursements',
+  summary: 'submit a batch of up to 10,000 disbursements; validated whole (every problem reported) before anything is stored',
+  description:
+    'Dependencies come from each memo: JSON `{"depends_on": ["a", "b"]}` or key-value `depends_on=a,b` (≤ 100, duplicates removed). An item is paid only after every dependency executed; a dependency cancelled or failed cancels its dependents, naming the root cause. The workflow is `disburse-<batchId>`.',
+  tags: ['treasury'],
+  access: 'operator',
+  body: batchBodySchema,
+  bodyLimit: MAX_BATCH_BODY_BYTES,
+  audit: 'disbursement.submit',
+  responses: submitAnswers,
+}).handle(async ({ services, caller, body }) => {
   const { audit, metrics, treasury } = services;
   const record = async (
-    res: Response,
     outcome: 'accepted' | 'rejected' | 'failed',
     target?: string,
     reason?: string,
@@ -21,33 +34,25 @@ export const POST = route('operator', async (req, { services, caller }) => {
   ) => {
     metrics.controlActions.inc({ action: 'disbursement.submit', outcome });
     await audit.append({ actor: caller.actor, action: 'disbursement.submit', target, outcome, reason, details });
-    return res;
   };
-  const body = await readJson(req, MAX_BATCH_BODY_BYTES);
-  if (!body.ok) return record(body.res, 'rejected', undefined, 'unreadable or oversized body');
 
-  const outcome = await acceptBatch(treasury, body.value, { newBatchId });
+  const outcome = await acceptBatch(treasury, body, { newBatchId });
   if (outcome.kind === 'invalid') {
     const n = outcome.issues.length;
     const head = outcome.issues
       .slice(0, 3)
       .map((i) => `${i.id ? `${i.id}: ` : ''}${i.field}: ${i.message}`)
       .join('; ');
-    return record(
-      problem(400, `invalid batch: ${n} problem${n === 1 ? '' : 's'} (${head}${n > 3 ? '; …' : ''})`, { issues: outcome.issues }),
-      'rejected',
-      (body.value as { batchId?: string })?.batchId,
-      `${n} problems`,
-      { issues: outcome.issues.slice(0, 20) },
-    );
+    const error = `invalid batch: ${n} problem${n === 1 ? '' : 's'} (${head}${n > 3 ? '; …' : ''})`;
+    const batchId = (body as { batchId?: unknown } | null)?.batchId;
+    await record('rejected', typeof batchId === 'string' ? batchId.slice(0, 64) : undefined, `${n} problems`, {
+      issues: outcome.issues.slice(0, 20),
+    });
+    return { status: 400, body: { error, issues: outcome.issues } };
   }
   if (outcome.kind === 'conflict') {
-    return record(
-      problem(409, outcome.message, { ...(outcome.batchId ? { batchId: outcome.batchId } : {}), ids: outcome.ids }),
-      'rejected',
-      outcome.batchId,
-      outcome.message,
-    );
+    await record('rejected', outcome.batchId, outcome.message);
+    return { status: 409, body: { error: outcome.message, ...(outcome.batchId ? { batchId: outcome.batchId } : {}), ids: outcome.ids } };
   }
 
   const { batchId, workflowId } = outcome;
@@ -58,25 +63,27 @@ export const POST = route('operator', async (req, { services, caller }) => {
     await startDisbursement(services, batchId, workflowId, { correlationId: caller.correlationId, startedBy: caller.actor });
   } catch (err) {
     const message = `batch ${batchId} is stored but its workflow could not be started (${(err as Error).message}); the next worker start starts it`;
-    return record(problem(503, message, { batchId, workflowId, ...links }), 'failed', batchId, message);
+    await record('failed', batchId, message);
+    return { status: 503, body: { error: message, batchId, workflowId, ...links } };
   }
-  return record(
-    json(
-      {
-        batchId,
-        workflowId,
-        items: outcome.items,
-        totalAmount: outcome.totalAmount,
-        ready: outcome.ready,
-        cancelledAtIntake: outcome.cancelled.map((c) => ({ id: c.id, rootCause: c.rootCause, reason: c.reason })),
-        correlationId: caller.correlationId,
-        ...links,
-      },
-      202,
-    ),
-    'accepted',
-    batchId,
-    undefined,
-    { items: outcome.items, totalAmount: outcome.totalAmount },
-  );
+  await record('accepted', batchId, undefined, { items: outcome.items, totalAmount: outcome.totalAmount });
+  return {
+    status: 202,
+    body: {
+      batchId,
+      workflowId,
+      items: outcome.items,
+      totalAmount: outcome.totalAmount,
+      ready: outcome.ready,
+      cancelledAtIntake: outcome.cancelled.map((c) => ({
+        id: c.id,
+        ...(c.rootCause ? { rootCause: c.rootCause } : {}),
+        ...(c.reason ? { reason: c.reason } : {}),
+      })),
+      correlationId: caller.correlationId,
+      ...links,
+    },
+  };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods(submit);

@@ -1,15 +1,23 @@
-import { json, route } from '@/lib/server/http';
-import { intParam, withLinks } from '@/lib/server/disbursements';
+import { z } from 'zod';
+import { pageFields, pageQuery } from '@/lib/server/api-schemas';
+import { endpoint, routeMethods } from '@/lib/server/endpoint';
+import { batchSummarySchema, withLinks } from '@/lib/server/disbursements';
 
 export const dynamic = 'force-dynamic';
 
 /** Batches, newest first, with counts, progress and timings. */
-export const GET = route('viewer', async (req, { services }) => {
-  const url = new URL(req.url);
-  const limit = intParam(url, 'limit', 50, 1, 1000);
-  if (limit instanceof Response) return limit;
-  const offset = intParam(url, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-  if (offset instanceof Response) return offset;
-  const { batches, total } = await services.treasury.listBatches(limit, offset);
-  return json({ batches: batches.map((b) => withLinks(services, b)), total, limit, offset });
+const listBatches = endpoint({
+  method: 'GET',
+  path: '/api/disbursements/batches',
+  operationId: 'listDisbursementBatches',
+  summary: 'disbursement batches, newest first: status, counts per status, amounts, timings, links',
+  tags: ['treasury'],
+  access: 'viewer',
+  query: z.object(pageQuery(50)),
+  responses: { 200: { description: 'a page of batches', schema: z.object({ batches: z.array(batchSummarySchema), ...pageFields }) } },
+}).handle(async ({ services, query }) => {
+  const { batches, total } = await services.treasury.listBatches(query.limit, query.offset);
+  return { status: 200, body: { batches: batches.map((b) => withLinks(services, b)), total, limit: query.limit, offset: query.offset } };
 });
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = routeMethods(listBatches);
