@@ -39,6 +39,7 @@ const nextConfig = {
     '@blockops/chain',
     '@blockops/accounts',
     '@blockops/workflows',
+    '@blockops/treasury',
   ],
   // Node-only clients stay out of the bundle (native gRPC, sockets). @temporalio/workflow is
   // loaded only for the operation's message definitions (`@blockops/workflows/messages`).

@@ -23,13 +23,6 @@ const PENDING: Record<string, string> = {
   treasury_circuit_breaker_forced: 'issue 11 (breaker)',
   treasury_circuit_breaker_calls_total: 'issue 11 (breaker)',
   treasury_circuit_breaker_transitions_total: 'issue 11 (breaker)',
-  // issue 10 — the treasury executor (worker)
-  treasury_disbursements_total: 'issue 10 (treasury executor)',
-  treasury_execution_errors_total: 'issue 10 (treasury executor)',
-  treasury_execution_latency_seconds_bucket: 'issue 10 (treasury executor)',
-  treasury_queue_depth: 'issue 10 (treasury executor)',
-  treasury_executor_nonce: 'issue 10 (treasury executor)',
-  treasury_executors_busy: 'issue 10 (treasury executor)',
 };
 
 /** Series Prometheus makes itself for every target and for alerts; no process exports them. */

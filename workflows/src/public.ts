@@ -8,6 +8,8 @@ export type { OperationResult } from './operation';
 export type { ReceiptPollerState } from './receipt-poller';
 export * from './operation-messages';
 
+export { throttleSignal, wakeSignal, disburseStatusQuery, type DisburseView, type DisburseResult } from './disburse-messages';
+
 /** Paths the worker hands to the workflow bundler. */
 export const workflowsPath = require.resolve('./index');
 export const workflowInterceptorModules = [require.resolve('./interceptors')];

@@ -15,6 +15,7 @@ const fixtures = [
   ['operation (gate, reservation, submit, signal-confirmed)', 'operation.history.json'],
   ['receiptPoller (batches, signals, continue-as-new input)', 'receipt-poller.history.json'],
   ['emergencyController (updates with validators, refusals, activity writes)', 'emergency-controller.history.json'],
+  ['disburse (prepare, chunks with a cancelled item, finish)', 'disburse.history.json'],
 ] as const;
 
 beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));

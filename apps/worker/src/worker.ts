@@ -2,10 +2,12 @@ import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from 
 import type { ChainClient } from '@blockops/chain';
 import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
 import type { AccountingStore, OperationsStore } from '@blockops/accounts';
+import type { TreasuryStore } from '@blockops/treasury';
 import { createNetworkActivities } from './activities/network';
 import { createReceiptActivities } from './activities/receipts';
 import { createOperationActivities } from './activities/operations';
 import { createEmergencyActivities, type EmergencyDeps } from './activities/emergency';
+import { createTreasuryActivities, type SubmitGate } from './activities/treasury';
 import type { GateCache } from './gate-cache';
 import { activityEventsInterceptor } from './interceptors/activity-events';
 import { eventSinks } from './event-sinks';
@@ -22,6 +24,11 @@ export interface WorkerDeps {
   store: AccountingStore;
   operations: OperationsStore;
   gates: GateCache;
+  treasury: TreasuryStore;
+  /** the treasury's submit decision point (activities/treasury/may-submit.ts); by default the emergency permit */
+  submitGate?: SubmitGate;
+  /** TREASURY_RPC_MAX_BYTES */
+  treasuryRpcMaxBytes?: number;
   /** our account on The Block */
   account: string;
   /** emergency state (HALT refuses submissions, SHUTDOWN pauses the poller) and risk limits */
@@ -42,6 +49,15 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createReceiptActivities(deps),
       ...createOperationActivities({ ...deps, emergency: deps.risk.emergency }),
       ...createEmergencyActivities(deps.risk),
+      ...createTreasuryActivities({
+        chain: deps.chain,
+        treasury: deps.treasury,
+        publish: deps.publish,
+        metrics: deps.metrics,
+        emergency: deps.risk.emergency,
+        submitGate: deps.submitGate,
+        rpcMaxBytes: deps.treasuryRpcMaxBytes,
+      }),
     },
     interceptors: {
       // a prebuilt bundle already contains them (and the SDK warns if given twice)

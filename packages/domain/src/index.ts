@@ -8,3 +8,4 @@ export * from './operations';
 export * from './roles';
 export * from './money';
 export * from './emergency';
+export * from './treasury';

@@ -5,12 +5,14 @@ import { createChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
 import { createEmergencyStore } from '@blockops/emergency';
 import type { RiskLimits } from '@blockops/domain';
+import { createTreasuryStore } from '@blockops/treasury';
 import { createEventPublisher, type RedisClient } from '@blockops/events';
 import { createLogger } from '../../src/logger';
 import { createWorkerMetrics } from '../../src/metrics';
 import { safePublisher } from '../../src/publish';
 import { createGateCache } from '../../src/gate-cache';
 import { createWorker } from '../../src/worker';
+import type { SubmitGate } from '../../src/activities/treasury';
 
 export interface HarnessOptions {
   connection: NativeConnection;
@@ -26,6 +28,11 @@ export interface HarnessOptions {
   gateCacheMs?: number;
   chainTimeoutMs?: number;
   riskLimits?: RiskLimits;
+  /** treasury: executor identities, throttle defaults, the submit decision point */
+  executors?: number;
+  throttle?: { maxInFlightChunks: number; chunkSize: number };
+  submitGate?: SubmitGate;
+  rpcMaxBytes?: number;
 }
 
 export function harness(o: HarnessOptions) {
@@ -39,6 +46,12 @@ export function harness(o: HarnessOptions) {
     key: `${prefix}:gates`,
     ttlMs: o.gateCacheMs ?? 50,
     fetch: async () => (await chain.governor.status()).gates,
+  });
+  const treasury = createTreasuryStore({
+    redis: o.redis,
+    prefix: `${prefix}:treasury`,
+    executors: { prefix: `${prefix.replace(/[^A-Za-z0-9_.:-]/g, '')}-ex`, count: o.executors ?? 64 },
+    throttleDefaults: o.throttle ?? { maxInFlightChunks: 4, chunkSize: 50 },
   });
   const metrics = createWorkerMetrics();
   const emergency = createEmergencyStore({ redis: o.redis, prefix: `${prefix}:emergency` });
@@ -54,6 +67,9 @@ export function harness(o: HarnessOptions) {
       store,
       operations,
       gates,
+      treasury,
+      submitGate: o.submitGate,
+      treasuryRpcMaxBytes: o.rpcMaxBytes,
       account,
       risk,
       workflowBundle: o.bundle,
@@ -65,6 +81,7 @@ export function harness(o: HarnessOptions) {
     store,
     operations,
     gates,
+    treasury,
     metrics,
     emergency,
     risk,
