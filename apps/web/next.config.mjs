@@ -40,6 +40,7 @@ const nextConfig = {
     '@blockops/accounts',
     '@blockops/workflows',
     '@blockops/treasury',
+    '@blockops/breakers',
   ],
   // Node-only clients stay out of the bundle (native gRPC, sockets). @temporalio/workflow is
   // loaded only for the operation's message definitions (`@blockops/workflows/messages`).

@@ -71,6 +71,19 @@ export interface ClassifiedFailureDetails {
   method?: string;
 }
 
+/**
+ * Details of a `BreakerOpen` failure (the chain write guard refused the call: nothing was sent).
+ * `attempt` is the refused attempt: above 1, an earlier attempt failed transiently.
+ */
+export interface BreakerRefusalDetails {
+  breaker: string;
+  state: string;
+  /** ISO time from which a call may be admitted again */
+  retryAt: string;
+  retryAfterMs: number;
+  attempt: number;
+}
+
 export type GateCheck = { admits: true } | { admits: false; state: GateState; reason: string };
 
 export interface SubmitRequest {

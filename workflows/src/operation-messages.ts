@@ -13,7 +13,9 @@ export type SubmitAnswer =
   | { status: 'rejected'; code: 409; operationId: string; message: string; gate: GateRefusal }
   | { status: 'rejected'; code: 409; operationId: string; message: string; halt: { state: string; reason: string } }
   | { status: 'rejected'; code: 402; operationId: string; message: string; need: DecimalAmount; available: DecimalAmount }
-  | { status: 'failed'; code: 422 | 502; operationId: string; message: string };
+  | { status: 'failed'; code: 422 | 502; operationId: string; message: string }
+  /** The chain's circuit breaker is open: nothing was submitted, nothing is reserved; resubmit the same id after `retryAt`. */
+  | { status: 'unavailable'; code: 503; operationId: string; message: string; breaker: string; retryAt: string; retryAfterMs: number };
 
 export interface OperationView {
   operationId: string;

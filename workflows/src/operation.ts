@@ -9,6 +9,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import {
+  BREAKER_OPEN,
   ERROR_NAMES,
   NON_RETRYABLE_ERROR_TYPES,
   type DecimalAmount,
@@ -16,7 +17,13 @@ import {
   type OperationInput,
   type OperationStatus,
 } from '@blockops/domain';
-import type { ClassifiedFailureDetails, Confirmation, OperationActivities, OperationSettlement } from './activity-types';
+import type {
+  BreakerRefusalDetails,
+  ClassifiedFailureDetails,
+  Confirmation,
+  OperationActivities,
+  OperationSettlement,
+} from './activity-types';
 import { operationStatusQuery, receiptConfirmedSignal, submitUpdate, type OperationView, type SubmitAnswer } from './operation-messages';
 import type { EventSinks } from './sinks';
 
@@ -27,7 +34,9 @@ const { checkEmergency, checkGate, reserveFunds } = proxyLocalActivities<Operati
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '100 ms', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
-// The submit is answered to an HTTP caller that waits: a few quick retries, then the answer.
+// The submit is answered to an HTTP caller that waits: a few quick retries, then the answer. A
+// refusal by the open circuit breaker is not waited out (it may be 60 s): it is answered at once,
+// 503 with the retry time.
 const { submitOperation } = proxyActivities<OperationActivities>({
   startToCloseTimeout: '10 seconds',
   retry: {
@@ -35,8 +44,14 @@ const { submitOperation } = proxyActivities<OperationActivities>({
     backoffCoefficient: 2,
     maximumInterval: '2 seconds',
     maximumAttempts: 4,
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, BREAKER_OPEN],
   },
+});
+// After the breaker refused a retry, did an earlier attempt reach the node? Asked briefly: the node is
+// probably down and the caller waits.
+const { readOperationStatus: readStatusBriefly } = proxyActivities<OperationActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 ms', maximumAttempts: 2, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
 const { readOperationStatus, settleOperation } = proxyActivities<OperationActivities>({
   startToCloseTimeout: '10 seconds',
@@ -161,11 +176,36 @@ export async function operation(input: OperationInput): Promise<OperationResult>
       const d = f.details.data as { need: DecimalAmount; available: DecimalAmount };
       return refuse({ status: 'rejected', code: 402, operationId, message: f.message, need: d.need, available: d.available }, 'REJECTED');
     }
-    const known = f.type === ERROR_NAMES.transient ? await readOperationStatus(operationId) : undefined;
-    if (!known || known.status === 'unknown') {
-      return refuse({ status: 'failed', code: known ? 502 : 422, operationId, message: f.message }, 'FAILED');
+    if (f.type === BREAKER_OPEN) {
+      // The breaker refused this attempt: nothing was sent. An earlier attempt failed transiently and
+      // may still have reached the node (a timeout), so the node is asked, briefly: the caller waits.
+      const b = f.details as unknown as BreakerRefusalDetails;
+      const earlier = b.attempt > 1 ? await readStatusBriefly(operationId).catch(() => undefined) : undefined;
+      if (!earlier || earlier.status === 'unknown') {
+        const unsure = b.attempt > 1 && !earlier;
+        const message = unsure
+          ? `The Block node is unavailable (circuit breaker ${b.breaker} open); an earlier attempt failed and the node cannot say whether it arrived: ` +
+            `submit the same operationId again after ${b.retryAt} (the node is idempotent on it)`
+          : `The Block node is unavailable (circuit breaker ${b.breaker} open): nothing was submitted; submit again after ${b.retryAt}`;
+        const a = {
+          status: 'unavailable',
+          code: 503,
+          operationId,
+          message,
+          breaker: b.breaker,
+          retryAt: b.retryAt,
+          retryAfterMs: b.retryAfterMs,
+        } as const;
+        return refuse(a, unsure ? 'FAILED' : 'REJECTED');
+      }
+      view.txHash = earlier.txHash; // the node has it: submitted after all
+    } else {
+      const known = f.type === ERROR_NAMES.transient ? await readOperationStatus(operationId) : undefined;
+      if (!known || known.status === 'unknown') {
+        return refuse({ status: 'failed', code: known ? 502 : 422, operationId, message: f.message }, 'FAILED');
+      }
+      view.txHash = known.txHash;
     }
-    view.txHash = known.txHash;
   }
   answer = { status: 'submitted', code: 202, operationId, txHash: view.txHash ?? '' };
   view.status = 'SUBMITTED';

@@ -32,7 +32,10 @@ const injectableCode = z
     'must be in -32000…-32099, -33001…-33999 or -34001…-34999',
   );
 
-export function createMethods(chain: ChainState, faults: Faults, outage: OutageControl): Record<string, Handler> {
+/** What the node has received since it started: HTTP requests and JSON-RPC calls by method. */
+export type RequestCounts = () => { http_requests: number; calls: Record<string, number> };
+
+export function createMethods(chain: ChainState, faults: Faults, outage: OutageControl, counts: RequestCounts): Record<string, Handler> {
   const submit = (m: Market) => (params: unknown) => {
     const p = parse(submitParams, params);
     const existing = chain.operations.get(p.operation_id);
@@ -191,6 +194,7 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       faults: faults.status(),
       gates: chain.gates,
       outage: outage.status(),
+      ...counts(),
     }),
   };
 }

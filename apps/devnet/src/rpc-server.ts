@@ -59,7 +59,17 @@ export function startDevnet(opts: DevnetOptions) {
     },
     status: () => (outage && Date.now() < outage.until ? { mode: outage.mode, until_ms: outage.until } : null),
   };
-  const methods = createMethods(chain, faults, outageControl);
+  // every JSON-RPC call that reaches the node, by method (also those answered 503 by an outage):
+  // tests count at the node that nothing arrived while a breaker was open
+  const calls = new Map<string, number>();
+  let httpRequests = 0;
+  const countCalls = (msg: unknown) => {
+    for (const m of Array.isArray(msg) ? msg : [msg]) {
+      const method = (m as { method?: unknown } | null)?.method;
+      if (typeof method === 'string') calls.set(method.slice(0, 100), (calls.get(method.slice(0, 100)) ?? 0) + 1);
+    }
+  };
+  const methods = createMethods(chain, faults, outageControl, () => ({ http_requests: httpRequests, calls: Object.fromEntries(calls) }));
   const metrics = createDevnetMetrics({
     height: () => chain.height,
     outage: () => outageControl.status() !== null,
@@ -113,8 +123,24 @@ export function startDevnet(opts: DevnetOptions) {
   };
 
   const server = http.createServer((req, res) => {
+    httpRequests++;
     if (outage && Date.now() >= outage.until) outage = null;
-    if (outage?.mode === 'http_503') return send(res, 503, { error: 'node unavailable (injected outage)', until_ms: outage.until });
+    if (outage?.mode === 'http_503') {
+      const unavailable = { error: 'node unavailable (injected outage)', until_ms: outage.until };
+      if (req.method !== 'POST') return send(res, 503, unavailable);
+      // read the body only to count what arrived
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.length < 1024 && chunks.push(c));
+      req.on('end', () => {
+        try {
+          countCalls(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch {
+          /* not JSON: nothing to count */
+        }
+        send(res, 503, unavailable);
+      });
+      return;
+    }
     if (req.method === 'GET' && req.url === '/health') return send(res, 200, { status: 'ok', height: chain.height });
     if (req.method === 'GET' && req.url === '/metrics') {
       // open like /health: Prometheus scrapes it without the node's bearer token
@@ -146,6 +172,7 @@ export function startDevnet(opts: DevnetOptions) {
       } catch {
         return send(res, 200, fail(null, RPC.PARSE_ERROR, 'parse error: body is not valid JSON'));
       }
+      countCalls(msg);
       if (Array.isArray(msg)) {
         if (msg.length === 0) return send(res, 200, fail(null, RPC.INVALID_REQUEST, 'invalid request: empty batch'));
         const all = await Promise.all(msg.map(handleOne));

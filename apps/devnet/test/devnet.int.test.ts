@@ -127,6 +127,28 @@ test('an http_503 outage answers 503 until it is over, then the node serves agai
   expect(after.peer_count).toBe(23);
 });
 
+test('dev.status counts what reached the node: HTTP requests and calls by method, also those an outage refused', async () => {
+  const before = (await rpc('dev.status')).result;
+  await rpc('storage.put', { operation_id: `count-${randomUUID()}`, account: 'acct-count', estimated_cost: 0 });
+  await fetch(url, {
+    method: 'POST',
+    body: JSON.stringify([
+      { jsonrpc: '2.0', id: 1, method: 'storage.put', params: {} },
+      { jsonrpc: '2.0', id: 2, method: 'net.stats' },
+    ]),
+  });
+  await rpc('dev.outage', { mode: 'http_503', duration_ms: 300 });
+  const refused = await fetch(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'storage.put', params: {} }) });
+  expect(refused.status).toBe(503);
+  await new Promise((r) => setTimeout(r, 350));
+  const after = (await rpc('dev.status')).result;
+  const delta = (m: string) => (after.calls[m] ?? 0) - (before.calls[m] ?? 0);
+  expect(delta('storage.put')).toBe(3);
+  expect(delta('net.stats')).toBe(1);
+  expect(delta('dev.outage')).toBe(1);
+  expect(after.http_requests - before.http_requests).toBe(5); // put, batch, outage, refused put, this status
+});
+
 test('a refuse outage drops connections and refuses new ones, then listens again on the same port', async () => {
   expect((await rpc('dev.outage', { mode: 'refuse', duration_ms: 1000 })).result.mode).toBe('refuse');
   const refused = await poll(

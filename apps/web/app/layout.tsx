@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { KeyBox } from '@/components/key-box';
 import { EmergencyBanner } from '@/components/emergency-banner';
+import { BreakersPanel } from '@/components/breakers-panel';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -30,6 +31,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <KeyBox />
         </header>
         <EmergencyBanner />
+        <BreakersPanel />
         <main>{children}</main>
       </body>
     </html>

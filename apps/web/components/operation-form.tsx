@@ -60,7 +60,7 @@ export function OperationForm({ onSubmitted }: { onSubmitted: () => void }) {
       if (err instanceof ApiError && err.issues.length) setErrors(Object.fromEntries(err.issues.map((i) => [i.field, i.message])));
       setRefusal(
         err instanceof ApiError
-          ? `${err.status === 409 ? 'Refused (409)' : err.status === 402 ? 'Insufficient balance (402)' : `Error ${err.status}`}: ${err.message}`
+          ? `${err.status === 409 ? 'Refused (409)' : err.status === 402 ? 'Insufficient balance (402)' : err.status === 503 ? 'Unavailable, nothing submitted (503)' : `Error ${err.status}`}: ${err.message}`
           : (err as Error).message,
       );
     } finally {

@@ -406,6 +406,27 @@ test('treasury: submit (202, 400 with item ids, 409), the throttle, batches, a b
   await call('GET', '/api/disbursements/no-such-item', 404);
 });
 
+test('breakers: listed; forced open (operations 503 with Retry-After), reset; 400, 401, 403, 404 as documented', async () => {
+  const listed = await call('GET', '/api/breakers', 200);
+  expect(listed.breakers).toEqual([expect.objectContaining({ name: 'theblock', state: 'closed', stateValue: 0 })]);
+  const noReason = await call('POST', '/api/breakers/theblock/force-open', 400, { body: {} });
+  expect(noReason.issues[0]).toMatchObject({ field: 'reason' });
+  await call('POST', '/api/breakers/nope/force-open', 404, { body: { reason: 'x' } });
+  await call('POST', '/api/breakers/theblock/explode', 404, { body: { reason: 'x' } });
+  await call('POST', '/api/breakers/theblock/force-open', 403, { key: VIEWER, body: { reason: 'x' } });
+  await call('POST', '/api/breakers/theblock/force-open', 401, { key: null, body: { reason: 'x' } });
+  const forced = await call('POST', '/api/breakers/theblock/force-open', 200, { body: { reason: 'contract test: node maintenance' } });
+  expect(forced).toMatchObject({ changed: true, breaker: { state: 'forced_open', stateValue: 1, forced: true } });
+  try {
+    const refused = await call('POST', '/api/operations', 503, { body: { market: 'compute', estimatedCost: '1' } });
+    expect(refused).toMatchObject({ breaker: 'theblock', retryAt: expect.any(String), retryAfterSeconds: expect.any(Number) });
+    await call('POST', '/api/breakers/theblock/force-close', 200, { body: { reason: 'contract test: held closed' } });
+  } finally {
+    await call('POST', '/api/breakers/theblock/reset', 200, { body: { reason: 'contract test over' } });
+  }
+  expect((await call('GET', '/api/breakers', 200)).breakers[0]).toMatchObject({ state: 'closed', forced: false });
+});
+
 test('audit: every control action above, newest first, paged by id', async () => {
   const page = await call('GET', '/api/audit?limit=5', 200);
   expect(page.entries.length).toBe(5);

@@ -5,6 +5,9 @@ import { createChainClient } from '@blockops/chain';
 import { StoreFormatError, createAccountingStore, createOperationsStore, ensureStoreFormat } from '@blockops/accounts';
 import { createEmergencyStore, limitsFromConfig } from '@blockops/emergency';
 import { createTreasuryStore } from '@blockops/treasury';
+import { breakerConfigOf, createBreakerStore, registerBreakerMetrics } from '@blockops/breakers';
+import { CHAIN_BREAKER } from '@blockops/domain';
+import { createChainWriteGuard } from './chain-write-guard';
 import { createGateCache } from './gate-cache';
 import { ensureDisbursementWorkflows, ensureEmergencyController, ensureReceiptPoller } from './singletons';
 import { createLogger, temporalLogger } from './logger';
@@ -50,19 +53,29 @@ async function main() {
   registerAccountingGauges(metrics.registry, () => store.snapshot());
   registerOperationGauges(metrics.registry, () => operations.pendingSummary());
   registerTreasuryGauges(metrics.registry, () => treasury.stats());
+  const publish = safePublisher(publisher, metrics, log);
+  const breakers = createBreakerStore({ redis, prefix: config.BREAKER_PREFIX, config: breakerConfigOf(config) });
+  const guard = await createChainWriteGuard({
+    store: breakers,
+    publish,
+    metrics: registerBreakerMetrics(metrics.registry, breakers),
+    log,
+    breakers: [CHAIN_BREAKER],
+  });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     chain,
-    publish: safePublisher(publisher, metrics, log),
+    publish,
     metrics,
     store,
     operations,
     gates,
     treasury,
     treasuryRpcMaxBytes: config.TREASURY_RPC_MAX_BYTES,
+    guard,
     account: config.TB_ACCOUNT,
     risk: {
       emergency: createEmergencyStore({ redis, prefix: config.EMERGENCY_PREFIX }),
@@ -111,6 +124,7 @@ async function main() {
   // The SDK shuts the worker down on SIGINT/SIGTERM: in-flight activities finish or are cancelled.
   await worker.run();
   metricsServer.close();
+  await guard.close();
   await connection.close();
   redis.destroy();
   log.info('worker stopped');

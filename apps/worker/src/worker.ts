@@ -9,6 +9,7 @@ import { createOperationActivities } from './activities/operations';
 import { createEmergencyActivities, type EmergencyDeps } from './activities/emergency';
 import { createTreasuryActivities, type SubmitGate } from './activities/treasury';
 import type { GateCache } from './gate-cache';
+import type { ChainWriteGuard } from './chain-write-guard';
 import { activityEventsInterceptor } from './interceptors/activity-events';
 import { eventSinks } from './event-sinks';
 import type { Publish } from './publish';
@@ -29,6 +30,8 @@ export interface WorkerDeps {
   submitGate?: SubmitGate;
   /** TREASURY_RPC_MAX_BYTES */
   treasuryRpcMaxBytes?: number;
+  /** the circuit breaker guard every chain write goes through */
+  guard: ChainWriteGuard;
   /** our account on The Block */
   account: string;
   /** emergency state (HALT refuses submissions, SHUTDOWN pauses the poller) and risk limits */
@@ -57,6 +60,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
         emergency: deps.risk.emergency,
         submitGate: deps.submitGate,
         rpcMaxBytes: deps.treasuryRpcMaxBytes,
+        guard: deps.guard,
       }),
     },
     interceptors: {

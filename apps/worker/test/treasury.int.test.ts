@@ -23,7 +23,7 @@ import {
   type DisburseResult,
 } from '@blockops/workflows/public';
 import type { TreasuryPayment } from '@blockops/chain';
-import { formatUnits } from '@blockops/domain';
+import { CHAIN_BREAKER, formatUnits } from '@blockops/domain';
 import { harness, type HarnessOptions } from './support/worker-harness';
 import { chainBatch, depsOf, sumAmounts, type RawDisbursement } from './support/batches';
 
@@ -295,40 +295,46 @@ test('the throttle changed while a batch runs takes effect for the next chunks',
   }
 });
 
-test('a held submission (an open breaker, at the decision point): nothing reaches the node, items stay QUEUED and the batch shows HALTED; then it completes', async () => {
-  let open = false;
-  let asked = 0;
-  const h = setup({
-    submitGate: {
-      maySubmit: async () => {
-        asked++;
-        return open ? { allowed: true } : { allowed: false, reason: 'breaker open: test', retryAfterMs: 100 };
-      },
-      reportSubmission: async () => {},
-    },
-  });
+test('the shared breaker forced open: no submission reaches the node, items stay QUEUED and the batch shows it held; reset → every item paid once', async () => {
+  const h = setup({ breaker: { openMs: 300 } });
+  await h.breakers.forceOpen(CHAIN_BREAKER);
+  const before = await submitsAtNode();
   const items = chainBatch({ tag: randomUUID().slice(0, 6), chains: 5, depth: 2 });
   const result = await h.withWorker(async (tq) => {
     const { handle, batchId } = await run(h, tq, items);
-    await poll(() => asked >= 3, { description: 'the decision point to be asked three times' });
-    expect(await h.treasury.batchSummary(batchId)).toMatchObject({
-      status: 'HALTED',
-      haltedReason: 'breaker open: test',
-      counts: { QUEUED: 10 },
-    });
+    // refused rounds come back after the breaker's retry delay; several refusals, none sent
+    const held = await poll(
+      async () => {
+        const b = await h.treasury.batchSummary(batchId);
+        return b?.status === 'HALTED' ? b : undefined;
+      },
+      { description: 'the batch to show the breaker holding it' },
+    );
+    expect(held).toMatchObject({ counts: { QUEUED: 10 } });
+    expect(held!.haltedReason).toContain(`circuit breaker ${CHAIN_BREAKER} is forced open`);
+    const rejected = async () =>
+      ((await h.metrics.registry.getSingleMetric('treasury_circuit_breaker_calls_total')?.get())?.values ?? [])
+        .filter((v) => v.labels.outcome === 'rejected')
+        .reduce((a, v) => a + v.value, 0);
+    await poll(async () => (await rejected()) >= 3, { description: 'three rounds refused by the breaker' });
+    expect(await submitsAtNode()).toBe(before);
     expect(
-      (
-        await payments(
-          h,
-          items.map((i) => i.id),
-        )
-      ).length,
-    ).toBe(0);
-    open = true;
+      await payments(
+        h,
+        items.map((i) => i.id),
+      ),
+    ).toHaveLength(0);
+    await h.breakers.reset(CHAIN_BREAKER);
     return (await handle.result()) as DisburseResult;
   });
   expect(result.counts).toEqual({ QUEUED: 0, EXECUTED: 10, CANCELLED: 0, FAILED: 0 });
   expect(await h.treasury.batchSummary(result.batchId)).toMatchObject({ status: 'COMPLETED' });
+  const paid = await payments(
+    h,
+    items.map((i) => i.id),
+  );
+  expect(paid).toHaveLength(10);
+  expect(new Set(paid.map((p) => p.disbursement_id)).size).toBe(10);
 });
 
 /** Every treasury.submit_disbursement call that reached the devnet (any outcome), from its /metrics. */

@@ -120,6 +120,10 @@ export const devStatusSchema = z.object({
   faults: z.record(z.string(), faultSchema),
   gates: governorStatusSchema.shape.gates,
   outage: outageSchema.nullable(),
+  /** HTTP requests the node received since it started */
+  http_requests: int(),
+  /** JSON-RPC calls received by method (also those an http_503 outage refused) */
+  calls: z.record(z.string(), int()),
 });
 export const devFaultsSchema = z.record(z.string(), faultSchema);
 export const devOutageSchema = outageSchema;

@@ -60,3 +60,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TB_STARTING_BALANCE: '2000000000000' })).toThrow(/TB_STARTING_BALANCE: must be at most 1000000000000/);
   });
 });
+
+describe('breaker settings', () => {
+  it('default to the design numbers: 5 failures in 300 s, open 60 s, 2 probes, 2 successes', () => {
+    const c = loadConfig({});
+    expect([c.BREAKER_FAILURE_THRESHOLD, c.BREAKER_WINDOW_MS, c.BREAKER_OPEN_MS, c.BREAKER_HALF_OPEN_PROBES]).toEqual([
+      5, 300_000, 60_000, 2,
+    ]);
+    expect([c.BREAKER_SUCCESS_THRESHOLD, c.BREAKER_PROBE_LEASE_MS, c.BREAKER_PREFIX]).toEqual([2, 10_000, 'blockops:breaker']);
+  });
+
+  it('names a bad number and its limit', () => {
+    expect(() => loadConfig({ BREAKER_FAILURE_THRESHOLD: '0' })).toThrow('BREAKER_FAILURE_THRESHOLD: must be at least 1 (got "0")');
+    expect(() => loadConfig({ BREAKER_HALF_OPEN_PROBES: '101' })).toThrow('BREAKER_HALF_OPEN_PROBES: must be at most 100');
+  });
+
+  it('needs a probe lease longer than the RPC timeout, so a live probe never loses its slot', () => {
+    expect(() => loadConfig({ BREAKER_PROBE_LEASE_MS: '5000' })).toThrow(
+      'BREAKER_PROBE_LEASE_MS: must be longer than THEBLOCK_RPC_TIMEOUT_MS (5000) (got "5000")',
+    );
+    expect(loadConfig({ BREAKER_PROBE_LEASE_MS: '1500', THEBLOCK_RPC_TIMEOUT_MS: '1000' }).BREAKER_PROBE_LEASE_MS).toBe(1500);
+  });
+});

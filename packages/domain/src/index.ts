@@ -9,3 +9,4 @@ export * from './roles';
 export * from './money';
 export * from './emergency';
 export * from './treasury';
+export * from './breaker';

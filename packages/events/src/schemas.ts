@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DISBURSEMENT_STATUSES, OPERATION_STATUSES, decimalAmountSchema } from '@blockops/domain';
+import { BREAKER_STATES, DISBURSEMENT_STATUSES, OPERATION_STATUSES, decimalAmountSchema } from '@blockops/domain';
 import { STREAM_ID_PATTERN } from './stream-id';
 
 /**
@@ -60,12 +60,26 @@ const nodeFailedSchema = base.extend({
   attempt: z.number().int().positive(),
   retryable: z.boolean(),
 });
+const breakerState = z.enum(BREAKER_STATES);
+const isoOrNull = z.iso.datetime({ offset: true }).nullable();
+/** One per breaker transition, from whoever made it (a worker's guard, or the web for an operator). */
 const breakerStateChangedSchema = base.extend({
   type: z.literal('breaker_state_changed'),
   breaker: z.string(),
-  previous_state: z.string(),
-  new_state: z.string(),
-  reason: z.string().optional(),
+  previous_state: breakerState,
+  new_state: breakerState,
+  /** what moved it: failures, open_timeout, probe_failure, probe_successes, force_open, force_close, reset */
+  trigger: z.string(),
+  /** a sentence: the numbers that tripped it, or the operator's reason */
+  reason: z.string(),
+  /** the operator (`operator:<name>`) for forced transitions and resets */
+  actor: z.string().optional(),
+  /** the failure (or process) that caused an automatic transition */
+  cause: z.string().optional(),
+  failures: z.number().int().nonnegative(),
+  successes: z.number().int().nonnegative(),
+  opened_at: isoOrNull,
+  next_probe_at: isoOrNull,
 });
 const emergencyStateChangedSchema = base.extend({
   type: z.literal('emergency_state_changed'),

@@ -21,7 +21,7 @@ export async function startTestStack(
 ): Promise<
   Stack & {
     dataDir: string;
-    names: { events: string; audit: string; taskQueue: string; accounts: string; alerts: string; emergency: string };
+    names: { events: string; audit: string; taskQueue: string; accounts: string; alerts: string; emergency: string; breakers: string };
   }
 > {
   const root = path.resolve(__dirname, '../../..');
@@ -34,6 +34,8 @@ export async function startTestStack(
     accounts: `test:${id}:acct`,
     alerts: `test:${id}:alerts`,
     emergency: `test:${id}:emergency`,
+    // under the accounts prefix, so a test's cleanup of `${names.accounts}*` removes the breakers too
+    breakers: `test:${id}:acct:breaker`,
   };
   const stack = await startStack({
     root,
@@ -49,6 +51,7 @@ export async function startTestStack(
       ACCOUNTS_PREFIX: names.accounts,
       ALERTS_PREFIX: names.alerts,
       EMERGENCY_PREFIX: names.emergency,
+      BREAKER_PREFIX: names.breakers,
       LOG_LEVEL: 'warn',
       ...opts.env,
     },
@@ -64,6 +67,7 @@ export async function startTestStack(
       ACCOUNTS_PREFIX: names.accounts,
       ALERTS_PREFIX: names.alerts,
       EMERGENCY_PREFIX: names.emergency,
+      BREAKER_PREFIX: names.breakers,
     },
     dataDir,
     names,

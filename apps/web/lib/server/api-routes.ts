@@ -15,6 +15,8 @@ import * as disbursementBatch from '@/app/api/disbursements/batches/[batchId]/ro
 import * as disbursementBatchGraph from '@/app/api/disbursements/batches/[batchId]/graph/route';
 import * as disbursementBatchItems from '@/app/api/disbursements/batches/[batchId]/items/route';
 import * as disbursementThrottle from '@/app/api/disbursements/throttle/route';
+import * as breakers from '@/app/api/breakers/route';
+import * as breakerControl from '@/app/api/breakers/[name]/[action]/route';
 import * as emergency from '@/app/api/emergency/route';
 import * as emergencyAction from '@/app/api/emergency/[action]/route';
 import * as emergencyLimits from '@/app/api/emergency/limits/route';
@@ -49,6 +51,8 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   'disbursements/batches/[batchId]/graph': disbursementBatchGraph,
   'disbursements/batches/[batchId]/items': disbursementBatchItems,
   'disbursements/throttle': disbursementThrottle,
+  breakers,
+  'breakers/[name]/[action]': breakerControl,
   emergency,
   'emergency/[action]': emergencyAction,
   'emergency/limits': emergencyLimits,

@@ -7,7 +7,15 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { operationIdSchema, operationInputSchema, operationWorkflowId, type OperationInput } from '@blockops/domain';
+import {
+  CHAIN_BREAKER,
+  breakerRetryAt,
+  operationIdSchema,
+  operationInputSchema,
+  operationWorkflowId,
+  type BreakerState,
+  type OperationInput,
+} from '@blockops/domain';
 import { submitUpdate, type SubmitAnswer } from '@blockops/workflows/messages';
 import type { operation } from '@blockops/workflows';
 import type { Services } from './services';
@@ -91,4 +99,30 @@ function causeMessage(err: Error): string {
   let e: unknown = err;
   while (e instanceof Error && e.cause instanceof Error) e = e.cause;
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The chain's breaker refuses every call now (open or forced open): the retry time, read from the
+ * shared state. Undefined when a submit may go (or the state cannot be read: the worker's guard
+ * decides then).
+ */
+export async function breakerRefusal(services: Services): Promise<{ breaker: string; state: BreakerState; retryAt: string } | undefined> {
+  try {
+    const b = await services.breakers.view(CHAIN_BREAKER);
+    const at = breakerRetryAt(b.view, b.config, b.now);
+    return at === undefined ? undefined : { breaker: CHAIN_BREAKER, state: b.view.state, retryAt: new Date(at).toISOString() };
+  } catch (err) {
+    services.log.warn({ err }, 'breaker state unreadable; the worker decides');
+    return undefined;
+  }
+}
+
+/** 503 with `Retry-After` (seconds) and the same time in the body (`retryAt`, `retryAfterSeconds`). */
+export function unavailable<B extends { retryAt: string }>(message: string, body: B) {
+  const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(body.retryAt) - Date.now()) / 1000));
+  return {
+    status: 503 as const,
+    body: { error: message, ...body, retryAfterSeconds },
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  };
 }

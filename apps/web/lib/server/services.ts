@@ -1,7 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { ConfigError, assertReachable, loadConfig, urlHostPort, type Config } from '@blockops/config';
-import { connectRedis, createAlertStore, createAuditLog, type AlertStore, type AuditLog, type RedisClient } from '@blockops/events';
+import {
+  connectRedis,
+  createAlertStore,
+  createAuditLog,
+  createEventPublisher,
+  type AlertStore,
+  type AuditLog,
+  type EventPublisher,
+  type RedisClient,
+} from '@blockops/events';
+import { breakerConfigOf, createBreakerStore, registerBreakerMetrics, type BreakerMetrics, type BreakerStore } from '@blockops/breakers';
 import { createChainClient, type ChainClient } from '@blockops/chain';
 import {
   StoreFormatError,
@@ -33,6 +43,11 @@ export interface Services {
   riskDefaults: RiskLimits;
   /** treasury disbursements: intake writes, reads */
   treasury: TreasuryStore;
+  /** the circuit breakers the workers share (read, and forced by operators) */
+  breakers: BreakerStore;
+  breakerMetrics: BreakerMetrics;
+  /** events this process makes itself (an operator's breaker transition) */
+  events: EventPublisher;
   metrics: WebMetrics;
   log: pino.Logger;
 }
@@ -67,6 +82,7 @@ async function create(): Promise<Services> {
   });
   const metrics = createWebMetrics();
   registerEmergencyGauges(metrics.registry, () => emergencyView({ store, emergency, riskDefaults }));
+  const breakers = createBreakerStore({ redis, prefix: config.BREAKER_PREFIX, config: breakerConfigOf(config) });
   return {
     config,
     redis,
@@ -88,6 +104,10 @@ async function create(): Promise<Services> {
     }),
     emergency,
     riskDefaults,
+    breakers,
+    // the shared state is exported here too (read at scrape time: same value as the workers', use max by breaker)
+    breakerMetrics: registerBreakerMetrics(metrics.registry, breakers),
+    events: createEventPublisher(redis, { stream: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN }),
     metrics,
     log,
   };

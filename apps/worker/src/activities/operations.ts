@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { allowsSubmissions, asDecimal, formatUnits, gateRefusal, type Market, type Units } from '@blockops/domain';
+import { CHAIN_BREAKER, allowsSubmissions, asDecimal, formatUnits, gateRefusal, type Market, type Units } from '@blockops/domain';
 import type { EmergencyStore } from '@blockops/emergency';
 import type { ChainClient } from '@blockops/chain';
 import type { AccountingStore, OperationsStore } from '@blockops/accounts';
 import type { OperationActivities } from '@blockops/workflows/public';
 import type { GateCache } from '../gate-cache';
 import { amountFromPayload } from './amounts';
+import type { ChainWriteGuard } from '../chain-write-guard';
 import { classified } from './failure';
 
 export interface OperationDeps {
@@ -14,6 +15,8 @@ export interface OperationDeps {
   store: Pick<AccountingStore, 'reserve' | 'release' | 'checkpoint'>;
   operations: OperationsStore;
   gates: GateCache;
+  /** every chain write goes through it */
+  guard: Pick<ChainWriteGuard, 'run'>;
   account: string;
   emergency: Pick<EmergencyStore, 'status' | 'permit'>;
 }
@@ -24,7 +27,7 @@ export const EMERGENCY_HALTED = 'EmergencyHalted';
 const workflowId = () => Context.current().info.workflowExecution?.workflowId ?? '';
 
 export function createOperationActivities(deps: OperationDeps): OperationActivities {
-  const { chain, store, operations, gates, account, emergency } = deps;
+  const { chain, store, operations, gates, guard, account, emergency } = deps;
   const submitters: Record<
     Market,
     (p: {
@@ -65,8 +68,11 @@ export function createOperationActivities(deps: OperationDeps): OperationActivit
         });
       }
       const estimatedCost = amountFromPayload(req.estimatedCost, 'estimatedCost');
+      // the breaker refuses (BreakerOpen, nothing sent) or counts the outcome; classified() leaves its refusal as is
       const r = await classified(() =>
-        submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: estimatedCost, units: req.units }),
+        guard.run(CHAIN_BREAKER, () =>
+          submitters[req.market]({ operation_id: req.operationId, account, estimated_cost: estimatedCost, units: req.units }),
+        ),
       );
       const now = Date.now();
       await operations.put({

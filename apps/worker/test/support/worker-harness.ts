@@ -4,9 +4,11 @@ import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/
 import { createChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
 import { createEmergencyStore } from '@blockops/emergency';
-import type { RiskLimits } from '@blockops/domain';
 import { createTreasuryStore } from '@blockops/treasury';
 import { createEventPublisher, type RedisClient } from '@blockops/events';
+import { createBreakerStore, registerBreakerMetrics } from '@blockops/breakers';
+import { CHAIN_BREAKER, DEFAULT_BREAKER_CONFIG, type BreakerConfig, type RiskLimits } from '@blockops/domain';
+import { createChainWriteGuard } from '../../src/chain-write-guard';
 import { createLogger } from '../../src/logger';
 import { createWorkerMetrics } from '../../src/metrics';
 import { safePublisher } from '../../src/publish';
@@ -33,6 +35,9 @@ export interface HarnessOptions {
   throttle?: { maxInFlightChunks: number; chunkSize: number };
   submitGate?: SubmitGate;
   rpcMaxBytes?: number;
+  /** breaker settings (default: the design's) and key prefix (default: fresh) */
+  breaker?: Partial<BreakerConfig>;
+  breakerPrefix?: string;
 }
 
 export function harness(o: HarnessOptions) {
@@ -56,13 +61,31 @@ export function harness(o: HarnessOptions) {
   const metrics = createWorkerMetrics();
   const emergency = createEmergencyStore({ redis: o.redis, prefix: `${prefix}:emergency` });
   const risk = { emergency, riskDefaults: o.riskLimits ?? { dailyLoss: 0n, maxPosition: 0n, maxDrawdownBps: 0 } };
-  const make = (taskQueue: string) =>
+  const publish = safePublisher(
+    createEventPublisher(o.redis, { stream: o.stream, maxLen: 100_000 }),
+    metrics,
+    createLogger('test', 'silent'),
+  );
+  const breakers = createBreakerStore({
+    redis: o.redis,
+    prefix: o.breakerPrefix ?? `${prefix}:breaker`,
+    config: { ...DEFAULT_BREAKER_CONFIG, ...o.breaker },
+  });
+  // its change subscription is unref'd: a test process still exits without closing it
+  const guard = createChainWriteGuard({
+    store: breakers,
+    publish,
+    metrics: registerBreakerMetrics(metrics.registry, breakers),
+    log: createLogger('test', 'silent'),
+    breakers: [CHAIN_BREAKER],
+  });
+  const make = async (taskQueue: string) =>
     createWorker({
       connection: o.connection,
       namespace: o.namespace,
       taskQueue,
       chain,
-      publish: safePublisher(createEventPublisher(o.redis, { stream: o.stream, maxLen: 100_000 }), metrics, createLogger('test', 'silent')),
+      publish,
       metrics,
       store,
       operations,
@@ -70,6 +93,7 @@ export function harness(o: HarnessOptions) {
       treasury,
       submitGate: o.submitGate,
       treasuryRpcMaxBytes: o.rpcMaxBytes,
+      guard: await guard,
       account,
       risk,
       workflowBundle: o.bundle,
@@ -85,6 +109,9 @@ export function harness(o: HarnessOptions) {
     metrics,
     emergency,
     risk,
+    breakers,
+    /** the chain write guard the workers use */
+    guard,
     /** Runs `fn` with a worker polling a fresh task queue. */
     async withWorker<T>(fn: (taskQueue: string) => Promise<T>, taskQueue = `tq-${randomUUID()}`): Promise<T> {
       const worker = await make(taskQueue);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { amount, errorSchema, market, runLinks as runLinksSchema } from '@/lib/server/api-schemas';
+import { BREAKER_STATES } from '@blockops/domain';
+import { amount, errorSchema, isoTime, market, runLinks as runLinksSchema } from '@/lib/server/api-schemas';
 import { gateSchema } from '@/lib/server/chain-schemas';
 import { endpoint, routeMethods } from '@/lib/server/endpoint';
 import { runLinks } from '@/lib/server/http';
-import { newOperationId, submitOperation, submitOperationSchema } from '@/lib/server/operations';
+import { breakerRefusal, newOperationId, submitOperation, submitOperationSchema, unavailable } from '@/lib/server/operations';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +13,9 @@ const refusal = errorSchema.extend({ operationId: z.string(), ...runLinksSchema 
 /**
  * Submit an operation. The answer comes from the operation workflow's admission: 202 submitted,
  * 409 gate closed, emergency halt (or id already used), 402 balance short, 400 invalid input (naming the field),
- * 422/502 refused or failed by the node.
+ * 422/502 refused or failed by the node,
+ * 503 with Retry-After while the chain's circuit breaker is open (nothing started or reserved when
+ * it is seen open here; released by the workflow when its submit is refused).
  * Nothing reaches the chain unless the answer is 202. Every call is audited.
  */
 const submit = endpoint({
@@ -57,8 +60,18 @@ const submit = endpoint({
     422: { description: 'the node refused the operation', schema: refusal },
     502: { description: 'the node failed while submitting (retries exhausted), or the run failed before it could answer', schema: refusal },
     503: {
-      description: 'Temporal could not be reached to run the operation',
-      schema: errorSchema.extend({ operationId: z.string().optional() }),
+      description:
+        'The Block is unavailable: the circuit breaker is open (`breaker`, `retryAt`, `retryAfterSeconds` and a `Retry-After` header; nothing submitted or reserved: submit the same operationId again then); or Temporal could not be reached to run the operation',
+      schema: errorSchema.extend({
+        operationId: z.string().optional(),
+        breaker: z.string().optional(),
+        state: z.enum(BREAKER_STATES).optional().describe('the breaker’s state when it refused before starting the run'),
+        retryAt: isoTime.optional(),
+        retryAfterSeconds: z.number().int().positive().optional(),
+        workflowId: z.string().optional(),
+        temporalUrl: z.url().optional(),
+        consoleUrl: z.string().optional(),
+      }),
     },
   },
 }).handle(async ({ services, caller, body }) => {
@@ -73,6 +86,18 @@ const submit = endpoint({
     await audit.append({ actor: caller.actor, action: 'operation.submit', target, outcome, reason, details });
   };
   const input = { ...body, operationId: body.operationId ?? newOperationId() };
+  // the breaker is open: answer now, with nothing started and nothing reserved
+  const refused = await breakerRefusal(services);
+  if (refused) {
+    const message = `The Block node is unavailable (circuit breaker ${refused.breaker} ${refused.state.replace('_', ' ')}): nothing was submitted; submit again after ${refused.retryAt}`;
+    await record('rejected', input.operationId, message);
+    return unavailable(message, {
+      operationId: input.operationId,
+      breaker: refused.breaker,
+      state: refused.state,
+      retryAt: refused.retryAt,
+    });
+  }
   let outcome;
   try {
     outcome = await submitOperation(services, input, { correlationId: caller.correlationId, startedBy: caller.actor });
@@ -112,6 +137,9 @@ const submit = endpoint({
         status: 402,
         body: { error: a.message, operationId: a.operationId, need: a.need, available: a.available, ...links },
       };
+    case 503:
+      await record('rejected', a.operationId, a.message);
+      return unavailable(a.message, { operationId: a.operationId, breaker: a.breaker, retryAt: a.retryAt, ...links });
     default:
       await record('failed', a.operationId, a.message);
       return { status: a.code, body: { error: a.message, operationId: a.operationId, ...links } };

@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { executionErrorReason } from '@blockops/domain';
+import { BREAKER_OPEN, CHAIN_BREAKER, executionErrorReason } from '@blockops/domain';
 import type { ChainClient } from '@blockops/chain';
 import type { ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
 import type { BatchProgress, ChunkSummary, TreasuryActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../../metrics';
 import type { Publish } from '../../publish';
+import type { ChainWriteGuard } from '../../chain-write-guard';
 import { classified } from '../failure';
 import { disbursementEvents } from './disbursement-events';
 import { createSubmitGate, type SubmitGate } from './may-submit';
@@ -29,17 +30,31 @@ export interface TreasuryDeps {
   metrics: WorkerMetrics;
   /** the emergency state: every round takes its permit (may-submit.ts) */
   emergency: Pick<EmergencyStore, 'permit'>;
-  /** the submit decision point (may-submit.ts); by default the emergency permit (and, once merged, the breaker) */
+  /** the submit decision point (may-submit.ts); by default the emergency permit (the breaker guards each request: `guard`) */
   submitGate?: SubmitGate;
   /** TREASURY_RPC_MAX_BYTES */
   rpcMaxBytes?: number;
+  /** the shared circuit breaker: every JSON-RPC request of a round goes through it (absent: unguarded, unit tests) */
+  guard?: Pick<ChainWriteGuard, 'run'>;
 }
 
 /** A round refused by the emergency permit (the operations' submit uses the same type). */
 export const EMERGENCY_HALTED = 'EmergencyHalted';
 
 export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities {
-  const { chain, treasury, publish, metrics } = deps;
+  const { treasury, publish, metrics } = deps;
+  const guard = deps.guard;
+  // Every submit request goes through the chain's breaker: while it is open none leaves this
+  // worker, and the round fails with the retryable BreakerOpen whose next retry delay is the time
+  // left open (the items stay QUEUED). Request failures (timeout, refused, 5xx) count toward it.
+  const chain: Pick<ChainClient, 'treasury'> = guard
+    ? {
+        treasury: {
+          ...deps.chain.treasury,
+          submitDisbursements: (items, o) => guard.run(CHAIN_BREAKER, () => deps.chain.treasury.submitDisbursements(items, o)),
+        },
+      }
+    : deps.chain;
   const gate = deps.submitGate ?? createSubmitGate({ emergency: deps.emergency });
   const maxBytes = deps.rpcMaxBytes ?? 512 * 1024;
 
@@ -161,7 +176,13 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     }
     if (r.resumed) await treasury.markHalted(r.batchId, ''); // held before, allowed now
 
-    const sub = await submitItems(chain, r.pending, { maxBytes });
+    const sub = await submitItems(chain, r.pending, { maxBytes }).catch(async (err: unknown) => {
+      if (err instanceof ApplicationFailure && err.type === BREAKER_OPEN) {
+        metrics.treasuryErrors.inc({ reason: 'held' });
+        await treasury.markHalted(r.batchId, err.message); // shown on the batch until a round goes again
+      }
+      throw err;
+    });
     const record = await treasury.recordResults(
       r.batchId,
       r.claimKey,

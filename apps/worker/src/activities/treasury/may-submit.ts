@@ -15,12 +15,14 @@ import type { EmergencyStore } from '@blockops/emergency';
  *   resends the held rounds (same ids, executors, nonces: the node answers a resend with the first
  *   result, so nothing is paid twice).
  *
- * Not wired yet:
- * - ▶ CIRCUIT BREAKER (issue 11, packages/breakers is being merged onto main): see the marked spot
- *   in `createSubmitGate` below. Refuse while Open with `retryAfterMs` = the remaining open time
- *   (the chunk fails with a retryable `SubmissionHeld` whose next retry delay is `retryAfterMs`);
- *   in HalfOpen admit a probe; learn the outcome through `reportSubmission` (transient failures
- *   count, cancelled/storage do not).
+ * - the shared circuit breaker (issue 11): not a decision taken here but around the call itself,
+ *   because it must also learn each request's outcome. `createTreasuryActivities` sends every
+ *   JSON-RPC request of a round through `guard.run(CHAIN_BREAKER, …)` (chain-write-guard.ts): while
+ *   the breaker is open no request leaves the worker and the round fails with the retryable
+ *   `BreakerOpen` whose next retry delay is the time left open (the batch shows it held, its items
+ *   stay QUEUED with their nonces); request failures (timeout, refused, 5xx) count toward opening it,
+ *   cancelled- and storage-class answers do not.
+ * The `SubmissionHeld` decision below stays for any other time-bound hold a gate may add.
  * A refusal never fails or cancels an item.
  * ────────────────────────────────────────────────────────────────────────────────────────────────
  */
@@ -60,20 +62,16 @@ export interface SubmitGate {
 /** How a disbursement's intent is named in the emergency intents list (operations use `op:<id>`). */
 export const disbursementIntentId = (id: string) => `disb:${id}`;
 
-/** The gate of the running system: the emergency permit first (then, once merged, the breaker). */
+/** The gate of the running system: the emergency permit (the breaker guards each request itself). */
 export function createSubmitGate(deps: { emergency: Pick<EmergencyStore, 'permit'> }): SubmitGate {
   return {
     async maySubmit(req) {
       // the permit checks HALT/SHUTDOWN and records the intents in one step: after a HALT is acknowledged no round starts
       const permit = await deps.emergency.permit(req.ids.map(disbursementIntentId));
       if (!permit.ok) return { allowed: false, halt: { state: permit.state, reason: permit.reason } };
-      // ▶ CIRCUIT BREAKER GOES HERE (issue 11, packages/breakers: not merged yet). While Open:
-      //   return { allowed: false, reason: `breaker ${name} open`, retryAfterMs: <remaining open time> };
-      //   HalfOpen: admit one probe. Ask the breaker before the permit once it lands, so a held round
-      //   records no intent.
       return { allowed: true };
     },
-    // ▶ CIRCUIT BREAKER: count transient request failures here (cancelled/storage do not count).
+    // the breaker counts request outcomes itself (around each request, see above)
     reportSubmission: async () => {},
   };
 }
