@@ -123,7 +123,11 @@ test('202: submitted, pending, then confirmed by its receipt; P&L and the audit 
   const audit = (await call('GET', '/api/audit?limit=50')).body;
   expect(JSON.stringify(audit)).toContain(id);
 
-  // a confirmed operation's id is used up: submitting it again is refused, nothing is submitted twice
+  // a confirmed operation's id is used up once its run has closed (while it still runs, the same
+  // id is answered with its first answer): submitting it again is refused, nothing is submitted twice
+  await poll(async () => ((await call('GET', `/api/runs/op-${id}`)).body.status === 'COMPLETED' ? true : undefined), {
+    description: 'the operation run to close',
+  });
   const again = await call('POST', '/api/operations', { operationId: id, market: 'compute', estimatedCost: '50.000001', units: 100 });
   expect(again.status).toBe(409);
   expect(again.body.error).toBe(`operationId: ${id} was already used by an operation that completed (op-${id}); use a new id`);

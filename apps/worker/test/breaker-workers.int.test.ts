@@ -223,7 +223,9 @@ test('an outage opens it; nothing reaches the node while open; probes go one at 
   const again = [...ids, ...refused.map((a) => a.operationId), meanwhile.operationId];
   const answers = await Promise.all(again.map((id, i) => submit(i % 2 ? 'A' : 'B', id)));
   for (const a of answers) expect(a).toMatchObject({ code: 202, status: 'submitted' });
-  expect(await reservations()).toEqual(Object.fromEntries([...again, probe.operationId, `${ids[0]}-probe-3`].map((id) => [id, 1])));
+  expect(await reservations()).toEqual(
+    Object.fromEntries([...again, probe.operationId, `${ids[0]}-probe-3`].map((id) => [id, 1_000_000n])),
+  );
   await chain.dev.mine({ blocks: 3 });
   const results = await Promise.all(again.map((id) => client.workflow.getHandle(`op-${id}`).result()));
   for (const r of results) expect(r).toMatchObject({ status: 'CONFIRMED' });
