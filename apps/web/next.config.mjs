@@ -39,6 +39,7 @@ const nextConfig = {
     '@blockops/chain',
     '@blockops/accounts',
     '@blockops/workflows',
+    '@blockops/treasury',
     '@blockops/breakers',
   ],
   // Node-only clients stay out of the bundle (native gRPC, sockets). @temporalio/workflow is

@@ -172,3 +172,67 @@ export interface EmergencyActivities {
   /** Writes the new state and its history entry; the update is acknowledged after this. */
   recordEmergencyTransition(t: EmergencyTransition): Promise<void>;
 }
+
+/** Item counts per status (DISBURSEMENT_STATUSES). */
+export interface DisbursementCounts {
+  QUEUED: number;
+  EXECUTED: number;
+  CANCELLED: number;
+  FAILED: number;
+}
+
+/** The executor throttle: chunks in flight per batch, items per chunk. */
+export interface ThrottleView {
+  maxInFlightChunks: number;
+  chunkSize: number;
+}
+
+/** Where a batch stands (the store is the truth; the workflow keeps only this). */
+export interface BatchProgress {
+  exists: boolean;
+  counts: DisbursementCounts;
+  readyLeft: number;
+  throttle: ThrottleView;
+}
+
+/** What one chunk did: a summary, never its items (they live in the treasury store). */
+export interface ChunkSummary extends BatchProgress {
+  chunk: number;
+  /** rounds claimed (each one JSON-RPC submission of up to the chunk size) */
+  rounds: number;
+  claimed: number;
+  executed: number;
+  cancelled: number;
+  failed: number;
+  /** other batches whose items this chunk made ready or cancelled: their workflows are signalled */
+  wake: string[];
+}
+
+export interface ChunkRequest {
+  batchId: string;
+  chunk: number;
+  /** items per round until an operator sets the throttle's chunk size */
+  size: number;
+  /** keep claiming rounds of newly ready items for this long (0 = one round) */
+  budgetMs: number;
+  correlationId: string;
+  /** re-run of a chunk held by a HALT: walk its claimed rounds only (same items, executors, nonces), claim nothing new */
+  resume?: boolean;
+}
+
+export interface TreasuryActivities {
+  /** Reads the batch's progress and raises our executor nonce counters to the node's (a store restored from an older copy never reuses a nonce). */
+  prepareBatch(batchId: string): Promise<BatchProgress>;
+  /**
+   * Runs chunk `n`: rounds of claim (once per round: a retry gets the same items, executors and
+   * nonces) → the decision point → one JSON-RPC submission → every answer recorded atomically,
+   * while items are ready and the budget lasts. Throws a retryable failure when an item got a
+   * transient error (the retry resends the still-queued ones, with their nonces), and the
+   * non-retryable `EmergencyHalted` when the emergency permit refuses a round (HALT/SHUTDOWN:
+   * nothing sent, its items stay QUEUED; the workflow resumes the chunk after RESUME).
+   */
+  executeChunk(req: ChunkRequest): Promise<ChunkSummary>;
+  batchProgress(batchId: string): Promise<BatchProgress>;
+  /** COMPLETED once nothing is queued. */
+  finishBatch(batchId: string): Promise<{ completed: boolean; counts: DisbursementCounts }>;
+}

@@ -4,3 +4,4 @@ export { noop } from './noop';
 export { receiptPoller } from './receipt-poller';
 export { operation, type OperationResult } from './operation';
 export { emergencyController } from './emergency-controller';
+export { disburse } from './disburse';

@@ -9,6 +9,8 @@ export type { ReceiptPollerState } from './receipt-poller';
 export * from './operation-messages';
 export * from './search-attributes';
 
+export { throttleSignal, wakeSignal, disburseStatusQuery, type DisburseView, type DisburseResult } from './disburse-messages';
+
 /** Paths the worker hands to the workflow bundler. */
 export const workflowsPath = require.resolve('./index');
 export const workflowInterceptorModules = [require.resolve('./interceptors')];

@@ -24,9 +24,19 @@ interface Expectation {
   /** how the recorded run ended */
   end: 'completed' | 'continued-as-new' | 'terminated';
   /** the patches the recorded run went through (none: recorded before them) */
-  patches: string[];
+  patches: string[  [
+    'disburse (prepare, chunks with a cancelled item, finish)',
+    'disburse.history.json',
+    { workflowType: 'disburse', end: 'completed', patches: [] },
+  ],
+];
   /** operation statuses the workflow announced, in order */
-  statuses?: string[];
+  statuses?: string[  [
+    'disburse (prepare, chunks with a cancelled item, finish)',
+    'disburse.history.json',
+    { workflowType: 'disburse', end: 'completed', patches: [] },
+  ],
+];
 }
 
 const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
@@ -80,6 +90,11 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
       patches: ['correlation-id-search-attribute', 'receipt-poller-polls-in-activity'],
       statuses: ['CONFIRMED'],
     },
+  ],
+  [
+    'disburse (prepare, chunks with a cancelled item, finish)',
+    'disburse.history.json',
+    { workflowType: 'disburse', end: 'completed', patches: [] },
   ],
 ];
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { formatUnits, parseAmount, unitsFromJsonNumber, type Units } from '@blockops/domain';
 import { createPrng, type Prng } from './prng';
 
 export const MARKETS = ['compute', 'storage', 'energy', 'ad'] as const;
@@ -49,11 +50,34 @@ export interface Disbursement {
   executor: string;
   nonce: number;
   destination: string;
-  amount: number;
+  /** exact decimal string (older state files hold a number) */
+  amount: string;
   memo: string | null;
   tx_hash: string;
   block_height: number;
   status: 'executed';
+}
+
+/** One debit of the treasury, in the order the node made them: the ground truth of "paid once". */
+export interface Payment {
+  seq: number;
+  disbursement_id: string;
+  executor: string;
+  nonce: number;
+  destination: string;
+  amount: string;
+  tx_hash: string;
+  block_height: number;
+}
+
+/** The treasury holds exact units; amounts cross the wire as decimal strings or numbers. */
+export interface Treasury {
+  balance: Units;
+  nonces: Record<string, number>;
+  disbursements: Map<string, Disbursement>;
+  payments: Payment[];
+  /** destinations the node refuses (dev.reject_destination), with the reason */
+  rejected: Map<string, string>;
 }
 
 export interface MarketTotals {
@@ -91,8 +115,17 @@ export interface ChainSnapshot {
   gates: Record<Market, { state: GateState; reason: string }>;
   balances: Record<string, number>;
   operations: Operation[];
-  treasury: { balance: number; nonces: Record<string, number>; disbursements: Disbursement[] };
+  treasury: {
+    /** decimal string (older state files: a number) */
+    balance: string | number;
+    nonces: Record<string, number>;
+    disbursements: Disbursement[];
+    payments?: Payment[];
+    rejected?: Record<string, string>;
+  };
 }
+
+const treasuryUnits = (v: string | number): Units => (typeof v === 'number' ? unitsFromJsonNumber(v) : parseAmount(v));
 
 const BASE_PROVIDERS = Array.from({ length: 12 }, (_, i) => `0xprov${String(i).padStart(2, '0')}`);
 const ACCOUNTS = Array.from({ length: 30 }, (_, i) => `0xacct${String(i).padStart(2, '0')}`);
@@ -131,7 +164,7 @@ export class ChainState {
   };
   balances: Record<string, number> = {};
   operations = new Map<string, Operation>();
-  treasury: { balance: number; nonces: Record<string, number>; disbursements: Map<string, Disbursement> };
+  treasury: Treasury;
   /** bumped on every change, so the state file is written only when something changed */
   revision = 0;
   private prng: Prng;
@@ -146,7 +179,13 @@ export class ChainState {
     this.genesisMs = opts.genesisMs ?? 1_767_225_600_000; // 2026-01-01T00:00:00Z
     this.chainId = opts.chainId ?? `devnet-${opts.seed}-${randomBytes(4).toString('hex')}`;
     this.genesisHash = `0x${createHash('sha256').update(`theblock-devnet:${this.chainId}:${opts.seed}:${this.genesisMs}`).digest('hex')}`;
-    this.treasury = { balance: opts.treasuryBalance ?? 1_000_000, nonces: {}, disbursements: new Map() };
+    this.treasury = {
+      balance: treasuryUnits(opts.treasuryBalance ?? 1_000_000),
+      nonces: {},
+      disbursements: new Map(),
+      payments: [],
+      rejected: new Map(),
+    };
     this.providers = [...BASE_PROVIDERS, ...(opts.providerAccounts ?? [])];
   }
 
@@ -248,7 +287,13 @@ export class ChainState {
       gates: this.gates,
       balances: this.balances,
       operations: [...this.operations.values()],
-      treasury: { balance: this.treasury.balance, nonces: this.treasury.nonces, disbursements: [...this.treasury.disbursements.values()] },
+      treasury: {
+        balance: formatUnits(this.treasury.balance),
+        nonces: this.treasury.nonces,
+        disbursements: [...this.treasury.disbursements.values()],
+        payments: this.treasury.payments,
+        rejected: Object.fromEntries(this.treasury.rejected),
+      },
     };
   }
 
@@ -262,10 +307,13 @@ export class ChainState {
     c.gates = s.gates;
     c.balances = s.balances;
     c.operations = new Map(s.operations.map((o) => [o.operation_id, o]));
+    const amount = (v: string | number) => formatUnits(treasuryUnits(v));
     c.treasury = {
-      balance: s.treasury.balance,
+      balance: treasuryUnits(s.treasury.balance),
       nonces: s.treasury.nonces,
-      disbursements: new Map(s.treasury.disbursements.map((d) => [d.disbursement_id, d])),
+      disbursements: new Map(s.treasury.disbursements.map((d) => [d.disbursement_id, { ...d, amount: amount(d.amount) }])),
+      payments: (s.treasury.payments ?? []).map((p) => ({ ...p, amount: amount(p.amount) })),
+      rejected: new Map(Object.entries(s.treasury.rejected ?? {})),
     };
     return c;
   }

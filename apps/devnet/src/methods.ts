@@ -4,7 +4,7 @@ import { RPC, RpcError } from './rpc-errors';
 import type { Faults } from './faults';
 import { obj, parse } from './params';
 import { marketStats } from './market-stats';
-import { createTreasuryMethods } from './treasury';
+import { createTreasuryDevMethods, createTreasuryMethods } from './treasury';
 
 type Handler = (params: unknown) => unknown;
 
@@ -189,12 +189,7 @@ export function createMethods(chain: ChainState, faults: Faults, outage: OutageC
       );
       return outage.start(p.mode, p.duration_ms);
     },
-    'dev.set_treasury': (params) => {
-      const p = parse(obj({ balance: z.number().nonnegative().max(1e15) }), params);
-      chain.treasury.balance = cents(p.balance);
-      chain.changed();
-      return { balance: chain.treasury.balance };
-    },
+    ...createTreasuryDevMethods(chain),
     'dev.status': () => ({
       height: chain.height,
       seed: chain.opts.seed,

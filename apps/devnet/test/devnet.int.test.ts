@@ -219,11 +219,11 @@ test('treasury disbursements: executed once per id, nonces rise, business errors
   const first = (await rpc('treasury.submit_disbursement', intent)).result;
   expect(first).toMatchObject({ status: 'executed', nonce: 1, disbursement_id: intent.disbursement_id });
   expect((await rpc('treasury.submit_disbursement', intent)).result).toEqual(first);
-  expect((await rpc('treasury.balance')).result).toEqual({ balance: 700, nonces: { 'exec-1': 1 } });
+  expect((await rpc('treasury.balance')).result).toEqual({ balance: '700', nonces: { 'exec-1': 1 } });
   const reused = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}` });
   expect(reused.error).toMatchObject({ code: -33002, data: { nonce: 1, last_nonce: 1 } });
   const short = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, amount: 701 });
-  expect(short.error).toMatchObject({ code: -33001, data: { need: 701, available: 700 } });
+  expect(short.error).toMatchObject({ code: -33001, data: { need: '701', available: '700' } });
   const nowhere = await rpc('treasury.submit_disbursement', {
     ...intent,
     disbursement_id: `d-${randomUUID()}`,
@@ -239,5 +239,5 @@ test('treasury disbursements: executed once per id, nonces rise, business errors
   });
   expect(longMemo.error).toMatchObject({ code: -32602, data: { param: 'memo' } });
   expect(longMemo.error?.message).toContain('1024');
-  expect((await rpc('treasury.balance')).result.balance).toBe(700);
+  expect((await rpc('treasury.balance')).result.balance).toBe('700');
 });

@@ -424,6 +424,45 @@ test('emergency: state, limits, halt (operations refused 409 naming it), resume;
   expect(refused.map((e: { reason: string }) => e.reason)).toEqual(['unauthorized: no valid key', 'forbidden: needs the operator key']);
 });
 
+test('treasury: submit (202, 400 with item ids, 409), the throttle, batches, a batch, its items and graph, an item; 404s', async () => {
+  const run = `ct${Date.now().toString(36)}`;
+  const item = (id: string, memo?: string) => ({ id: `${run}-${id}`, destination: '0xabcd01', amount: '1.5', ...(memo ? { memo } : {}) });
+  const batchId = `${run}-b`;
+  const accepted = await call('POST', '/api/disbursements', 202, {
+    body: { batchId, items: [item('a'), item('b', `depends_on=${run}-a`)] },
+  });
+  expect(accepted).toMatchObject({ batchId, workflowId: `disburse-${batchId}`, items: 2, totalAmount: '3' });
+  const invalid = await call('POST', '/api/disbursements', 400, { body: { items: [item('x', `depends_on=${run}-x`), { id: 'y' }] } });
+  expect(invalid.issues).toEqual(
+    expect.arrayContaining([
+      { id: `${run}-x`, field: 'items[0].memo', message: 'depends on itself' },
+      expect.objectContaining({ id: 'y' }),
+    ]),
+  );
+  await call('POST', '/api/disbursements', 409, { body: { batchId, items: [item('c')] } });
+  await call('GET', '/api/disbursements/throttle', 200);
+  expect(await call('PUT', '/api/disbursements/throttle', 200, { body: { chunkSize: 100, reason: 'contract test' } })).toMatchObject({
+    chunkSize: 100,
+    actor: 'operator:contract-test',
+  });
+  await call('PUT', '/api/disbursements/throttle', 400, { body: { chunkSize: 0 } });
+  await call('GET', '/api/disbursements/batches?limit=5', 200);
+  await call('GET', '/api/disbursements/batches?limit=0', 400);
+  await until('the batch to complete', async () => {
+    const b = await call('GET', `/api/disbursements/batches/${batchId}`, 200);
+    return b.status === 'COMPLETED' ? b : undefined;
+  });
+  const executed = await call('GET', `/api/disbursements/batches/${batchId}/items?status=EXECUTED`, 200);
+  expect(executed.total).toBe(2);
+  await call('GET', `/api/disbursements/batches/${batchId}/items?status=PAID`, 400);
+  expect((await call('GET', `/api/disbursements/batches/${batchId}/graph`, 200)).edges).toEqual([[0, 1]]);
+  expect((await call('GET', `/api/disbursements/${run}-a`, 200)).dependents).toEqual([`${run}-b`]);
+  await call('GET', '/api/disbursements/batches/no-such-batch', 404);
+  await call('GET', '/api/disbursements/batches/no-such-batch/items', 404);
+  await call('GET', '/api/disbursements/batches/no-such-batch/graph', 404);
+  await call('GET', '/api/disbursements/no-such-item', 404);
+});
+
 test('breakers: listed; forced open (operations 503 with Retry-After), reset; 400, 401, 403, 404 as documented', async () => {
   const listed = await call('GET', '/api/breakers', 200);
   expect(listed.breakers).toEqual([expect.objectContaining({ name: 'theblock', state: 'closed', stateValue: 0 })]);

@@ -5,15 +5,16 @@ import { connectRedis, createEventPublisher } from '@blockops/events';
 import { createChainClient } from '@blockops/chain';
 import { StoreFormatError, createAccountingStore, createOperationsStore, ensureStoreFormat } from '@blockops/accounts';
 import { createEmergencyStore, limitsFromConfig } from '@blockops/emergency';
+import { createTreasuryStore } from '@blockops/treasury';
 import { breakerConfigOf, createBreakerStore, registerBreakerMetrics } from '@blockops/breakers';
 import { CHAIN_BREAKER } from '@blockops/domain';
 import { createChainWriteGuard } from './chain-write-guard';
 import { createGateCache } from './gate-cache';
-import { ensureEmergencyController, ensureReceiptPoller } from './singletons';
+import { ensureDisbursementWorkflows, ensureEmergencyController, ensureReceiptPoller } from './singletons';
 import { assertSearchAttributes, bindAccountingToChain } from './startup-checks';
 import { withTestHooks } from './test-hooks';
 import { createLogger, temporalLogger } from './logger';
-import { createWorkerMetrics, registerAccountingGauges, registerOperationGauges, serveMetrics } from './metrics';
+import { createWorkerMetrics, registerAccountingGauges, registerOperationGauges, registerTreasuryGauges, serveMetrics } from './metrics';
 import { safePublisher } from './publish';
 import { createWorker } from './worker';
 
@@ -48,6 +49,12 @@ async function main() {
     ttlMs: config.GATE_CACHE_MS,
     fetch: async () => (await chain.governor.status()).gates,
   });
+  const treasury = createTreasuryStore({
+    redis,
+    prefix: config.TREASURY_PREFIX,
+    executors: { prefix: config.TREASURY_EXECUTOR_PREFIX, count: config.TREASURY_EXECUTORS },
+    throttleDefaults: { maxInFlightChunks: config.TREASURY_MAX_IN_FLIGHT_CHUNKS, chunkSize: config.TREASURY_CHUNK_SIZE },
+  });
   registerAccountingGauges(metrics.registry, () => store.snapshot());
   registerOperationGauges(metrics.registry, () => operations.pendingSummary());
   // refuse to start rather than run against the wrong chain or a namespace workflows would fail in
@@ -58,6 +65,7 @@ async function main() {
   } finally {
     await client.close();
   }
+  registerTreasuryGauges(metrics.registry, () => treasury.stats());
   const publish = safePublisher(publisher, metrics, log);
   const breakers = createBreakerStore({ redis, prefix: config.BREAKER_PREFIX, config: breakerConfigOf(config) });
   const guard = await createChainWriteGuard({
@@ -78,6 +86,8 @@ async function main() {
     store,
     operations,
     gates,
+    treasury,
+    treasuryRpcMaxBytes: config.TREASURY_RPC_MAX_BYTES,
     guard,
     account: config.TB_ACCOUNT,
     risk: {
@@ -108,6 +118,20 @@ async function main() {
     });
     log.info({ workflowId: 'receipt-poller', poller }, 'receipt poller singleton');
   }
+  // a batch stored by the web whose workflow never started (the web died in between) starts here
+  const started = await ensureDisbursementWorkflows({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    batchIds: await treasury.runningBatchIds(),
+    input: {
+      idlePollMs: config.TREASURY_IDLE_POLL_MS,
+      chunkTimeoutMs: config.TREASURY_CHUNK_TIMEOUT_MS,
+      chunkBudgetMs: config.TREASURY_CHUNK_BUDGET_MS,
+      maxHistoryEvents: config.TREASURY_MAX_HISTORY_EVENTS,
+    },
+  });
+  if (started.length) log.warn({ batches: started }, 'started disbursement workflows for stored batches that had none');
   const metricsServer = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics` }, 'worker running');
   // The SDK shuts the worker down on SIGINT/SIGTERM: in-flight activities finish or are cancelled.

@@ -1,11 +1,20 @@
 import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { MARKETS, avgCostPerUnit, formatUnits, marketPnl, type AccountingState, type Units } from '@blockops/domain';
+import {
+  EXECUTION_ERROR_REASONS,
+  FINAL_DISBURSEMENT_STATUSES,
+  MARKETS,
+  avgCostPerUnit,
+  formatUnits,
+  marketPnl,
+  type AccountingState,
+  type Units,
+} from '@blockops/domain';
 
 export function createWorkerMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  return {
+  const metrics = {
     registry,
     eventsPublished: new Counter({
       name: 'blockops_events_published_total',
@@ -71,6 +80,25 @@ export function createWorkerMetrics() {
       labelNames: ['market', 'direction'],
       registers: [registry],
     }),
+    // treasury executor: the seeds' metric names
+    treasuryDisbursements: new Counter({
+      name: 'treasury_disbursements_total',
+      help: 'Disbursements that reached a final status, by status (EXECUTED, CANCELLED, FAILED); the web counts QUEUED at intake',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    treasuryErrors: new Counter({
+      name: 'treasury_execution_errors_total',
+      help: 'Disbursement submissions that did not execute, by bounded reason (EXECUTION_ERROR_REASONS)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    treasuryLatency: new Histogram({
+      name: 'treasury_execution_latency_seconds',
+      help: 'From a disbursement being claimed for submission to the node executing it (retries included)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+      registers: [registry],
+    }),
     workflowExecutions: new Counter({
       name: 'blockops_workflow_executions_total',
       help: 'Workflow runs by type and outcome (started, completed, failed, halted)',
@@ -78,6 +106,10 @@ export function createWorkerMetrics() {
       registers: [registry],
     }),
   };
+  // the bounded label values exist from the start (at 0), so rates and alerts see their first increment
+  for (const status of FINAL_DISBURSEMENT_STATUSES) metrics.treasuryDisbursements.inc({ status }, 0);
+  for (const reason of EXECUTION_ERROR_REASONS) metrics.treasuryErrors.inc({ reason }, 0);
+  return metrics;
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
@@ -154,6 +186,39 @@ export function registerOperationGauges(registry: Registry, pending: () => Promi
     async collect() {
       const { oldestSubmittedAt } = await read();
       this.set(oldestSubmittedAt === undefined ? 0 : Math.max(0, (Date.now() - oldestSubmittedAt) / 1000));
+    },
+  });
+}
+
+/** Treasury gauges read from the store at scrape time: the same figures from every worker. */
+export function registerTreasuryGauges(
+  registry: Registry,
+  stats: () => Promise<{ queued: number; maxNonce: number; busyExecutors: number }>,
+) {
+  let last: ReturnType<typeof stats> | undefined;
+  const read = () => (last ??= stats().finally(() => setTimeout(() => (last = undefined), 100)));
+  new Gauge({
+    name: 'treasury_queue_depth',
+    help: 'Disbursements QUEUED across running batches (waiting for dependencies, ready, or in flight)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).queued);
+    },
+  });
+  new Gauge({
+    name: 'treasury_executor_nonce',
+    help: 'Highest executor nonce assigned (nonces rise per executor; each item gets one once)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).maxNonce);
+    },
+  });
+  new Gauge({
+    name: 'treasury_executors_busy',
+    help: 'Executor identities holding a disbursement in flight (each holds at most one)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).busyExecutors);
     },
   });
 }

@@ -1,5 +1,5 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { RECEIPT_POLLER_ID, type ReceiptPollerInput } from '@blockops/domain';
+import { RECEIPT_POLLER_ID, disbursementWorkflowId, type DisburseInput, type ReceiptPollerInput } from '@blockops/domain';
 import { CORRELATION_ID_KEY, EMERGENCY_CONTROLLER_ID } from '@blockops/workflows/public';
 
 /**
@@ -47,6 +47,44 @@ async function ensureSingleton(
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'running';
     throw err;
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Starts `disburse-<batchId>` for stored batches that never got their workflow (the web stored the
+ * batch, then died before starting it). A batch whose workflow ever existed is left alone.
+ */
+export async function ensureDisbursementWorkflows(opts: {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  batchIds: string[];
+  input: Omit<DisburseInput, 'batchId'>;
+}): Promise<string[]> {
+  if (!opts.batchIds.length) return [];
+  const connection = await Connection.connect({ address: opts.address });
+  const started: string[] = [];
+  try {
+    const client = new Client({ connection, namespace: opts.namespace });
+    for (const batchId of opts.batchIds) {
+      const workflowId = disbursementWorkflowId(batchId);
+      try {
+        await client.workflow.start('disburse', {
+          workflowId,
+          taskQueue: opts.taskQueue,
+          args: [{ ...opts.input, batchId }],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { correlationId: workflowId },
+        });
+        started.push(batchId);
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }
+    return started;
   } finally {
     await connection.close();
   }

@@ -2,10 +2,12 @@ import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from 
 import type { ChainClient } from '@blockops/chain';
 import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
 import type { AccountingStore, OperationsStore } from '@blockops/accounts';
+import type { TreasuryStore } from '@blockops/treasury';
 import { createNetworkActivities } from './activities/network';
 import { createReceiptActivities } from './activities/receipts';
 import { createOperationActivities } from './activities/operations';
 import { createEmergencyActivities, type EmergencyDeps } from './activities/emergency';
+import { createTreasuryActivities, type SubmitGate } from './activities/treasury';
 import type { GateCache } from './gate-cache';
 import type { ChainWriteGuard } from './chain-write-guard';
 import { activityEventsInterceptor } from './interceptors/activity-events';
@@ -23,6 +25,11 @@ export interface WorkerDeps {
   store: AccountingStore;
   operations: OperationsStore;
   gates: GateCache;
+  treasury: TreasuryStore;
+  /** the treasury's submit decision point (activities/treasury/may-submit.ts); by default the emergency permit */
+  submitGate?: SubmitGate;
+  /** TREASURY_RPC_MAX_BYTES */
+  treasuryRpcMaxBytes?: number;
   /** the circuit breaker guard every chain write goes through */
   guard: ChainWriteGuard;
   /** our account on The Block */
@@ -47,6 +54,16 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
       ...createReceiptActivities({ ...deps, prefix: deps.accountsPrefix }),
       ...createOperationActivities({ ...deps, emergency: deps.risk.emergency }),
       ...createEmergencyActivities(deps.risk),
+      ...createTreasuryActivities({
+        chain: deps.chain,
+        treasury: deps.treasury,
+        publish: deps.publish,
+        metrics: deps.metrics,
+        emergency: deps.risk.emergency,
+        submitGate: deps.submitGate,
+        rpcMaxBytes: deps.treasuryRpcMaxBytes,
+        guard: deps.guard,
+      }),
     },
     interceptors: {
       // a prebuilt bundle already contains them (and the SDK warns if given twice)

@@ -11,3 +11,4 @@ export { StoreFormatError, type SeriesPoint } from './codec';
 export { ensureStoreFormat } from './format';
 export { createOperationsStore, type OperationsStore, type OperationRecord } from './operations-store';
 export type { OperationCharge } from './operation-records';
+export { luaScript, type LuaScript } from './lua';

@@ -1,4 +1,4 @@
-import type { GateState, Market, Units } from '@blockops/domain';
+import { formatUnits, type GateState, type Market, type Units } from '@blockops/domain';
 import { amountParam } from './amounts';
 import { ChainError } from './errors';
 import * as s from './schemas';
@@ -24,12 +24,23 @@ export interface SubmitParams {
 export interface DisbursementIntent {
   disbursement_id: string;
   executor: string;
+  /** rises per executor; the node is idempotent on (disbursement_id, executor, nonce) */
   nonce: number;
   destination: string;
-  /** micro-token units */
+  /** micro-token units; sent as its exact decimal string ("12.34"), which the treasury takes for any amount */
   amount: Units;
+  /** at most 1,024 bytes */
   memo?: string;
   signature: string;
+}
+/** One disbursement's answer inside a batch: executed, or a classified error of that call alone. */
+export type DisbursementOutcome = { ok: true; result: s.DisbursementResult } | { ok: false; error: ChainError };
+export interface TreasuryPaymentsParams {
+  disbursement_ids?: string[];
+  executor?: string;
+  offset?: number;
+  /** 1–10,000 */
+  limit?: number;
 }
 export interface FaultParams {
   method?: string;
@@ -58,6 +69,12 @@ function withAmounts<P extends object, K extends keyof P>(method: string, p: P, 
   }
   return out as Omit<P, K> & Record<K, number>;
 }
+
+/**
+ * A disbursement's params: its amount as the exact decimal string. The treasury methods take decimal
+ * strings (an intake amount may be up to 10^12 tokens, beyond what a JSON number carries exactly).
+ */
+const disbursementParams = (p: DisbursementIntent) => ({ ...p, amount: formatUnits(p.amount) });
 
 /**
  * The typed client for The Block node: one function per JSON-RPC method, results validated with
@@ -110,8 +127,24 @@ export function createChainClient(opts: ChainClientOptions) {
     ledger: { balance: (p: { account: string }, o?: CallOptions) => t.read('ledger.balance', p, s.ledgerBalanceSchema, o) },
     treasury: {
       balance: (o?: CallOptions) => t.read('treasury.balance', {}, s.treasuryBalanceSchema, o),
-      submitDisbursement: async (p: DisbursementIntent, o?: CallOptions) =>
-        t.write('treasury.submit_disbursement', withAmounts('treasury.submit_disbursement', p, 'amount'), s.disbursementResultSchema, o),
+      submitDisbursement: (p: DisbursementIntent, o?: CallOptions) =>
+        t.write('treasury.submit_disbursement', disbursementParams(p), s.disbursementResultSchema, o),
+      /**
+       * Several intents in one JSON-RPC batch (one HTTP request), answered per intent in order. A
+       * failure of the whole request (timeout, refused, HTTP 5xx or 401) throws its ChainError:
+       * then any intent may or may not have reached the node, and resending the same intents is safe.
+       */
+      async submitDisbursements(intents: DisbursementIntent[], o?: CallOptions): Promise<DisbursementOutcome[]> {
+        const replies = await t.batch(
+          intents.map((p) => ({
+            method: 'treasury.submit_disbursement',
+            params: disbursementParams(p),
+            schema: s.disbursementResultSchema,
+          })),
+          o,
+        );
+        return replies.map((r) => (r.ok ? { ok: true, result: r.result as s.DisbursementResult } : r));
+      },
     },
     tx: { status: (p: { operation_id: string }, o?: CallOptions) => t.read('tx.status', p, s.txStatusSchema, o) },
     /** Devnet-only development methods (tests and demos); a real node answers method not found. */
@@ -124,8 +157,15 @@ export function createChainClient(opts: ChainClientOptions) {
       setFault: (p: FaultParams, o?: CallOptions) => t.write('dev.set_fault', p, s.devFaultsSchema, o),
       clearFaults: (o?: CallOptions) => t.write('dev.clear_faults', {}, s.devFaultsSchema, o),
       outage: (p: { mode: 'http_503' | 'refuse'; duration_ms: number }, o?: CallOptions) => t.write('dev.outage', p, s.devOutageSchema, o),
-      setTreasury: async (p: { balance: Units }, o?: CallOptions) =>
-        t.write('dev.set_treasury', withAmounts('dev.set_treasury', p, 'balance'), s.balanceOnlySchema, o),
+      /** Sets the treasury balance (exact: sent as a decimal string). */
+      setTreasury: (p: { balance: Units }, o?: CallOptions) =>
+        t.write('dev.set_treasury', { balance: formatUnits(p.balance) }, s.balanceOnlySchema, o),
+      /** The treasury's payment log in payment order (filter by ids or executor): "paid once" is counted here. */
+      treasuryPayments: (p: TreasuryPaymentsParams = {}, o?: CallOptions) =>
+        t.write('dev.treasury_payments', p, s.treasuryPaymentsSchema, o),
+      /** Makes the node refuse a destination (invalid destination, -33003) with this reason. */
+      rejectDestination: (p: { destination: string; reason?: string }, o?: CallOptions) =>
+        t.write('dev.reject_destination', p, s.rejectedDestinationSchema, o),
       status: (o?: CallOptions) => t.write('dev.status', {}, s.devStatusSchema, o),
     },
     /** Raw batch: several calls in one HTTP request (results unvalidated unless a schema is given). */

@@ -5,6 +5,8 @@ export {
   type ReceiptAuditParams,
   type SubmitParams,
   type DisbursementIntent,
+  type DisbursementOutcome,
+  type TreasuryPaymentsParams,
   type FaultParams,
 } from './client';
 export type { ChainClientOptions, CallOptions } from './transport';

@@ -146,6 +146,23 @@ export const devFaultsSchema = z.record(z.string(), faultSchema);
 export const devOutageSchema = outageSchema;
 export const heightSchema = z.object({ height: int() });
 export const balanceOnlySchema = z.object({ balance: amount() });
+export const treasuryPaymentSchema = z.object({
+  seq: int(),
+  disbursement_id: z.string(),
+  executor: z.string(),
+  nonce: int(),
+  destination: z.string(),
+  amount: amount(),
+  tx_hash: z.string(),
+  block_height: int(),
+});
+export const treasuryPaymentsSchema = z.object({
+  payments: z.array(treasuryPaymentSchema),
+  total: int(),
+  total_paid: amount(),
+  next_offset: int().nullable(),
+});
+export const rejectedDestinationSchema = z.object({ destination: z.string(), reason: z.string() });
 
 export type Receipt = z.infer<typeof receiptSchema>;
 export type ReceiptAudit = z.infer<typeof receiptAuditSchema>;
@@ -158,3 +175,6 @@ export type TxStatus = z.infer<typeof txStatusSchema>;
 export type SubmitResult = z.infer<typeof submitResultSchema>;
 export type DisbursementResult = z.infer<typeof disbursementResultSchema>;
 export type DevStatus = z.infer<typeof devStatusSchema>;
+export type TreasuryBalance = z.infer<typeof treasuryBalanceSchema>;
+export type TreasuryPayment = z.infer<typeof treasuryPaymentSchema>;
+export type TreasuryPayments = z.infer<typeof treasuryPaymentsSchema>;

@@ -127,6 +127,37 @@ test('error classes: cancelled business errors carry code and data; storage for 
   expect(storage.countsForBreaker).toBe(false);
 });
 
+test('disbursements in one batch: each answered on its own; the payment log and exact balance read back', async () => {
+  await chain.dev.setTreasury({ balance: 10_500_000n });
+  const run = randomUUID().slice(0, 8);
+  const ok = { disbursement_id: `${run}-1`, executor: `${run}-e`, nonce: 1, destination: '0xabcd', amount: 250_000n, signature: 's' };
+  await chain.dev.rejectDestination({ destination: '0xbad0', reason: 'blocked' });
+  await chain.dev.setFault({ method: 'treasury.submit_disbursement', error_rate: 0 });
+  const [first, refused, poor] = await chain.treasury.submitDisbursements([
+    ok,
+    { ...ok, disbursement_id: `${run}-2`, nonce: 2, destination: '0xbad0' },
+    { ...ok, disbursement_id: `${run}-3`, nonce: 3, amount: 11_000_000n },
+  ]);
+  expect(first).toMatchObject({ ok: true, result: { status: 'executed', nonce: 1 } });
+  expect(refused).toMatchObject({ ok: false, error: { errorClass: 'cancelled', reason: 'invalid_destination' } });
+  expect(poor).toMatchObject({ ok: false, error: { errorClass: 'cancelled', reason: 'insufficient_balance' } });
+  expect((await chain.treasury.balance()).balance).toBe(10_250_000n);
+  const log = await chain.dev.treasuryPayments({ disbursement_ids: [`${run}-1`, `${run}-2`, `${run}-3`] });
+  expect(log).toMatchObject({ total: 1, total_paid: 250_000n, payments: [{ disbursement_id: `${run}-1`, amount: 250_000n }] });
+  await chain.dev.setFault({ method: 'treasury.submit_disbursement', error_rate: 1 });
+  const [transient] = await chain.treasury.submitDisbursements([{ ...ok, disbursement_id: `${run}-4`, nonce: 4 }]);
+  expect(transient).toMatchObject({ ok: false, error: { errorClass: 'transient', reason: 'unavailable' } });
+  await chain.dev.setFault({ method: 'treasury.submit_disbursement', error_rate: 0 });
+
+  // amounts beyond what a JSON number carries (> 2^33 tokens) go and come back exact, as decimal strings
+  const big = 123_456_789_012_345_678n; // 123,456,789,012.345678 tokens
+  await chain.dev.setTreasury({ balance: big + 1n });
+  const [paid] = await chain.treasury.submitDisbursements([{ ...ok, disbursement_id: `${run}-5`, nonce: 5, amount: big }]);
+  expect(paid).toMatchObject({ ok: true });
+  expect((await chain.treasury.balance()).balance).toBe(1n);
+  expect((await chain.dev.treasuryPayments({ disbursement_ids: [`${run}-5`] })).total_paid).toBe(big);
+});
+
 test('reads are retried on transient errors, writes are not', async () => {
   await chain.dev.setFault({ method: 'net.stats', error_rate: 1 });
   const c = createChainClient({ url: open.urls.devnet!, readRetries: 4, retryDelayMs: 200 });

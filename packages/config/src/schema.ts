@@ -154,6 +154,34 @@ export const configSchema = z
     BREAKER_HALF_OPEN_PROBES: positiveInt(2, 100),
     BREAKER_SUCCESS_THRESHOLD: positiveInt(2, 100),
     BREAKER_PROBE_LEASE_MS: positiveInt(10_000, 600_000),
+    /** Redis key prefix of the treasury store (disbursement items, DAG state, executor nonces, throttle). */
+    TREASURY_PREFIX: z.string().trim().min(1, 'must not be empty').default('blockops:treasury'),
+    /** Items per chunk (one activity, JSON-RPC batches) until an operator sets the throttle. */
+    TREASURY_CHUNK_SIZE: positiveInt(250, 1000),
+    /** Chunks of one batch in flight at once until an operator sets the throttle. */
+    TREASURY_MAX_IN_FLIGHT_CHUNKS: positiveInt(4, 64),
+    /** Executor identities `<TREASURY_EXECUTOR_PREFIX>-<i>`: each holds one item in flight, so this bounds items in flight. */
+    TREASURY_EXECUTORS: positiveInt(1024, 100_000),
+    TREASURY_EXECUTOR_PREFIX: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be 1–100 of letters, digits, _ . : -')
+      .default('treasury-exec'),
+    /** A chunk attempt running longer (its worker died, the node hangs) is retried with the same nonces. */
+    TREASURY_CHUNK_TIMEOUT_MS: positiveInt(30_000, 600_000),
+    /** A chunk keeps submitting rounds of newly ready items this long before reporting to its workflow (0 = one round). */
+    TREASURY_CHUNK_BUDGET_MS: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be at least 0')
+      .max(300_000, 'must be at most 300000')
+      .default(2000),
+    /** A batch with nothing ready (waiting on other batches or free executors) looks again after this. */
+    TREASURY_IDLE_POLL_MS: positiveInt(1000, 600_000),
+    /** A batch's run continues-as-new once its history holds this many events. */
+    TREASURY_MAX_HISTORY_EVENTS: positiveInt(4000, 40_000),
+    /** Largest JSON-RPC request a chunk sends; a chunk is split into several (the devnet accepts 1 MiB). */
+    TREASURY_RPC_MAX_BYTES: positiveInt(512 * 1024, 64 * 1024 * 1024),
     WEB_PORT: port(3000),
     WEB_HOST: z.string().trim().min(1).default('127.0.0.1'),
     WORKER_METRICS_PORT: port(9464),

@@ -9,4 +9,5 @@ export * from './roles';
 export * from './money';
 export * from './emergency';
 export * from './search-attributes';
+export * from './treasury';
 export * from './breaker';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   amountProblem,
   asDecimal,
@@ -7,6 +8,7 @@ import {
   parseAmount,
   unitsFromJsonNumber,
   unitsFromString,
+  unitsOrProblem,
   unitsToJsonNumber,
 } from '../src/money';
 
@@ -80,5 +82,24 @@ describe('money', () => {
     });
     expect(value.total).toBe(-500_000n); // not modified
     expect(asDecimal(Object.assign(Object.create(null) as object, { a: 1n }))).toEqual({ a: '0.000001' }); // as Redis clients return hashes
+  });
+});
+
+describe('unitsOrProblem', () => {
+  it('agrees with parseAmount / amountProblem on every input (fuzzed)', () => {
+    const amount = fc.oneof(
+      fc.stringMatching(/^-?\d{1,22}(\.\d{1,8})?$/),
+      fc.string({ unit: fc.constantFrom(...'0123456789.-e '.split('')), maxLength: 20 }),
+      fc.string({ maxLength: 10 }),
+    );
+    fc.assert(
+      fc.property(amount, (text) => {
+        const u = unitsOrProblem(text);
+        const problem = amountProblem(text);
+        if (problem) expect(u).toBe(problem);
+        else expect(u).toBe(parseAmount(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BREAKER_STATES, OPERATION_STATUSES, decimalAmountSchema } from '@blockops/domain';
+import { BREAKER_STATES, DISBURSEMENT_STATUSES, OPERATION_STATUSES, decimalAmountSchema } from '@blockops/domain';
 import { STREAM_ID_PATTERN } from './stream-id';
 
 /**
@@ -103,11 +103,29 @@ const operationStatusChangedSchema = base.extend({
   status: z.enum(OPERATION_STATUSES),
   details: jsonRecord.optional(),
 });
+const disbursementStatus = z.enum(DISBURSEMENT_STATUSES);
+/** Many items per event (one per chunk result, at most 1,000), never one event per item. */
 const disbursementStatusChangedSchema = base.extend({
   type: z.literal('disbursement_status_changed'),
-  disbursement_id: z.string(),
-  status: z.string(),
-  reason: z.string().optional(),
+  batch_id: z.string(),
+  items: z
+    .array(
+      z.object({
+        id: z.string(),
+        status: disbursementStatus,
+        tx_hash: z.string().optional(),
+        nonce: z.number().int().optional(),
+        reason: z.string().optional(),
+        root_cause: z.string().optional(),
+      }),
+    )
+    .max(1000),
+  counts: z.object({
+    QUEUED: z.number().int().nonnegative(),
+    EXECUTED: z.number().int().nonnegative(),
+    CANCELLED: z.number().int().nonnegative(),
+    FAILED: z.number().int().nonnegative(),
+  }),
 });
 const pnlUpdatedSchema = base.extend({
   type: z.literal('pnl_updated'),

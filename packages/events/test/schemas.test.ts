@@ -53,6 +53,23 @@ describe('event schemas', () => {
     expect(eventSchema.safeParse({ ...ev, id: 'x' }).success).toBe(false);
   });
 
+  it('disbursement_status_changed carries many items of one batch with its counts', () => {
+    const ev = {
+      ...base,
+      workflowId: 'disburse-b1',
+      workflowType: 'disburse',
+      type: 'disbursement_status_changed',
+      batch_id: 'b1',
+      items: [
+        { id: 'a', status: 'EXECUTED', tx_hash: '0x1', nonce: 4 },
+        { id: 'b', status: 'CANCELLED', reason: 'dependency a did not execute', root_cause: 'a' },
+      ],
+      counts: { QUEUED: 0, EXECUTED: 1, CANCELLED: 1, FAILED: 0 },
+    };
+    expect(newEventSchema.safeParse(ev).success).toBe(true);
+    expect(newEventSchema.safeParse({ ...ev, items: [{ id: 'a', status: 'PAID' }] }).success).toBe(false);
+  });
+
   it('rejects unknown types', () => {
     expect(newEventSchema.safeParse({ ...base, type: 'nope' }).success).toBe(false);
   });

@@ -8,6 +8,13 @@ import type { Endpoint, NextHandler } from './endpoint';
 import * as alerts from '@/app/api/alerts/route';
 import * as alertsWebhook from '@/app/api/alerts/webhook/route';
 import * as audit from '@/app/api/audit/route';
+import * as disbursements from '@/app/api/disbursements/route';
+import * as disbursement from '@/app/api/disbursements/[id]/route';
+import * as disbursementBatches from '@/app/api/disbursements/batches/route';
+import * as disbursementBatch from '@/app/api/disbursements/batches/[batchId]/route';
+import * as disbursementBatchGraph from '@/app/api/disbursements/batches/[batchId]/graph/route';
+import * as disbursementBatchItems from '@/app/api/disbursements/batches/[batchId]/items/route';
+import * as disbursementThrottle from '@/app/api/disbursements/throttle/route';
 import * as breakers from '@/app/api/breakers/route';
 import * as breakerControl from '@/app/api/breakers/[name]/[action]/route';
 import * as emergency from '@/app/api/emergency/route';
@@ -37,6 +44,13 @@ export const routeModules: Record<string, Record<string, unknown>> = {
   alerts,
   'alerts/webhook': alertsWebhook,
   audit,
+  disbursements,
+  'disbursements/[id]': disbursement,
+  'disbursements/batches': disbursementBatches,
+  'disbursements/batches/[batchId]': disbursementBatch,
+  'disbursements/batches/[batchId]/graph': disbursementBatchGraph,
+  'disbursements/batches/[batchId]/items': disbursementBatchItems,
+  'disbursements/throttle': disbursementThrottle,
   breakers,
   'breakers/[name]/[action]': breakerControl,
   emergency,

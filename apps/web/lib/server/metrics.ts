@@ -4,7 +4,7 @@ import { EMERGENCY_STATE_VALUE, type EmergencyState, type RiskReading } from '@b
 export function createWebMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  return {
+  const metrics = {
     registry,
     eventsRelayed: new Counter({
       name: 'blockops_events_relayed_total',
@@ -34,6 +34,12 @@ export function createWebMetrics() {
       help: 'Open Socket.IO connections',
       registers: [registry],
     }),
+    treasuryIntake: new Counter({
+      name: 'treasury_disbursements_total',
+      help: 'Disbursements by status: QUEUED when accepted at intake, CANCELLED when a dependency from an earlier batch had not executed (the worker counts the rest)',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
     controlActions: new Counter({
       name: 'blockops_control_actions_total',
       help: 'Control API calls by action and outcome',
@@ -41,6 +47,9 @@ export function createWebMetrics() {
       registers: [registry],
     }),
   };
+  // intake's label values exist from the start (at 0)
+  for (const status of ['QUEUED', 'CANCELLED'] as const) metrics.treasuryIntake.inc({ status }, 0);
+  return metrics;
 }
 export type WebMetrics = ReturnType<typeof createWebMetrics>;
 

@@ -25,6 +25,7 @@ import { createEmergencyStore, limitsFromConfig, type EmergencyStore } from '@bl
 import type { RiskLimits } from '@blockops/domain';
 import { emergencyView } from './emergency';
 import { createWebMetrics, registerEmergencyGauges, type WebMetrics } from './metrics';
+import { createTreasuryStore, type TreasuryStore } from '@blockops/treasury';
 
 export interface Services {
   config: Config;
@@ -40,6 +41,8 @@ export interface Services {
   /** emergency state, its history and the live risk limits (the controller workflow writes them) */
   emergency: EmergencyStore;
   riskDefaults: RiskLimits;
+  /** treasury disbursements: intake writes, reads */
+  treasury: TreasuryStore;
   /** the circuit breakers the workers share (read, and forced by operators) */
   breakers: BreakerStore;
   breakerMetrics: BreakerMetrics;
@@ -93,6 +96,12 @@ async function create(): Promise<Services> {
     }),
     store,
     operations: createOperationsStore({ redis, prefix: config.ACCOUNTS_PREFIX }),
+    treasury: createTreasuryStore({
+      redis,
+      prefix: config.TREASURY_PREFIX,
+      executors: { prefix: config.TREASURY_EXECUTOR_PREFIX, count: config.TREASURY_EXECUTORS },
+      throttleDefaults: { maxInFlightChunks: config.TREASURY_MAX_IN_FLIGHT_CHUNKS, chunkSize: config.TREASURY_CHUNK_SIZE },
+    }),
     emergency,
     riskDefaults,
     breakers,

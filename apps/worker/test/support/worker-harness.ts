@@ -4,6 +4,7 @@ import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/
 import { createChainClient } from '@blockops/chain';
 import { createAccountingStore, createOperationsStore } from '@blockops/accounts';
 import { createEmergencyStore } from '@blockops/emergency';
+import { createTreasuryStore } from '@blockops/treasury';
 import { createEventPublisher, type RedisClient } from '@blockops/events';
 import { createBreakerStore, registerBreakerMetrics } from '@blockops/breakers';
 import { CHAIN_BREAKER, DEFAULT_BREAKER_CONFIG, type BreakerConfig, type RiskLimits } from '@blockops/domain';
@@ -13,6 +14,7 @@ import { createWorkerMetrics } from '../../src/metrics';
 import { safePublisher } from '../../src/publish';
 import { createGateCache } from '../../src/gate-cache';
 import { createWorker } from '../../src/worker';
+import type { SubmitGate } from '../../src/activities/treasury';
 
 export interface HarnessOptions {
   connection: NativeConnection;
@@ -28,6 +30,11 @@ export interface HarnessOptions {
   gateCacheMs?: number;
   chainTimeoutMs?: number;
   riskLimits?: RiskLimits;
+  /** treasury: executor identities, throttle defaults, the submit decision point */
+  executors?: number;
+  throttle?: { maxInFlightChunks: number; chunkSize: number };
+  submitGate?: SubmitGate;
+  rpcMaxBytes?: number;
   /** breaker settings (default: the design's) and key prefix (default: fresh) */
   breaker?: Partial<BreakerConfig>;
   breakerPrefix?: string;
@@ -44,6 +51,12 @@ export function harness(o: HarnessOptions) {
     key: `${prefix}:gates`,
     ttlMs: o.gateCacheMs ?? 50,
     fetch: async () => (await chain.governor.status()).gates,
+  });
+  const treasury = createTreasuryStore({
+    redis: o.redis,
+    prefix: `${prefix}:treasury`,
+    executors: { prefix: `${prefix.replace(/[^A-Za-z0-9_.:-]/g, '')}-ex`, count: o.executors ?? 64 },
+    throttleDefaults: o.throttle ?? { maxInFlightChunks: 4, chunkSize: 50 },
   });
   const metrics = createWorkerMetrics();
   const emergency = createEmergencyStore({ redis: o.redis, prefix: `${prefix}:emergency` });
@@ -77,6 +90,9 @@ export function harness(o: HarnessOptions) {
       store,
       operations,
       gates,
+      treasury,
+      submitGate: o.submitGate,
+      treasuryRpcMaxBytes: o.rpcMaxBytes,
       guard: await guard,
       account,
       risk,
@@ -89,6 +105,7 @@ export function harness(o: HarnessOptions) {
     store,
     operations,
     gates,
+    treasury,
     metrics,
     emergency,
     risk,

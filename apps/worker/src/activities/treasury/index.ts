@@ -1,0 +1,219 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { BREAKER_OPEN, CHAIN_BREAKER, executionErrorReason } from '@blockops/domain';
+import type { ChainClient } from '@blockops/chain';
+import type { ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
+import type { BatchProgress, ChunkSummary, TreasuryActivities } from '@blockops/workflows/public';
+import type { WorkerMetrics } from '../../metrics';
+import type { Publish } from '../../publish';
+import type { ChainWriteGuard } from '../../chain-write-guard';
+import { classified } from '../failure';
+import { disbursementEvents } from './disbursement-events';
+import { createSubmitGate, type SubmitGate } from './may-submit';
+import type { EmergencyStore } from '@blockops/emergency';
+import { submitItems } from './submit-items';
+
+export {
+  createSubmitGate,
+  disbursementIntentId,
+  openSubmitGate,
+  type SubmitGate,
+  type SubmitDecision,
+  type SubmitRequest,
+  type SubmissionReport,
+} from './may-submit';
+
+export interface TreasuryDeps {
+  chain: Pick<ChainClient, 'treasury'>;
+  treasury: TreasuryStore;
+  publish: Publish;
+  metrics: WorkerMetrics;
+  /** the emergency state: every round takes its permit (may-submit.ts) */
+  emergency: Pick<EmergencyStore, 'permit'>;
+  /** the submit decision point (may-submit.ts); by default the emergency permit (the breaker guards each request: `guard`) */
+  submitGate?: SubmitGate;
+  /** TREASURY_RPC_MAX_BYTES */
+  rpcMaxBytes?: number;
+  /** the shared circuit breaker: every JSON-RPC request of a round goes through it (absent: unguarded, unit tests) */
+  guard?: Pick<ChainWriteGuard, 'run'>;
+}
+
+/** A round refused by the emergency permit (the operations' submit uses the same type). */
+export const EMERGENCY_HALTED = 'EmergencyHalted';
+
+export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities {
+  const { treasury, publish, metrics } = deps;
+  const guard = deps.guard;
+  // Every submit request goes through the chain's breaker: while it is open none leaves this
+  // worker, and the round fails with the retryable BreakerOpen whose next retry delay is the time
+  // left open (the items stay QUEUED). Request failures (timeout, refused, 5xx) count toward it.
+  const chain: Pick<ChainClient, 'treasury'> = guard
+    ? {
+        treasury: {
+          ...deps.chain.treasury,
+          submitDisbursements: (items, o) => guard.run(CHAIN_BREAKER, () => deps.chain.treasury.submitDisbursements(items, o)),
+        },
+      }
+    : deps.chain;
+  const gate = deps.submitGate ?? createSubmitGate({ emergency: deps.emergency });
+  const maxBytes = deps.rpcMaxBytes ?? 512 * 1024;
+
+  const progressOf = async (batchId: string): Promise<BatchProgress> => {
+    const [p, t] = await Promise.all([treasury.progress(batchId), treasury.throttle()]);
+    return { ...p, throttle: { maxInFlightChunks: t.maxInFlightChunks, chunkSize: t.chunkSize } };
+  };
+
+  const activities: TreasuryActivities = {
+    async prepareBatch(batchId) {
+      const { nonces } = await classified(() => chain.treasury.balance());
+      await treasury.raiseNonces(nonces);
+      return progressOf(batchId);
+    },
+
+    batchProgress: progressOf,
+
+    async finishBatch(batchId) {
+      const fin = await treasury.finish(batchId);
+      return { completed: fin.completed, counts: (await treasury.progress(batchId)).counts };
+    },
+
+    async executeChunk({ batchId, chunk, size, budgetMs, correlationId, resume }): Promise<ChunkSummary> {
+      const info = Context.current().info;
+      const deadline = Date.now() + budgetMs;
+      const tally = { rounds: 0, claimed: 0, executed: 0, cancelled: 0, failed: 0 };
+      const wake = new Set<string>();
+      let last: RecordOutcome | undefined;
+      // Rounds of one chunk, claimed while items are ready and the budget lasts. A retry only walks
+      // the rounds claimed before (same items, executors, nonces; resolved ones skipped) and claims
+      // nothing new, so its attempts stay bounded by one round's transient errors. A chunk resumed
+      // after a HALT does the same: its held rounds go out with the nonces they were claimed with.
+      const replayOnly = info.attempt > 1 || resume === true;
+      for (let round = 0; ; round++) {
+        const claimKey = `${chunk}.${round}`;
+        const claim = await treasury.claimChunk(batchId, claimKey, size, { replayOnly });
+        if (!claim.items.length) break;
+        tally.rounds++;
+        tally.claimed += claim.items.length;
+        const pending = claim.items.filter((i) => i.status === 'QUEUED');
+        if (pending.length) {
+          const r = await submitRound({
+            batchId,
+            chunk,
+            claimKey,
+            attempt: info.attempt,
+            resumed: replayOnly,
+            pending,
+            correlationId,
+            runId: info.workflowExecution?.runId ?? '',
+          });
+          last = r.record;
+          for (const c of r.record.changed) {
+            if (c.batchId !== batchId) continue;
+            if (c.status === 'EXECUTED') tally.executed++;
+            else if (c.status === 'CANCELLED') tally.cancelled++;
+            else if (c.status === 'FAILED') tally.failed++;
+          }
+          for (const o of r.record.others) wake.add(o.batchId);
+          if (r.transient) {
+            // the retry resends only the items still QUEUED, each with its executor and nonce
+            throw ApplicationFailure.retryable(
+              `${r.transient.count} of ${pending.length} disbursements got a transient error (${r.transient.first}); they are resent with the same nonces`,
+              'TransientError',
+            );
+          }
+        }
+        if (claim.fresh && Date.now() >= deadline) break;
+      }
+      const progress = last ? { counts: last.counts, readyLeft: last.readyLeft } : await treasury.progress(batchId);
+      const t = await treasury.throttle();
+      return {
+        exists: true,
+        chunk,
+        ...tally,
+        counts: progress.counts,
+        readyLeft: progress.readyLeft,
+        throttle: { maxInFlightChunks: t.maxInFlightChunks, chunkSize: t.chunkSize },
+        wake: [...wake],
+      };
+    },
+  };
+  return activities;
+
+  /** One round: the decision point, one submission (split by size), every answer recorded, metrics, events. */
+  async function submitRound(r: {
+    batchId: string;
+    chunk: number;
+    claimKey: string;
+    attempt: number;
+    /** a retry or a resumed chunk: the batch may show HALTED from an earlier refusal */
+    resumed: boolean;
+    pending: ClaimedItem[];
+    correlationId: string;
+    runId: string;
+  }): Promise<{ record: RecordOutcome; transient?: { count: number; first: string } }> {
+    const req = { batchId: r.batchId, chunk: r.chunk, items: r.pending.length, ids: r.pending.map((i) => i.id), attempt: r.attempt };
+    const decision = await gate.maySubmit(req);
+    if (!decision.allowed) {
+      metrics.treasuryErrors.inc({ reason: 'held' });
+      if ('halt' in decision) {
+        // HALT / SHUTDOWN: nothing was sent; the items stay QUEUED with their executors and nonces,
+        // and the workflow waits for RESUME (not retried here: the run decides when to go on)
+        const { state, reason } = decision.halt;
+        await treasury.markHalted(r.batchId, `${state}: ${reason}`);
+        throw ApplicationFailure.create({
+          type: EMERGENCY_HALTED,
+          message: `halted: ${state} (${reason}); ${r.pending.length} disbursements stay QUEUED until RESUME`,
+          nonRetryable: true,
+          details: [{ state, reason }],
+        });
+      }
+      await treasury.markHalted(r.batchId, decision.reason);
+      throw ApplicationFailure.create({
+        type: 'SubmissionHeld',
+        message: `submission held: ${decision.reason}`,
+        nextRetryDelay: decision.retryAfterMs,
+      });
+    }
+    if (r.resumed) await treasury.markHalted(r.batchId, ''); // held before, allowed now
+
+    const sub = await submitItems(chain, r.pending, { maxBytes }).catch(async (err: unknown) => {
+      if (err instanceof ApplicationFailure && err.type === BREAKER_OPEN) {
+        metrics.treasuryErrors.inc({ reason: 'held' });
+        await treasury.markHalted(r.batchId, err.message); // shown on the batch until a round goes again
+      }
+      throw err;
+    });
+    const record = await treasury.recordResults(
+      r.batchId,
+      r.claimKey,
+      sub.answers.map((a) => a.result),
+    );
+    const now = Date.now();
+    const claimedAt = new Map(r.pending.map((i) => [i.id, i.claimedAt]));
+    for (const c of record.changed) {
+      metrics.treasuryDisbursements.inc({ status: c.status });
+      const at = claimedAt.get(c.id);
+      if (c.status === 'EXECUTED' && at) metrics.treasuryLatency.observe((now - at) / 1000);
+    }
+    const tally = { executed: 0, cancelled: 0, failed: 0, transient: 0 };
+    let first: string | undefined;
+    for (const { result, reason } of sub.answers) {
+      if (result.kind !== 'E') metrics.treasuryErrors.inc({ reason: executionErrorReason(reason) });
+      if (result.kind === 'T') {
+        tally.transient++;
+        first ??= result.error;
+      } else if (result.kind === 'E') tally.executed++;
+      else if (result.kind === 'C') tally.cancelled++;
+      else tally.failed++;
+    }
+    await gate.reportSubmission(req, { ...tally, requestFailures: sub.requestFailures });
+    const counts = new Map<string, StatusCounts>([[r.batchId, record.counts], ...record.others.map((o) => [o.batchId, o.counts] as const)]);
+    for (const e of disbursementEvents(record.changed, (b) => counts.get(b), {
+      batchId: r.batchId,
+      runId: r.runId,
+      correlationId: r.correlationId,
+    }))
+      await publish(e);
+    return { record, ...(tally.transient ? { transient: { count: tally.transient, first: first! } } : {}) };
+  }
+}

@@ -1,0 +1,87 @@
+import { disbursementWorkflowId, finishBatch, formatUnits, lookupIds, parseBatch, type BatchIssue } from '@blockops/domain';
+import { MAX_BATCH_TOTAL_UNITS } from './intake';
+import type { TreasuryStore } from './store';
+import type { ChangedItem } from './views';
+
+export type AcceptOutcome =
+  | { kind: 'invalid'; issues: BatchIssue[] }
+  | { kind: 'conflict'; message: string; batchId?: string; ids: string[] }
+  | {
+      kind: 'accepted';
+      batchId: string;
+      workflowId: string;
+      items: number;
+      totalAmount: string;
+      /** items ready at once (no dependency left to wait for) */
+      ready: number;
+      /** items cancelled at intake because a dependency from an earlier batch did not execute */
+      cancelled: ChangedItem[];
+    };
+
+/**
+ * Intake (`POST /api/disbursements`): the whole batch is validated — every problem reported —
+ * against the ids the store has seen, then stored in one script. Nothing of a refused batch is
+ * stored. Starting its workflow is the caller's next step.
+ */
+export async function acceptBatch(store: TreasuryStore, body: unknown, opts: { newBatchId: () => string }): Promise<AcceptOutcome> {
+  const parsed = parseBatch(body);
+  const ids = lookupIds(parsed);
+  const used =
+    ids.length || parsed.batchId ? await store.lookupUsed(ids, parsed.batchId) : { usedIds: new Set<string>(), batchUsed: false };
+  const v = finishBatch(parsed, { idUsed: (id) => used.usedIds.has(id), batchUsed: () => used.batchUsed });
+  if (!v.ok) {
+    if (!v.conflictOnly) return { kind: 'invalid', issues: v.issues };
+    return { kind: 'conflict', message: conflictMessage(v.conflicts.batchId, v.conflicts.ids), ...v.conflicts };
+  }
+  if (v.totalUnits > MAX_BATCH_TOTAL_UNITS) {
+    return {
+      kind: 'invalid',
+      issues: [
+        {
+          field: 'items',
+          message: `the batch totals ${formatUnits(v.totalUnits)}; at most ${formatUnits(MAX_BATCH_TOTAL_UNITS)} per batch`,
+        },
+      ],
+    };
+  }
+  const batchId = v.batchId ?? opts.newBatchId();
+  const workflowId = disbursementWorkflowId(batchId);
+  const r = await store.intake({ batchId, workflowId, items: v.items, totalUnits: v.totalUnits, levels: v.levels });
+  if (!r.ok) {
+    // another intake won a race between the lookup and the store
+    if ('conflict' in r) {
+      const ids = r.conflict === 'ids' ? r.ids : [];
+      const b = r.conflict === 'batch' ? batchId : undefined;
+      return { kind: 'conflict', message: conflictMessage(b, ids), batchId: b, ids };
+    }
+    return {
+      kind: 'invalid',
+      issues: [
+        {
+          id: r.unknown.id,
+          field: 'memo',
+          message: `depends on "${r.unknown.dependency}", which is neither in this batch nor accepted earlier`,
+        },
+      ],
+    };
+  }
+  return {
+    kind: 'accepted',
+    batchId,
+    workflowId,
+    items: v.items.length,
+    totalAmount: formatUnits(v.totalUnits),
+    ready: r.ready,
+    cancelled: r.cancelled,
+  };
+}
+
+function conflictMessage(batchId: string | undefined, ids: string[]): string {
+  const parts = [];
+  if (batchId) parts.push(`batchId "${batchId}" was already used`);
+  if (ids.length)
+    parts.push(
+      `${ids.length} item id${ids.length === 1 ? ' was' : 's were'} already used (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})`,
+    );
+  return `${parts.join('; ')}: ids are never reused, submit with new ones`;
+}

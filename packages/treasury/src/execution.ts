@@ -1,0 +1,131 @@
+import { unitsFromString, type DisbursementStatus, type Units } from '@blockops/domain';
+import type { RedisClient } from '@blockops/events';
+import { toChanged, toCounts } from './changed';
+import type { TreasuryKeys } from './keys';
+import { claimScript, finishScript, raiseNoncesScript, recordScript } from './scripts';
+import type { ChangedItem, StatusCounts } from './views';
+
+/** An item of a claimed chunk, with the executor and nonce it keeps on every retry. */
+export interface ClaimedItem {
+  id: string;
+  status: DisbursementStatus;
+  executor: string;
+  nonce: number;
+  destination: string;
+  units: Units;
+  chainMemo?: string;
+  attempts: number;
+  /** ms since the epoch when the chunk claimed it (first attempt) */
+  claimedAt: number;
+}
+
+/** The node's answer for one item: E executed (tx hash), C cancelled / F failed (reason), T transient (retried). */
+export type ItemResult =
+  { id: string; kind: 'E'; txHash: string } | { id: string; kind: 'C' | 'F'; reason: string } | { id: string; kind: 'T'; error: string };
+
+export interface RecordOutcome {
+  changed: ChangedItem[];
+  counts: StatusCounts;
+  readyLeft: number;
+  /** other batches whose items became ready or were cancelled by this record (their workflows should look) */
+  others: { batchId: string; counts: StatusCounts }[];
+}
+
+export interface ExecutorPool {
+  /** executor identities are `<prefix>-<i>` for i < count */
+  prefix: string;
+  count: number;
+}
+
+export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: ExecutorPool) {
+  return {
+    /**
+     * Claims a round of a chunk, `claim` = "<chunk>.<round>" (once: a retry gets the same items,
+     * executors and nonces). `size` applies until an operator sets the throttle's chunk size.
+     */
+    async claimChunk(
+      batchId: string,
+      claim: string,
+      size: number,
+      opts: { replayOnly?: boolean } = {},
+    ): Promise<{ items: ClaimedItem[]; readyLeft: number; fresh: boolean }> {
+      const [rows, readyLeft, fresh] = (await claimScript(
+        redis,
+        [],
+        [keys.prefix, batchId, claim, String(size), String(Date.now()), pool.prefix, String(pool.count), opts.replayOnly ? '1' : ''],
+      )) as [(string | null)[][], number, number];
+      return {
+        items: rows.map(([id, status, executor, nonce, destination, units, cmemo, att, claimedAt]) => ({
+          id: id!,
+          status: status as DisbursementStatus,
+          executor: executor!,
+          nonce: Number(nonce),
+          destination: destination!,
+          units: unitsFromString(units!),
+          ...(cmemo ? { chainMemo: cmemo } : {}),
+          attempts: Number(att ?? 0),
+          claimedAt: Number(claimedAt ?? 0),
+        })),
+        readyLeft: Number(readyLeft),
+        fresh: fresh === 1,
+      };
+    },
+
+    /** Records the node's answers for a claimed round (idempotent: only items still QUEUED in that claim change). */
+    async recordResults(batchId: string, claim: string, results: ItemResult[]): Promise<RecordOutcome> {
+      const args = [keys.prefix, batchId, claim, String(Date.now())];
+      for (const r of results) args.push(r.id, r.kind, r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason);
+      const [out, counts, readyLeft, others] = (await recordScript(redis, [], args)) as [unknown[], unknown, number, string[][]];
+      return {
+        changed: out.map(toChanged),
+        counts: toCounts(counts),
+        readyLeft: Number(readyLeft),
+        others: others.map(([b, ...c]) => ({ batchId: b!, counts: toCounts(c) })),
+      };
+    },
+
+    /** Counts and ready items of a batch (the workflow asks when nothing is in flight). */
+    async progress(batchId: string): Promise<{ counts: StatusCounts; readyLeft: number; exists: boolean }> {
+      const [c, readyLeft] = await Promise.all([
+        redis.hmGet(keys.batch(batchId), ['QUEUED', 'EXECUTED', 'CANCELLED', 'FAILED']),
+        redis.lLen(keys.ready(batchId)),
+      ]);
+      return { counts: toCounts(c), readyLeft, exists: c[0] !== null };
+    },
+
+    /** COMPLETED once nothing is QUEUED; chunk records and the ready list are dropped. */
+    async finish(batchId: string): Promise<{ completed: boolean; queued: number }> {
+      const [done, queued] = (await finishScript(redis, [], [keys.prefix, batchId, String(Date.now())])) as [number, number];
+      return { completed: done === 1, queued: Number(queued) };
+    },
+
+    /** Marks a batch HALTED (submissions held by the decision point) until its next execution. */
+    /** The batch shows HALTED with this reason; '' clears it (allowed again). */
+    async markHalted(batchId: string, reason: string): Promise<void> {
+      await redis.hSet(keys.batch(batchId), { halted: reason.slice(0, 500), updatedAt: String(Date.now()) });
+    },
+
+    /** Raises our executors' nonce counters to the node's last nonces (a store restored from an older copy never reuses one). */
+    async raiseNonces(nodeNonces: Record<string, number>): Promise<number> {
+      const args = [keys.prefix];
+      const mine = `${pool.prefix}-`;
+      for (const [e, n] of Object.entries(nodeNonces)) if (e.startsWith(mine)) args.push(e, String(n));
+      return args.length > 1 ? Number(await raiseNoncesScript(redis, [], args)) : 0;
+    },
+
+    /** For gauges: items QUEUED across batches, the highest nonce assigned, executors holding an item. */
+    async stats(): Promise<{ queued: number; maxNonce: number; busyExecutors: number }> {
+      const [queued, nonces, pooled, free] = await Promise.all([
+        redis.hGet(keys.stats, 'queued'),
+        redis.hVals(keys.executorNonces),
+        redis.get(keys.executorPool),
+        redis.sCard(keys.freeExecutors),
+      ]);
+      return {
+        queued: Number(queued ?? 0),
+        maxNonce: nonces.reduce((m, v) => Math.max(m, Number(v)), 0),
+        busyExecutors: Math.max(0, Number(pooled ?? 0) - free),
+      };
+    },
+  };
+}

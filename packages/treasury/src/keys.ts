@@ -1,0 +1,37 @@
+/**
+ * Redis keys of the treasury store, all under one prefix (TREASURY_PREFIX). The Lua scripts build
+ * the same names from the prefix (`P`), so the two must stay in step: see `LUA_KEYS` in scripts.ts.
+ * Scripts touch keys they compute (10,000 items per batch), so the store needs one Redis (or a
+ * Sentinel pair), not a Cluster.
+ */
+export function treasuryKeys(prefix: string) {
+  const batch = (b: string) => `${prefix}:b:${b}`;
+  const item = (id: string) => `${prefix}:i:${id}`;
+  return {
+    prefix,
+    /** every item id ever accepted: ids are never reused */
+    ids: `${prefix}:ids`,
+    /** batch ids by creation time (ms) */
+    batches: `${prefix}:batches`,
+    /** batch hash: meta, counts per status, amounts (units), timings */
+    batch,
+    /** item ids in batch order */
+    order: (b: string) => `${batch(b)}:order`,
+    /** item ids of one status, scored by their index in the batch */
+    byStatus: (b: string, s: string) => `${batch(b)}:s:${s}`,
+    ready: (b: string) => `${batch(b)}:ready`,
+    /** id → the full memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */
+    memos: (b: string) => `${batch(b)}:memo`,
+    item,
+    /** dependents of an item, in any batch, as '<batchId> <id>' */
+    dependents: (id: string) => `${item(id)}:dn`,
+    /** memos written before intake commits, renamed into the batch by the intake script */
+    staging: (token: string) => `${prefix}:staging:${token}`,
+    freeExecutors: `${prefix}:x:free`,
+    executorNonces: `${prefix}:x:nonce`,
+    executorPool: `${prefix}:x:pool`,
+    throttle: `${prefix}:throttle`,
+    stats: `${prefix}:stats`,
+  };
+}
+export type TreasuryKeys = ReturnType<typeof treasuryKeys>;

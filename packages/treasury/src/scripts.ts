@@ -1,0 +1,313 @@
+/**
+ * The treasury store's Lua scripts: every transition of an item is atomic with the counts, the
+ * status sets, its dependents' remaining counts and the ready list. Keys are built from the prefix
+ * (ARGV[1]) exactly as keys.ts names them. Amounts are integer strings of units (HINCRBY: exact int64).
+ */
+import { luaScript } from '@blockops/accounts';
+
+/**
+ * Shared helpers: key names (as keys.ts), status moves collected and written once per script
+ * (counts, status sets, freed executors: one command per key, not per item), the transitive cancel.
+ */
+const LIB = `
+local P = ARGV[1]
+local function ik(id) return P .. ':i:' .. id end
+local function bk(b) return P .. ':b:' .. b end
+local function counts(b) return redis.call('HMGET', bk(b), 'QUEUED', 'EXECUTED', 'CANCELLED', 'FAILED') end
+-- a variadic command over a long list, in slices (unpack is bounded by Lua's C stack)
+local function bulk(cmd, key, list)
+  for s = 1, #list, 1000 do redis.call(cmd, key, unpack(list, s, math.min(s + 999, #list))) end
+end
+local moves = {delta = {}, zrem = {}, zadd = {}, free = {}}
+local function append(t, k, a, b)
+  local l = t[k]
+  if not l then
+    l = {}
+    t[k] = l
+  end
+  l[#l + 1] = a
+  if b ~= nil then l[#l + 1] = b end
+end
+-- an item moves between statuses (written by flush)
+local function move(id, b, idx, from, to)
+  local d = moves.delta[b]
+  if not d then
+    d = {QUEUED = 0, EXECUTED = 0, CANCELLED = 0, FAILED = 0}
+    moves.delta[b] = d
+  end
+  d[from] = d[from] - 1
+  d[to] = d[to] + 1
+  append(moves.zrem, bk(b) .. ':s:' .. from, id)
+  append(moves.zadd, bk(b) .. ':s:' .. to, idx, id)
+end
+local function flush(now)
+  local queued = 0
+  for b, d in pairs(moves.delta) do
+    for st, n in pairs(d) do
+      if n ~= 0 then redis.call('HINCRBY', bk(b), st, n) end
+    end
+    redis.call('HSET', bk(b), 'updatedAt', now)
+    queued = queued + d.QUEUED
+  end
+  if queued ~= 0 then redis.call('HINCRBY', P .. ':stats', 'queued', queued) end
+  for k, l in pairs(moves.zrem) do bulk('ZREM', k, l) end
+  for k, l in pairs(moves.zadd) do bulk('ZADD', k, l) end
+  if #moves.free > 0 then bulk('SADD', P .. ':x:free', moves.free) end
+end
+-- every QUEUED item reachable through the dependents of id is CANCELLED, naming root as its cause
+-- (a dependents set holds '<batch> <id>': ids and batch ids have no spaces)
+local function cancelDependents(id, root, reason, now, out, touched)
+  local queue, head = {id}, 1
+  local why = 'dependency ' .. root .. ' did not execute: ' .. reason
+  while head <= #queue do
+    local u = queue[head]
+    head = head + 1
+    for _, m in ipairs(redis.call('SMEMBERS', ik(u) .. ':dn')) do
+      local b, d = string.match(m, '^(%S+) (%S+)$')
+      local h = redis.call('HMGET', ik(d), 'status', 'idx')
+      if h[1] == 'QUEUED' then
+        redis.call('HSET', ik(d), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
+        move(d, b, h[2], 'QUEUED', 'CANCELLED')
+        out[#out + 1] = {d, b, 'CANCELLED', '', '', why, root}
+        touched[b] = true
+        queue[#queue + 1] = d
+      end
+    end
+  end
+end
+`;
+
+/**
+ * Intake of a whole batch, all or nothing. ARGV: prefix, batchId, workflowId, now, staging memo key
+ * ('' = none), total units, levels, then per item: id, destination, units, chain memo, dependencies
+ * (comma-joined), level. Refuses (writing nothing) a used batch id, used item ids (all of them
+ * listed) or an unknown dependency; otherwise stores items, dependents, remaining counts, the ready
+ * list, and cancels at once items whose dependency from an earlier batch was cancelled or failed.
+ * Returns {'ok', ready, changed} | {'conflict_batch'} | {'conflict_ids', id…} | {'unknown', id, dependency}.
+ */
+export const intakeScript = luaScript(`${LIB}
+local B, WF, now, stage = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local F, first = 6, 8
+local n = (#ARGV - first + 1) / F
+local bkey = bk(B)
+if redis.call('EXISTS', bkey) == 1 then return {'conflict_batch'} end
+local ids, inBatch = {}, {}
+for k = 0, n - 1 do
+  local id = ARGV[first + k * F]
+  ids[k + 1] = id
+  inBatch[id] = true
+end
+local conflicts = {'conflict_ids'}
+for s = 1, n, 1000 do
+  local used = redis.call('SMISMEMBER', P .. ':ids', unpack(ids, s, math.min(s + 999, n)))
+  for j, u in ipairs(used) do
+    if u == 1 then conflicts[#conflicts + 1] = ids[s + j - 1] end
+  end
+end
+if #conflicts > 1 then return conflicts end
+local ext = {}
+for k = 0, n - 1 do
+  for d in string.gmatch(ARGV[first + k * F + 4], '[^,]+') do
+    if not inBatch[d] and ext[d] == nil then
+      if redis.call('SISMEMBER', P .. ':ids', d) == 0 then return {'unknown', ids[k + 1], d} end
+      ext[d] = redis.call('HMGET', ik(d), 'status', 'reason', 'root')
+    end
+  end
+end
+-- nothing was written above: a refused batch leaves no trace
+redis.call('HSET', bkey, 'batchId', B, 'workflowId', WF, 'createdAt', now, 'updatedAt', now, 'total', n,
+  'QUEUED', n, 'EXECUTED', 0, 'CANCELLED', 0, 'FAILED', 0, 'totalUnits', ARGV[6], 'executedUnits', 0, 'levels', ARGV[7], 'halted', '')
+redis.call('ZADD', P .. ':batches', now, B)
+redis.call('HINCRBY', P .. ':stats', 'queued', n)
+local rem, dead, queued = {}, {}, {}
+for k = 0, n - 1 do
+  local base = first + k * F
+  local id, deps = ARGV[base], ARGV[base + 4]
+  local r = 0
+  for d in string.gmatch(deps, '[^,]+') do
+    local e = ext[d]
+    if e == nil or e[1] == 'QUEUED' then
+      r = r + 1
+      redis.call('SADD', ik(d) .. ':dn', B .. ' ' .. id)
+    elseif e[1] ~= 'EXECUTED' and dead[k + 1] == nil then
+      dead[k + 1] = d
+    end
+  end
+  rem[k + 1] = r
+  redis.call('HSET', ik(id), 'batch', B, 'idx', k, 'dest', ARGV[base + 1], 'units', ARGV[base + 2], 'cmemo', ARGV[base + 3],
+    'deps', deps, 'level', ARGV[base + 5], 'status', 'QUEUED', 'rem', r, 'att', 0)
+  queued[#queued + 1] = k
+  queued[#queued + 1] = id
+end
+bulk('SADD', P .. ':ids', ids)
+bulk('RPUSH', bkey .. ':order', ids)
+bulk('ZADD', bkey .. ':s:QUEUED', queued)
+local out, touched = {}, {}
+for k = 1, n do
+  local d = dead[k]
+  if d and redis.call('HGET', ik(ids[k]), 'status') == 'QUEUED' then
+    local e = ext[d]
+    local root = (e[3] and e[3] ~= '') and e[3] or d
+    local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
+    redis.call('HSET', ik(ids[k]), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
+    move(ids[k], B, k - 1, 'QUEUED', 'CANCELLED')
+    out[#out + 1] = {ids[k], B, 'CANCELLED', '', '', why, root}
+    cancelDependents(ids[k], root, why, now, out, touched)
+  end
+end
+flush(now)
+local gone = {}
+for _, c in ipairs(out) do gone[c[1]] = true end
+local ready = {}
+for k = 1, n do
+  if rem[k] == 0 and not gone[ids[k]] then ready[#ready + 1] = ids[k] end
+end
+bulk('RPUSH', bkey .. ':ready', ready)
+local nReady = #ready
+if stage ~= '' and redis.call('EXISTS', stage) == 1 then
+  redis.call('RENAME', stage, bkey .. ':memo')
+  redis.call('PERSIST', bkey .. ':memo')
+end
+return {'ok', nReady, out}
+`);
+
+/**
+ * Claims a round of a chunk (`<chunk>.<round>`), once: up to `size` ready items (the throttle's
+ * chunk size once an operator set it), each given a free executor and that executor's next nonce
+ * (kept for every retry; the item holds the executor until it is resolved, so no executor ever has
+ * two items in flight). A round claimed before is returned as it was. ARGV: prefix, batchId,
+ * claim key, size, now, executor name prefix, pool size, '1' = replay only (claim nothing new).
+ * Returns {items (id, status, executor, nonce, destination, units, chain memo, attempts, claimed at)…, ready left, new?}.
+ */
+export const claimScript = luaScript(`${LIB}
+local B, chunk, now = ARGV[2], ARGV[3], ARGV[5]
+local size = tonumber(redis.call('HGET', P .. ':throttle', 'chunkSize') or ARGV[4])
+local ck = bk(B) .. ':c:' .. chunk
+local readyKey = bk(B) .. ':ready'
+local ids
+local fresh = 0
+if redis.call('EXISTS', ck) == 1 then
+  ids = redis.call('LRANGE', ck, 0, -1)
+elseif ARGV[8] == '1' then
+  ids = {}
+else
+  local have, want = tonumber(redis.call('GET', P .. ':x:pool') or '0'), tonumber(ARGV[7])
+  if want > have then
+    for i = have, want - 1 do redis.call('SADD', P .. ':x:free', ARGV[6] .. '-' .. i) end
+    redis.call('SET', P .. ':x:pool', want)
+  end
+  local k = math.min(size, redis.call('LLEN', readyKey), redis.call('SCARD', P .. ':x:free'))
+  ids = {}
+  if k > 0 then
+    fresh = 1
+    ids = redis.call('LPOP', readyKey, k)
+    local execs = redis.call('SPOP', P .. ':x:free', k)
+    for i, id in ipairs(ids) do
+      local nonce = redis.call('HINCRBY', P .. ':x:nonce', execs[i], 1)
+      redis.call('HSET', ik(id), 'exec', execs[i], 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
+    end
+    redis.call('RPUSH', ck, unpack(ids))
+    redis.call('HSETNX', bk(B), 'firstSubmitAt', now)
+    redis.call('SADD', bk(B) .. ':chunks', ck)
+  end
+end
+local items = {}
+for _, id in ipairs(ids) do
+  items[#items + 1] = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att', 'claimedAt')
+  table.insert(items[#items], 1, id)
+end
+return {items, redis.call('LLEN', readyKey), fresh}
+`);
+
+/**
+ * Records the node's answers for items of a claimed round (only items still QUEUED and claimed by
+ * it: a retried or duplicated record changes nothing). ARGV: prefix, batchId, claim key, now, then
+ * per item: id, kind (E executed | C cancelled | F failed | T transient), tx hash or reason.
+ * EXECUTED releases dependents (remaining − 1; at 0 onto their batch's ready list); CANCELLED and
+ * FAILED cancel every dependent transitively, naming the root cause. Executors are freed on a final status.
+ * Returns {changed items, counts of the batch, ready left, batches woken or changed elsewhere, their counts}.
+ */
+export const recordScript = luaScript(`${LIB}
+local B, chunk, now = ARGV[2], ARGV[3], ARGV[4]
+local out, touched, readyBy = {}, {}, {}
+local executed = 0
+for i = 5, #ARGV, 3 do
+  local id, kind, text = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local key = ik(id)
+  local h = redis.call('HMGET', key, 'status', 'chunk', 'batch', 'idx', 'exec', 'units', 'nonce', 'att')
+  if h[1] == 'QUEUED' and h[2] == chunk and h[3] == B then
+    local att = tonumber(h[8] or '0') + 1
+    if kind == 'T' then
+      redis.call('HSET', key, 'att', att, 'err', text)
+    else
+      moves.free[#moves.free + 1] = h[5]
+      if kind == 'E' then
+        redis.call('HSET', key, 'status', 'EXECUTED', 'tx', text, 'at', now, 'att', att)
+        move(id, B, h[4], 'QUEUED', 'EXECUTED')
+        -- units executed: the integer string itself (HINCRBY, exact int64), never a Lua number
+        redis.call('HINCRBY', bk(B), 'executedUnits', h[6])
+        executed = executed + 1
+        out[#out + 1] = {id, B, 'EXECUTED', text, h[7], '', ''}
+        -- a dependent whose last dependency executed is QUEUED (a cancelled dependency never executes)
+        for _, m in ipairs(redis.call('SMEMBERS', key .. ':dn')) do
+          local b, d = string.match(m, '^(%S+) (%S+)$')
+          if redis.call('HINCRBY', ik(d), 'rem', -1) == 0 then
+            append(readyBy, b, d)
+            touched[b] = true
+          end
+        end
+      else
+        local st = 'FAILED'
+        if kind == 'C' then st = 'CANCELLED' end
+        redis.call('HSET', key, 'status', st, 'reason', text, 'at', now, 'att', att)
+        move(id, B, h[4], 'QUEUED', st)
+        out[#out + 1] = {id, B, st, '', h[7], text, ''}
+        cancelDependents(id, id, text, now, out, touched)
+      end
+    end
+  end
+end
+flush(now)
+-- newly ready items onto their batch's ready list
+for b, l in pairs(readyBy) do bulk('RPUSH', bk(b) .. ':ready', l) end
+if executed > 0 then
+  redis.call('HSET', bk(B), 'lastExecutedAt', now, 'halted', '')
+end
+local others = {}
+for b in pairs(touched) do
+  if b ~= B then
+    local c = counts(b)
+    others[#others + 1] = {b, c[1], c[2], c[3], c[4]}
+  end
+end
+return {out, counts(B), redis.call('LLEN', bk(B) .. ':ready'), others}
+`);
+
+/**
+ * Ends a batch once nothing is QUEUED: COMPLETED with its time; the ready list and chunk records
+ * go (items, counts and memos stay). ARGV: prefix, batchId, now. Returns {1|0, queued}.
+ */
+export const finishScript = luaScript(`${LIB}
+local B, now = ARGV[2], ARGV[3]
+local key = bk(B)
+local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
+if q ~= 0 then return {0, q} end
+if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
+redis.call('DEL', key .. ':ready')
+for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
+redis.call('DEL', key .. ':chunks')
+return {1, 0}
+`);
+
+/** Raises our nonce counters to at least the node's last nonces (ARGV: prefix, then executor, nonce pairs). Returns how many rose. */
+export const raiseNoncesScript = luaScript(`${LIB}
+local raised = 0
+for i = 2, #ARGV, 2 do
+  local cur = tonumber(redis.call('HGET', P .. ':x:nonce', ARGV[i]) or '0')
+  if tonumber(ARGV[i + 1]) > cur then
+    redis.call('HSET', P .. ':x:nonce', ARGV[i], ARGV[i + 1])
+    raised = raised + 1
+  end
+end
+return raised
+`);

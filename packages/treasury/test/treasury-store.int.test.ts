@@ -1,0 +1,254 @@
+/** The treasury store against real Redis: intake all or nothing, chunk claims, atomic transitions, cross-batch dependencies. */
+import { randomUUID } from 'node:crypto';
+import { validateBatch, type ValidatedDisbursement } from '@blockops/domain';
+import { connectRedis, type RedisClient } from '@blockops/events';
+import { createTreasuryStore, type TreasuryStore } from '../src';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const filePrefix = `test:treasury:${randomUUID().slice(0, 8)}`;
+let redis: RedisClient;
+let n = 0;
+
+beforeAll(async () => {
+  redis = await connectRedis(REDIS_URL);
+});
+afterAll(async () => {
+  for await (const keys of redis.scanIterator({ MATCH: `${filePrefix}:*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
+  redis.destroy();
+});
+
+function store(executors = 8): TreasuryStore {
+  return createTreasuryStore({
+    redis,
+    prefix: `${filePrefix}:${++n}`,
+    executors: { prefix: `ex${n}`, count: executors },
+    throttleDefaults: { maxInFlightChunks: 4, chunkSize: 100 },
+  });
+}
+
+async function keyCount(s: TreasuryStore) {
+  let count = 0;
+  for await (const keys of redis.scanIterator({ MATCH: `${s.keys.prefix}:*`, COUNT: 1000 })) count += keys.length;
+  return count;
+}
+
+type Raw = { id: string; amount?: string; memo?: string; destination?: string };
+/** Validates like the API (against what the store already holds), then stores. */
+async function submit(s: TreasuryStore, batchId: string, raw: Raw[]) {
+  const body = { batchId, items: raw.map((r) => ({ destination: '0xabcd01', amount: '1.1', ...r })) };
+  const ids = raw.flatMap((r) => [r.id, ...(r.memo?.replace('depends_on=', '').split(',') ?? [])]);
+  const used = await s.lookupUsed(ids, batchId);
+  const v = validateBatch(body, { idUsed: (id) => used.usedIds.has(id), batchUsed: () => used.batchUsed });
+  if (!v.ok) throw new Error(JSON.stringify(v.issues));
+  return s.intake({
+    batchId,
+    workflowId: `disburse-${batchId}`,
+    items: v.items as ValidatedDisbursement[],
+    totalUnits: v.totalUnits,
+    levels: v.levels,
+  });
+}
+
+test('intake stores the DAG: roots ready, counts, amounts exact; a reused batch id or item id writes nothing', async () => {
+  const s = store();
+  const r = await submit(s, 'b1', [{ id: 'a', amount: '0.1' }, { id: 'b', memo: 'depends_on=a', amount: '0.2' }, { id: 'c' }]);
+  expect(r).toEqual({ ok: true, ready: 2, cancelled: [] });
+  expect(await s.batchSummary('b1')).toMatchObject({
+    status: 'RUNNING',
+    total: 3,
+    counts: { QUEUED: 3, EXECUTED: 0, CANCELLED: 0, FAILED: 0 },
+    totalAmount: '1.4',
+    executedAmount: '0',
+    levels: 2,
+  });
+  const before = await keyCount(s);
+  expect(await s.intake({ batchId: 'b1', workflowId: 'x', items: [], totalUnits: 0n, levels: 0 })).toEqual({
+    ok: false,
+    conflict: 'batch',
+  });
+  const v = validateBatch(
+    {
+      items: [
+        { id: 'a', destination: '0xabcd01', amount: '1', memo: 'long memo' },
+        { id: 'z', destination: '0xabcd01', amount: '1' },
+      ],
+    },
+    {
+      idUsed: () => false,
+      batchUsed: () => false,
+    },
+  );
+  if (!v.ok) throw new Error('valid');
+  expect(await s.intake({ batchId: 'b2', workflowId: 'x', items: v.items, totalUnits: v.totalUnits, levels: 1 })).toEqual({
+    ok: false,
+    conflict: 'ids',
+    ids: ['a'],
+  });
+  expect(await keyCount(s)).toBe(before); // the staged memo was removed too
+  expect(await s.batchSummary('b2')).toBeUndefined();
+  expect((await s.lookupUsed(['a', 'z'], 'b1')).usedIds).toEqual(new Set(['a']));
+});
+
+test('a chunk is claimed once: the same items, executors and nonces on every retry; one item per executor', async () => {
+  const s = store(3);
+  await submit(s, 'b', [{ id: 'x1' }, { id: 'x2' }, { id: 'x3' }, { id: 'x4' }, { id: 'x5' }]);
+  const first = await s.claimChunk('b', '0.0', 10);
+  expect(first.items).toHaveLength(3); // the pool has 3 executors: no executor gets a second item in flight
+  expect(new Set(first.items.map((i) => i.executor)).size).toBe(3);
+  expect(first.items.every((i) => i.nonce === 1 && i.status === 'QUEUED' && i.units === 1_100_000n)).toBe(true);
+  expect(await s.claimChunk('b', '0.0', 10)).toEqual({ ...first, fresh: false });
+  expect((await s.claimChunk('b', '1.0', 10)).items).toHaveLength(0); // every executor busy
+  // a transient answer keeps the item, its executor and nonce
+  const [a, b, c] = first.items;
+  await s.recordResults('b', '0.0', [
+    { id: a!.id, kind: 'E', txHash: '0xt1' },
+    { id: b!.id, kind: 'T', error: 'unavailable' },
+    { id: c!.id, kind: 'E', txHash: '0xt3' },
+  ]);
+  const again = await s.claimChunk('b', '0.0', 10);
+  expect(again.items.map((i) => [i.id, i.status, i.executor, i.nonce, i.attempts])).toEqual([
+    [a!.id, 'EXECUTED', a!.executor, 1, 1],
+    [b!.id, 'QUEUED', b!.executor, 1, 1],
+    [c!.id, 'EXECUTED', c!.executor, 1, 1],
+  ]);
+  // two executors were freed: the next chunk gets the next nonce of each
+  const next = await s.claimChunk('b', '1.0', 10);
+  expect(next.items.map((i) => i.executor).sort()).toEqual([a!.executor, c!.executor].sort());
+  expect(next.items.every((i) => i.nonce === 2)).toBe(true);
+  expect(await s.item(b!.id)).toMatchObject({ status: 'QUEUED', attempts: 1, lastError: 'unavailable' });
+});
+
+test('results are recorded once; a dependent becomes ready only when every dependency executed', async () => {
+  const s = store();
+  await submit(s, 'b', [
+    { id: 'p', amount: '0.1' },
+    { id: 'q', amount: '0.2' },
+    { id: 'r', memo: 'depends_on=p,q', amount: '0.3' },
+  ]);
+  const c0 = await s.claimChunk('b', '0.0', 10);
+  expect(c0.items.map((i) => i.id)).toEqual(['p', 'q']);
+  const once = await s.recordResults('b', '0.0', [{ id: 'p', kind: 'E', txHash: '0xp' }]);
+  expect(once.readyLeft).toBe(0);
+  expect(once.changed).toEqual([{ id: 'p', batchId: 'b', status: 'EXECUTED', txHash: '0xp', nonce: c0.items[0]!.nonce }]);
+  const dup = await s.recordResults('b', '0.0', [{ id: 'p', kind: 'E', txHash: '0xp' }]);
+  expect(dup.changed).toEqual([]);
+  expect(dup.counts).toEqual({ QUEUED: 2, EXECUTED: 1, CANCELLED: 0, FAILED: 0 });
+  // a record from another chunk number (a stale attempt) changes nothing
+  expect((await s.recordResults('b', '7.0', [{ id: 'q', kind: 'C', reason: 'x' }])).changed).toEqual([]);
+  const done = await s.recordResults('b', '0.0', [{ id: 'q', kind: 'E', txHash: '0xq' }]);
+  expect(done.readyLeft).toBe(1);
+  const c1 = await s.claimChunk('b', '1.0', 10);
+  expect(c1.items.map((i) => i.id)).toEqual(['r']);
+  await s.recordResults('b', '1.0', [{ id: 'r', kind: 'E', txHash: '0xr' }]);
+  expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '0.6', counts: { QUEUED: 0, EXECUTED: 3 } });
+  expect(await s.finish('b')).toEqual({ completed: true, queued: 0 });
+  expect(await s.batchSummary('b')).toMatchObject({ status: 'COMPLETED', completedAt: expect.any(String) });
+});
+
+test('a cancelled item cancels its dependents transitively with itself as root cause; a failed one too', async () => {
+  const s = store();
+  await submit(s, 'b', [
+    { id: 'root' },
+    { id: 'd1', memo: 'depends_on=root' },
+    { id: 'd2', memo: 'depends_on=d1' },
+    { id: 'd3', memo: 'depends_on=d2,other' },
+    { id: 'other' },
+    { id: 'f' },
+    { id: 'fd', memo: 'depends_on=f' },
+  ]);
+  await s.claimChunk('b', '0.0', 10);
+  const r = await s.recordResults('b', '0.0', [
+    { id: 'root', kind: 'C', reason: 'invalid destination: 0xabcd01' },
+    { id: 'other', kind: 'E', txHash: '0xo' },
+    { id: 'f', kind: 'F', reason: 'storage failure' },
+  ]);
+  expect(r.changed.map((c) => [c.id, c.status, c.rootCause])).toEqual([
+    ['root', 'CANCELLED', undefined],
+    ['d1', 'CANCELLED', 'root'],
+    ['d2', 'CANCELLED', 'root'],
+    ['d3', 'CANCELLED', 'root'],
+    ['other', 'EXECUTED', undefined],
+    ['f', 'FAILED', undefined],
+    ['fd', 'CANCELLED', 'f'],
+  ]);
+  expect(r.changed.find((c) => c.id === 'd3')!.reason).toBe('dependency root did not execute: invalid destination: 0xabcd01');
+  expect(r.counts).toEqual({ QUEUED: 0, EXECUTED: 1, CANCELLED: 5, FAILED: 1 });
+  expect(await s.item('d3')).toMatchObject({ status: 'CANCELLED', rootCause: 'root', dependsOn: ['d2', 'other'] });
+  expect(await s.stats()).toMatchObject({ queued: 0, busyExecutors: 0 });
+});
+
+test('dependencies across batches: a later batch waits for an earlier queued item, and is cancelled at intake by a dead one', async () => {
+  const s = store();
+  await submit(s, 'early', [{ id: 'e1' }, { id: 'e2' }]);
+  const late = await submit(s, 'late', [{ id: 'l1', memo: 'depends_on=e1' }, { id: 'l2' }]);
+  expect(late).toMatchObject({ ok: true, ready: 1 });
+  await s.claimChunk('early', '0.0', 10);
+  const r = await s.recordResults('early', '0.0', [
+    { id: 'e1', kind: 'E', txHash: '0x1' },
+    { id: 'e2', kind: 'C', reason: 'insufficient treasury balance' },
+  ]);
+  expect(r.others).toEqual([{ batchId: 'late', counts: { QUEUED: 2, EXECUTED: 0, CANCELLED: 0, FAILED: 0 } }]);
+  expect((await s.progress('late')).readyLeft).toBe(2);
+  const dead = await submit(s, 'later', [
+    { id: 'm1', memo: 'depends_on=e2' },
+    { id: 'm2', memo: 'depends_on=m1' },
+  ]);
+  expect(dead).toMatchObject({
+    ok: true,
+    ready: 0,
+    cancelled: [
+      { id: 'm1', status: 'CANCELLED', rootCause: 'e2', reason: 'dependency e2 was cancelled earlier: insufficient treasury balance' },
+      { id: 'm2', status: 'CANCELLED', rootCause: 'e2' },
+    ],
+  });
+  expect(await s.finish('later')).toEqual({ completed: true, queued: 0 });
+});
+
+test('reads: items by status in batch order, the compact graph, batches newest first, the throttle', async () => {
+  const s = store();
+  await submit(s, 'g1', [{ id: 'n0' }, { id: 'n1', memo: 'depends_on=n0' }, { id: 'n2', memo: '{"depends_on":["n0","n1"]}' }]);
+  await submit(s, 'g2', [{ id: 'o0', memo: 'depends_on=n2' }]);
+  expect(await s.graph('g1')).toEqual({
+    batchId: 'g1',
+    ids: ['n0', 'n1', 'n2'],
+    status: ['QUEUED', 'QUEUED', 'QUEUED'],
+    edges: [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ],
+  });
+  expect(await s.graph('g2')).toMatchObject({ ids: ['o0'], edges: [] }); // edges only inside the batch
+  expect((await s.item('n2'))!.dependents).toEqual(['o0']);
+  await s.claimChunk('g1', '0.0', 10);
+  await s.recordResults('g1', '0.0', [{ id: 'n0', kind: 'E', txHash: '0xn0' }]);
+  const queued = await s.listItems('g1', { status: 'QUEUED', limit: 1, offset: 1 });
+  expect(queued).toMatchObject({ total: 2, items: [{ id: 'n2', status: 'QUEUED', dependsOn: ['n0', 'n1'], level: 2 }] });
+  expect((await s.listItems('g1')).items.map((i) => i.id)).toEqual(['n0', 'n1', 'n2']);
+  expect((await s.listItems('g1', { status: 'EXECUTED' })).items[0]).toMatchObject({
+    txHash: '0xn0',
+    executedAt: expect.any(String),
+    attempts: 1,
+  });
+  expect((await s.listBatches()).batches.map((b) => b.batchId)).toEqual(['g2', 'g1']);
+  expect(await s.runningBatchIds()).toEqual(['g1', 'g2']);
+  expect(await s.throttle()).toEqual({ maxInFlightChunks: 4, chunkSize: 100, actor: 'config' });
+  expect(await s.setThrottle({ chunkSize: 7, reason: 'node is slow' }, 'operator:ann')).toMatchObject({
+    maxInFlightChunks: 4,
+    chunkSize: 7,
+    actor: 'operator:ann',
+    reason: 'node is slow',
+    updatedAt: expect.any(String),
+  });
+  await expect(s.listItems('g1', { limit: 10_001 })).rejects.toThrow('limit must be an integer from 1 to 10000');
+});
+
+test('nonce counters rise to the node’s last nonces, never fall', async () => {
+  const s = store(2);
+  expect(await s.raiseNonces({ [`ex${n}-0`]: 41, [`ex${n}-1`]: 0, stranger: 99 })).toBe(1);
+  await submit(s, 'nb', [{ id: 'k1' }, { id: 'k2' }]);
+  const c = await s.claimChunk('nb', '0.0', 2);
+  expect(c.items.map((i) => i.nonce).sort((a, b) => a - b)).toEqual([1, 42]);
+  expect(await s.raiseNonces({ [`ex${n}-0`]: 5 })).toBe(0);
+  expect((await s.stats()).maxNonce).toBe(42);
+});
