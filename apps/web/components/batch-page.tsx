@@ -17,6 +17,7 @@ import {
   type DisbursementStatus,
   type ItemChange,
   type ItemsPage,
+  type StatusCounts,
 } from '@/lib/client/treasury-types';
 import { BatchProgress } from './batch-progress';
 import { DagView } from './dag-view';
@@ -131,8 +132,6 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
     return rawLayout;
   }, [rawLayout, store]);
 
-  const version = useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getVersion ?? zero, zero);
-  const counts = useMemo(() => store?.countsObject() ?? summary?.counts, [store, version, summary]); // version: live counts
   const selected = selectedId !== undefined ? (store?.index.get(selectedId) ?? -1) : -1;
   useEffect(() => store?.select(selected), [store, selected]);
   useEffect(() => store?.setFilter(filter), [store, filter]);
@@ -210,24 +209,9 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
             <dd>{time(summary.completedAt ?? summary.timings.lastExecutedAt)}</dd>
           </dl>
         )}
-        {counts && <BatchProgress counts={counts} total={store?.n ?? summary?.total ?? 0} />}
+        <LiveProgress store={store} summary={summary} />
         <div className="toolbar">
-          <div className="chips" role="group" aria-label="filter by status">
-            <button type="button" className={`chip${filter ? '' : ' on'}`} onClick={() => setFilter(undefined)} data-filter="">
-              all
-            </button>
-            {DISBURSEMENT_STATUSES.map((s) => (
-              <button
-                key={s}
-                type="button"
-                className={`chip st-chip-${s.toLowerCase()}${filter === s ? ' on' : ''}`}
-                onClick={() => setFilter(filter === s ? undefined : s)}
-                data-filter={s}
-              >
-                {s.toLowerCase()} {counts ? num(counts[s]) : ''}
-              </button>
-            ))}
-          </div>
+          <FilterChips store={store} summary={summary} filter={filter} onFilter={setFilter} />
           <form
             className="search"
             onSubmit={(e) => {
@@ -270,7 +254,12 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
         </div>
       </section>
       <div className="dag-layout">
-        <section className="panel dag-panel" data-testid="dag-panel" data-layout={layout ? layout.mode : 'pending'}>
+        <section
+          className="panel dag-panel"
+          data-testid="dag-panel"
+          data-layout={layout ? layout.mode : 'pending'}
+          data-layout-ms={layout?.ms}
+        >
           {layoutError && <p className="error">Layout failed: {layoutError}</p>}
           {store && layout ? (
             <DagView store={store} layout={layout} selected={selected} focus={focus} onSelect={onGraphSelect} />
@@ -281,7 +270,7 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
         <div className="dag-side">
           <section className="panel">
             <h2>
-              Items <span className="status">{store ? num(filter ? (counts?.[filter] ?? 0) : store.n) : '…'}</span>
+              Items <span className="status">{store ? <ItemsCount store={store} filter={filter} /> : '…'}</span>
               {filter && <span className="muted">{filter.toLowerCase()}</span>}
             </h2>
             {store && (
@@ -310,3 +299,47 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
 
 const noSubscribe = () => () => {};
 const zero = () => 0;
+
+/** Counts straight from the live store (re-rendering only the components that show them), else the summary's. */
+function useLiveCounts(store: DagStatusStore | undefined, fallback: StatusCounts | undefined): StatusCounts | undefined {
+  const version = useSyncExternalStore(store?.subscribe ?? noSubscribe, store?.getVersion ?? zero, zero);
+  return useMemo(() => store?.countsObject() ?? fallback, [store, version, fallback]); // version: a new flush
+}
+
+function LiveProgress({ store, summary }: { store: DagStatusStore | undefined; summary: BatchSummary | undefined }) {
+  const counts = useLiveCounts(store, summary?.counts);
+  return counts ? <BatchProgress counts={counts} total={store?.n ?? summary?.total ?? 0} /> : null;
+}
+
+function ItemsCount({ store, filter }: { store: DagStatusStore; filter: DisbursementStatus | undefined }) {
+  const counts = useLiveCounts(store, undefined);
+  return <>{num(filter ? (counts?.[filter] ?? 0) : store.n)}</>;
+}
+
+function FilterChips(props: {
+  store: DagStatusStore | undefined;
+  summary: BatchSummary | undefined;
+  filter: DisbursementStatus | undefined;
+  onFilter: (f: DisbursementStatus | undefined) => void;
+}) {
+  const { filter, onFilter } = props;
+  const counts = useLiveCounts(props.store, props.summary?.counts);
+  return (
+    <div className="chips" role="group" aria-label="filter by status">
+      <button type="button" className={`chip${filter ? '' : ' on'}`} onClick={() => onFilter(undefined)} data-filter="">
+        all
+      </button>
+      {DISBURSEMENT_STATUSES.map((s) => (
+        <button
+          key={s}
+          type="button"
+          className={`chip st-chip-${s.toLowerCase()}${filter === s ? ' on' : ''}`}
+          onClick={() => onFilter(filter === s ? undefined : s)}
+          data-filter={s}
+        >
+          {s.toLowerCase()} {counts ? num(counts[s]) : ''}
+        </button>
+      ))}
+    </div>
+  );
+}

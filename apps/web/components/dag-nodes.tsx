@@ -35,7 +35,8 @@ export function sideHandles(width: number, height: number): NodeHandle[] {
 export const ITEM_HANDLES = sideHandles(ITEM_W, ITEM_H);
 
 export type ItemFlowNode = Node<{ i: number; id: string }, 'item'>;
-export type GroupFlowNode = Node<{ g: number; level: number; ordinal: number; size: number; expanded: boolean }, 'group'>;
+/** 'cluster', not 'group': React Flow styles its built-in 'group' type. */
+export type GroupFlowNode = Node<{ g: number; level: number; ordinal: number; size: number; expanded: boolean }, 'cluster'>;
 
 export const ItemNode = memo(function ItemNode({ data }: NodeProps<ItemFlowNode>) {
   const store = useDagStore();
@@ -77,34 +78,48 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<GroupFlowNo
   const title = `Level ${data.level + 1} · group ${data.ordinal + 1} · ${num(size)} items`;
   const dimmed = store.filter !== undefined && counts[store.filter] === 0;
   const finished = size - counts.QUEUED;
+  const countsText = DISBURSEMENT_STATUSES.filter((s) => counts[s]).map((s) => `${num(counts[s])} ${s.toLowerCase()}`);
   return (
     <div
       className={`dag-group ${expanded ? 'expanded' : 'collapsed'}${holdsSelected ? ' holds-selected' : ''}${dimmed ? ' dim' : ''}`}
       data-group={g}
       data-done={finished}
       data-size={size}
+      title={expanded ? undefined : `${title}\n${countsText.join(' · ')}\nclick to open`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <div className="dag-group-head">
-        <span className="dag-group-title">{title}</span>
-        <span className="dag-group-counts">
-          {DISBURSEMENT_STATUSES.map((s) =>
-            counts[s] ? (
-              <span key={s} className={`st-text-${s.toLowerCase()}${store.filter === s ? ' emph' : ''}`}>
-                {num(counts[s])} {s.toLowerCase()}
-              </span>
-            ) : null,
-          )}
-        </span>
-      </div>
-      {!expanded && (
+      {expanded ? (
+        <div className="dag-group-head">
+          <span className="dag-group-title">{title}</span>
+          <span className="dag-group-counts">
+            {DISBURSEMENT_STATUSES.map((s) =>
+              counts[s] ? (
+                <span key={s} className={`st-text-${s.toLowerCase()}${store.filter === s ? ' emph' : ''}`}>
+                  {num(counts[s])} {s.toLowerCase()}
+                </span>
+              ) : null,
+            )}
+          </span>
+        </div>
+      ) : (
         <>
+          <div className="dag-group-head">
+            L{data.level + 1}·{data.ordinal + 1} <span className="muted">{Math.round((100 * finished) / Math.max(1, size))}%</span>
+          </div>
           <div className="dag-group-bar">
             {DISBURSEMENT_STATUSES.map((s) =>
               counts[s] ? <span key={s} className={`seg st-${s.toLowerCase()}`} style={{ flexGrow: counts[s] }} /> : null,
             )}
           </div>
-          <div className="dag-group-hint">{Math.round((100 * finished) / Math.max(1, size))}% · click or zoom in to open</div>
+          <div className="dag-group-counts">
+            {DISBURSEMENT_STATUSES.map((s) =>
+              counts[s] ? (
+                <span key={s} className={`st-text-${s.toLowerCase()}${store.filter === s ? ' emph' : ''}`}>
+                  {num(counts[s])}
+                </span>
+              ) : null,
+            )}
+          </div>
         </>
       )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
@@ -112,4 +127,4 @@ export const GroupNode = memo(function GroupNode({ data }: NodeProps<GroupFlowNo
   );
 });
 
-export const NODE_TYPES = { item: ItemNode, group: GroupNode };
+export const NODE_TYPES = { item: ItemNode, cluster: GroupNode };

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Background,
   Controls,
@@ -38,7 +38,7 @@ export interface DagViewProps {
 }
 
 /** The live DAG of a batch: React Flow over a precomputed layout; see dag-nodes for live colours. */
-export function DagView(props: DagViewProps) {
+export const DagView = memo(function DagView(props: DagViewProps) {
   return (
     <DagStoreContext.Provider value={props.store}>
       <ReactFlowProvider>
@@ -46,7 +46,7 @@ export function DagView(props: DagViewProps) {
       </ReactFlowProvider>
     </DagStoreContext.Provider>
   );
-}
+});
 
 type FlowNode = ItemFlowNode | GroupFlowNode;
 
@@ -88,7 +88,7 @@ function DagCanvas({ store, layout, selected, focus, onSelect }: DagViewProps) {
         const grp = layout.groups[g]!;
         node = {
           id: `g${g}`,
-          type: 'group',
+          type: 'cluster',
           position: { x: grp.x, y: grp.y },
           width: grp.w,
           height: grp.h,
@@ -203,7 +203,7 @@ function DagCanvas({ store, layout, selected, focus, onSelect }: DagViewProps) {
   const onNodeClick = useCallback<NodeMouseHandler<FlowNode>>(
     (_, node) => {
       if (node.type === 'item') onSelect(node.data.i);
-      else if (node.type === 'group' && !node.data.expanded) {
+      else if (node.type === 'cluster' && !node.data.expanded) {
         const grp = layout.groups[node.data.g]!;
         void rf.fitBounds({ x: grp.x, y: grp.y, width: grp.w, height: grp.h }, { padding: 0.08, duration: 400 });
       }
@@ -249,4 +249,4 @@ function DagCanvas({ store, layout, selected, focus, onSelect }: DagViewProps) {
 }
 
 const PRO = { hideAttribution: false };
-const minimapColor = (n: Node) => (n.type === 'group' ? '#26313d' : '#4fb3ff');
+const minimapColor = (n: Node) => (n.type === 'cluster' ? '#26313d' : '#4fb3ff');
