@@ -25,6 +25,8 @@ import { groupsToExpand, viewRect } from '@/lib/client/dag/viewport';
 import { num } from '@/lib/client/format';
 import { DagStoreContext, ITEM_HANDLES, NODE_TYPES, sideHandles, type GroupFlowNode, type ItemFlowNode } from './dag-nodes';
 
+/** A small batch is not blown up past this when it is fitted into view. */
+const MAX_FIT_ZOOM = 1.2;
 /** Item edges drawn at once between opened groups; group edges stand for the rest. */
 const MAX_ITEM_EDGES = 4000;
 
@@ -179,9 +181,13 @@ function DagCanvas({ store, layout, selected, focus, onSelect }: DagViewProps) {
     };
   }, [rf, updateView, width, height]);
 
-  // The whole graph in view first (fitView would wait for every node to be measured, and nodes
-  // out of view are never rendered); then any item asked for is centred.
-  const ready = useRef(false);
+  // The whole graph in view first, once React Flow is ready and the pane has a size (fitView would
+  // wait for every node to be measured, and nodes out of view are never rendered); then any item
+  // asked for is centred.
+  const [ready, setReady] = useState(false);
+  const hasSize = width > 0 && height > 0;
+  const fitted = useRef(false);
+  const onInit = useCallback(() => setReady(true), []);
   const centre = useCallback(
     (i: number, duration: number) => {
       const cx = layout.x[i]! + ITEM_W / 2;
@@ -190,15 +196,18 @@ function DagCanvas({ store, layout, selected, focus, onSelect }: DagViewProps) {
     },
     [layout, rf],
   );
-  const onInit = useCallback(() => {
-    ready.current = true;
-    void rf.fitBounds({ x: 0, y: 0, width: layout.width, height: layout.height }, { padding: 0.03 });
-    if (focus && focus.i >= 0 && focus.i < layout.n) centre(focus.i, 0);
-  }, [layout, rf, focus, centre]);
   useEffect(() => {
-    if (!ready.current || !focus || focus.i < 0 || focus.i >= layout.n) return;
-    centre(focus.i, 400);
-  }, [focus, layout, centre]);
+    if (!ready || !hasSize) return;
+    if (!fitted.current) {
+      fitted.current = true;
+      const zoom = Math.min(MAX_FIT_ZOOM, (width * 0.96) / Math.max(1, layout.width), (height * 0.96) / Math.max(1, layout.height));
+      void rf.setViewport({ x: (width - layout.width * zoom) / 2, y: (height - layout.height * zoom) / 2, zoom });
+      if (focus && focus.i >= 0 && focus.i < layout.n) centre(focus.i, 0);
+      return;
+    }
+    if (focus && focus.i >= 0 && focus.i < layout.n) centre(focus.i, 400);
+    // the pane's size matters only for the first fit: a resize does not re-centre
+  }, [ready, focus, layout, centre, rf, hasSize]);
 
   const onNodeClick = useCallback<NodeMouseHandler<FlowNode>>(
     (_, node) => {
@@ -236,7 +245,7 @@ function DagCanvas({ store, layout, selected, focus, onSelect }: DagViewProps) {
     >
       <Background gap={40} />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable nodeColor={minimapColor} maskColor="rgba(15, 20, 25, 0.7)" bgColor="#0f1419" />
+      {grouped && <MiniMap pannable zoomable nodeColor={minimapColor} maskColor="rgba(15, 20, 25, 0.7)" bgColor="#0f1419" />}
       <Panel position="top-left" className="dag-note">
         {grouped
           ? `${num(layout.n)} items in ${num(layout.groups.length)} groups over ${layout.levels} levels · ${
