@@ -189,6 +189,11 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
           )}
         </h2>
         {error && <p className="error">{error}</p>}
+        {summary?.status === 'HALTED' && (
+          <p className="warning" data-testid="halted-reason">
+            Submissions held{summary.haltedReason ? `: ${summary.haltedReason}` : ''}. Queued items wait; nothing is failed.
+          </p>
+        )}
         {summary && (
           <dl className="facts inline">
             <dt>Items</dt>

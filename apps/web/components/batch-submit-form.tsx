@@ -102,7 +102,9 @@ export function BatchSubmitForm({ onSubmitted }: { onSubmitted: () => void }) {
             ? `Refused (409): ${err.message}${ids.length ? ` — ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ` and ${ids.length - 20} more` : ''}` : ''}`
             : err.status === 413
               ? `Too large (413): ${err.message}`
-              : `Error ${err.status}: ${err.message}`;
+              : err.status === 503 && typeof err.body.consoleUrl === 'string'
+                ? `Stored, not started yet (503): ${err.message} — a worker start picks it up; it is at ${err.body.consoleUrl}`
+                : `Error ${err.status}: ${err.message}`;
       setRefusal(label);
     } finally {
       setBusy(false);
@@ -186,6 +188,17 @@ export function BatchSubmitForm({ onSubmitted }: { onSubmitted: () => void }) {
           <a href={accepted.temporalUrl} target="_blank" rel="noreferrer">
             Temporal Web ↗
           </a>
+          {accepted.cancelledAtIntake && accepted.cancelledAtIntake.length > 0 && (
+            <span className="warning" data-testid="cancelled-at-intake">
+              {' '}
+              · {num(accepted.cancelledAtIntake.length)} cancelled at intake (a dependency from an earlier batch did not execute):{' '}
+              {accepted.cancelledAtIntake
+                .slice(0, 10)
+                .map((c) => `${c.id} ← ${c.rootCause}`)
+                .join(', ')}
+              {accepted.cancelledAtIntake.length > 10 ? ' …' : ''}
+            </span>
+          )}
         </p>
       )}
     </form>

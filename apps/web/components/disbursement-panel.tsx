@@ -101,6 +101,14 @@ export function DisbursementPanel({
               </dd>
             </>
           )}
+          {shown.lastError && shown.status === 'QUEUED' && (
+            <>
+              <dt>Retrying</dt>
+              <dd className="warning" data-testid="item-last-error">
+                {shown.lastError}
+              </dd>
+            </>
+          )}
           {shown.reason && (
             <>
               <dt>Reason</dt>

@@ -29,7 +29,10 @@ export function ThrottleForm() {
       const t = await api<Throttle>('/api/disbursements/throttle', { method: 'PUT', body: JSON.stringify(body) });
       setCurrent(t);
       setValues({ maxInFlightChunks: '', chunkSize: '', reason: '' });
-      setMessage({ ok: true, text: 'Throttle changed; running batches pick it up at their next chunk.' });
+      setMessage({
+        ok: true,
+        text: `Throttle changed${t.signalled !== undefined ? `; ${t.signalled} running batch${t.signalled === 1 ? '' : 'es'} told` : ''}.`,
+      });
     } catch (err) {
       if (err instanceof ApiError) setErrors(Object.fromEntries(err.issues.map((i) => [i.field, i.message])));
       setMessage({ ok: false, text: err instanceof ApiError ? `Error ${err.status}: ${err.message}` : (err as Error).message });
@@ -68,9 +71,12 @@ export function ThrottleForm() {
       </label>
       <button type="submit">Change throttle</button>
       {current && (
-        <small className="muted">
-          now {current.maxInFlightChunks} chunks × {current.chunkSize} items · set by {current.actor} at{' '}
-          {new Date(current.updatedAt).toLocaleString()}
+        <small className="muted" data-testid="throttle-now">
+          now {current.maxInFlightChunks} chunks × {current.chunkSize} items
+          {current.executors !== undefined ? ` · ${current.executors} executors` : ''} ·{' '}
+          {current.updatedAt
+            ? `set by ${current.actor} at ${new Date(current.updatedAt).toLocaleString()}${current.reason ? ` (${current.reason})` : ''}`
+            : 'configured defaults'}
         </small>
       )}
       {message && <p className={message.ok ? 'ok' : 'error'}>{message.text}</p>}

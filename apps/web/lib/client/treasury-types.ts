@@ -24,6 +24,10 @@ export interface BatchSummary {
   timings: { firstSubmitAt?: string; lastExecutedAt?: string; itemsPerSecond?: number };
   temporalUrl: string;
   consoleUrl: string;
+  /** DAG depth */
+  levels?: number;
+  /** why submissions are held, while HALTED */
+  haltedReason?: string;
 }
 
 export interface BatchesPage {
@@ -47,6 +51,10 @@ export interface Disbursement {
   reason?: string;
   /** For a dependent cancelled because of another item: that item's id. */
   rootCause?: string;
+  /** 0 = no dependency in its batch */
+  level?: number;
+  /** a QUEUED item being retried after a transient error: the last error */
+  lastError?: string;
 }
 
 /** `GET /api/disbursements/{id}` */
@@ -84,8 +92,16 @@ export interface SubmitAccepted {
   items: number;
   temporalUrl: string;
   consoleUrl: string;
+  totalAmount?: string;
+  /** items with nothing to wait for */
+  ready?: number;
+  /** items whose dependency from an earlier batch was already cancelled or failed */
+  cancelledAtIntake?: { id: string; rootCause: string; reason: string }[];
 }
-/** One problem of a refused batch (400): `id` names the item; a cycle's `path` lists its ids in order. */
+/**
+ * One problem of a refused batch (400): `id` names the item; `field` is `items[<i>].<field>`,
+ * `batchId`, `items` or `(body)`; a cycle's `path` lists its ids in order.
+ */
 export interface SubmitIssue {
   id?: string;
   field: string;
@@ -96,8 +112,14 @@ export interface SubmitIssue {
 export interface Throttle {
   maxInFlightChunks: number;
   chunkSize: number;
-  updatedAt: string;
+  /** absent while the configured defaults apply (actor "config") */
+  updatedAt?: string;
   actor: string;
+  reason?: string;
+  /** executor pool size: items in flight never exceed it, whatever the throttle says */
+  executors?: number;
+  /** PUT: running batches told */
+  signalled?: number;
 }
 export const THROTTLE_LIMITS = { maxInFlightChunks: { min: 1, max: 64 }, chunkSize: { min: 1, max: 1000 } } as const;
 
