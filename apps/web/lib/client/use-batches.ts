@@ -6,6 +6,7 @@ import { openEventSocket, type StreamStatus } from './event-socket';
 import { disbursementChange, type BatchesPage } from './treasury-types';
 
 const REFRESH_MS = 1000;
+const DISBURSE_WORKFLOW_TYPE = 'disburse';
 
 /**
  * The batches list, live: each `disbursement_status_changed` event carries its batch's counts,
@@ -37,7 +38,8 @@ export function useBatches(limit: number, offset: number) {
       }, REFRESH_MS);
     };
     const close = openEventSocket({
-      rooms: ['all'],
+      // every event of a `disburse` workflow (its status changes and its start/end), nothing else
+      rooms: [`type:${DISBURSE_WORKFLOW_TYPE}`],
       onStatus: setStatus,
       onEvents(events) {
         let touched = false;
@@ -45,7 +47,7 @@ export function useBatches(limit: number, offset: number) {
         for (const e of events) {
           const change = disbursementChange(e);
           if (change) latest.set(change.batch_id, change);
-          if (change || (e.workflowId.startsWith('disburse-') && e.type.startsWith('execution_'))) touched = true;
+          if (change || e.type.startsWith('execution_')) touched = true;
         }
         if (latest.size)
           setPage(
