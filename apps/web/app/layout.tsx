@@ -21,6 +21,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <nav>
             <Link href="/">Runs</Link>
             <Link href="/operations">Operations</Link>
+            <Link href="/treasury">Treasury</Link>
             <Link href="/pnl">P&amp;L</Link>
             <Link href="/receipts">Receipts</Link>
             <Link href="/network">Network</Link>

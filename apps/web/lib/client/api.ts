@@ -16,7 +16,9 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly issues: { field: string; message: string }[] = [],
+    readonly issues: { field: string; message: string; id?: string; path?: string[] }[] = [],
+    /** the whole answer, for fields beyond `error` and `issues` (e.g. a 409's `ids`) */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -34,6 +36,6 @@ export async function api<T>(path: string, init?: RequestInit): Promise<T> {
     },
   });
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body.error ?? `HTTP ${res.status}`, body.issues);
+  if (!res.ok) throw new ApiError(res.status, body.error ?? `HTTP ${res.status}`, body.issues, body);
   return body as T;
 }

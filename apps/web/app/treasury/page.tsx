@@ -1,0 +1,7 @@
+import { TreasuryPage } from '@/components/treasury-page';
+
+export const dynamic = 'force-dynamic';
+
+export default function Page() {
+  return <TreasuryPage />;
+}
