@@ -3,7 +3,9 @@
  * and evaluations, a copy of the rules with every range and `for:` divided by 30), the receipt
  * poller is stopped, ReceiptPollerStalled fires, Alertmanager delivers it to the console's webhook
  * (bearer token, auth on), and the console's alerts API and panel (headless Chromium) show it;
- * the poller is restarted and the alert resolves everywhere.
+ * the poller is restarted and the alert resolves everywhere. Then the same path for the shared
+ * circuit breaker: forced open from the API, TreasuryCircuitBreakerOpen fires and reaches the
+ * console; reset, it resolves.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,13 +45,13 @@ interface PromAlert {
   labels: Record<string, string>;
   state: 'pending' | 'firing';
 }
-const prometheusAlerts = async () =>
+const prometheusAlerts = async (name = ALERT) =>
   ((await (await fetch(`${stack.urls.prometheus}/api/v1/alerts`)).json()) as { data: { alerts: PromAlert[] } }).data.alerts.filter(
-    (a) => a.labels.alertname === ALERT,
+    (a) => a.labels.alertname === name,
   );
-const alertmanagerAlerts = async () =>
+const alertmanagerAlerts = async (name = ALERT) =>
   (
-    (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?filter=alertname%3D%22${ALERT}%22`)).json()) as {
+    (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?filter=alertname%3D%22${name}%22`)).json()) as {
       status: { state: string };
     }[]
   ).filter((a) => a.status.state === 'active');
@@ -160,4 +162,38 @@ test('stopping the receipt poller fires ReceiptPollerStalled through Alertmanage
   expect(after.history.filter((h) => h.name === ALERT).map((h) => h.status)).toEqual(['resolved', 'firing']);
   await shown.waitFor({ state: 'detached', timeout: 30_000 });
   await page.close();
+});
+
+test('the chain breaker forced open fires TreasuryCircuitBreakerOpen through Alertmanager to the console; reset resolves it', async () => {
+  const name = 'TreasuryCircuitBreakerOpen';
+  const control = async (action: 'force-open' | 'reset') => {
+    const res = await fetch(`${stack.urls.web}/api/breakers/theblock/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR}`, 'x-actor': 'alerting-e2e' },
+      body: JSON.stringify({ reason: `alerting e2e: ${action}` }),
+    });
+    expect(res.status).toBe(200);
+  };
+  expect(await prometheusAlerts(name)).toEqual([]);
+  await control('force-open');
+  try {
+    await until('Prometheus to fire it', async () => ((await prometheusAlerts(name)).some((a) => a.state === 'firing') ? true : undefined));
+    await until('Alertmanager to hold it', async () => ((await alertmanagerAlerts(name)).length > 0 ? true : undefined));
+    const fired = await until('the console to record it', async () => (await consoleAlerts()).firing.find((a) => a.name === name));
+    expect(fired).toMatchObject({
+      status: 'firing',
+      severity: 'critical',
+      summary: 'Circuit breaker theblock is OPEN: no chain writes go out',
+      runbookUrl: 'docs/runbooks/TreasuryCircuitBreakerOpen.md',
+    });
+  } finally {
+    await control('reset');
+  }
+  await until('Prometheus to resolve it', async () => ((await prometheusAlerts(name)).length === 0 ? true : undefined));
+  await until('Alertmanager to resolve it', async () => ((await alertmanagerAlerts(name)).length === 0 ? true : undefined));
+  const after = await until('the console to record the resolution', async () => {
+    const a = await consoleAlerts();
+    return a.firing.some((x) => x.name === name) ? undefined : a;
+  });
+  expect(after.history.filter((h) => h.name === name).map((h) => h.status)).toEqual(['resolved', 'firing']);
 });
