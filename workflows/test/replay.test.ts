@@ -24,19 +24,9 @@ interface Expectation {
   /** how the recorded run ended */
   end: 'completed' | 'continued-as-new' | 'terminated';
   /** the patches the recorded run went through (none: recorded before them) */
-  patches: string[  [
-    'disburse (prepare, chunks with a cancelled item, finish)',
-    'disburse.history.json',
-    { workflowType: 'disburse', end: 'completed', patches: [] },
-  ],
-];
+  patches: string[];
   /** operation statuses the workflow announced, in order */
-  statuses?: string[  [
-    'disburse (prepare, chunks with a cancelled item, finish)',
-    'disburse.history.json',
-    { workflowType: 'disburse', end: 'completed', patches: [] },
-  ],
-];
+  statuses?: string[];
 }
 
 const fixtures: Array<[name: string, file: string, expect: Expectation]> = [

@@ -5,6 +5,7 @@ import type { EmergencyAction } from '@blockops/domain';
 import { api, ApiError } from '@/lib/client/api';
 import { useLiveData } from '@/lib/client/use-live-data';
 import { EMERGENCY_LIVE, type EmergencyDocument } from '@/lib/client/emergency';
+import { ThrottleForm } from './throttle-form';
 
 const LIVE = { rooms: [...EMERGENCY_LIVE.rooms, 'type:receiptPoller'], types: [...EMERGENCY_LIVE.types, 'pnl_updated' as const] };
 
@@ -118,6 +119,14 @@ export function EmergencyPage() {
           </form>
         )}
         {message && <p className="error">{message}</p>}
+      </section>
+      <section className="panel">
+        <h2>Treasury throttle</h2>
+        <p className="muted">
+          Seed 001&apos;s set-throttle: how many disbursement chunks run at once and how many items each carries, for every running batch
+          from its next chunk on. Audited with the reason.
+        </p>
+        <ThrottleForm />
       </section>
       <section className="panel">
         <h2>Risk limits</h2>

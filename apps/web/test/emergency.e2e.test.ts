@@ -1,6 +1,7 @@
 /**
  * An operator halts everything from the console (real Debian Chromium), sees the banner with the
- * reason on another page, is refused a new operation, and resumes.
+ * reason on another page, is refused a new operation, and resumes; and changes the treasury
+ * throttle from the same page.
  */
 import type { Browser } from 'playwright-core';
 import { startTestStack } from '@blockops/stack';
@@ -58,4 +59,23 @@ test('halt from the console, the banner follows to every page, resume clears it'
   await page.getByTestId('emergency-state').filter({ hasText: 'NORMAL' }).waitFor();
   await banner.waitFor({ state: 'detached' });
   expect(errors).toEqual([]);
+});
+
+test('the treasury throttle is changed from the emergency page, audited with the reason', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${stack.urls.web}/emergency`);
+  const form = page.getByTestId('throttle-form');
+  await form.getByTestId('throttle-now').waitFor();
+  await form.locator('input[name=maxInFlightChunks]').fill('2');
+  await form.locator('input[name=chunkSize]').fill('100');
+  await form.locator('input[name=reason]').fill('e2e: slow down while the node is busy');
+  await form.getByRole('button', { name: 'Change throttle' }).click();
+  await form.getByTestId('throttle-now').filter({ hasText: 'now 2 chunks × 100 items' }).waitFor();
+  const throttle = (await (await fetch(`${stack.urls.web}/api/disbursements/throttle`)).json()) as Record<string, unknown>;
+  expect(throttle).toMatchObject({ maxInFlightChunks: 2, chunkSize: 100, reason: 'e2e: slow down while the node is busy' });
+  const audit = (await (await fetch(`${stack.urls.web}/api/audit?limit=20`)).json()) as { entries: Record<string, unknown>[] };
+  expect(audit.entries).toContainEqual(
+    expect.objectContaining({ action: 'treasury.throttle', outcome: 'accepted', reason: 'e2e: slow down while the node is busy' }),
+  );
+  await page.close();
 });
