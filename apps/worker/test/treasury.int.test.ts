@@ -346,12 +346,12 @@ async function submitsAtNode(): Promise<number> {
   return n;
 }
 
-test('HALT during a running 2,000-item batch: after the acknowledgement nothing reaches the node, items stay QUEUED, the run waits and shows it; RESUME pays every item exactly once', async () => {
-  const h = setup({ throttle: { maxInFlightChunks: 4, chunkSize: 25 }, executors: 256 });
+test('HALT during a running 10,000-item batch: after the acknowledgement nothing reaches the node, items stay QUEUED, the run waits and shows it; RESUME pays every item exactly once', async () => {
+  const h = setup({ throttle: { maxInFlightChunks: 4, chunkSize: 100 }, executors: 1024 });
   const tag = randomUUID().slice(0, 6);
-  const items = chainBatch({ tag, chains: 200, depth: 10, fanIn: true });
+  const items = chainBatch({ tag, chains: 1000, depth: 10, fanIn: true });
   const ids = items.map((i) => i.id);
-  expect(items).toHaveLength(2000);
+  expect(items).toHaveLength(10_000);
   const result = await h.withWorker(async (tq) => {
     const controller = await client.workflow.start('emergencyController', {
       workflowId: `emergency-${randomUUID()}`,
@@ -390,9 +390,9 @@ test('HALT during a running 2,000-item batch: after the acknowledgement nothing 
     expect(summary).toMatchObject({
       status: 'HALTED',
       haltedReason: 'HALT: treasury drill',
-      counts: { QUEUED: 2000 - paidAtHalt, EXECUTED: paidAtHalt, CANCELLED: 0, FAILED: 0 },
+      counts: { QUEUED: 10_000 - paidAtHalt, EXECUTED: paidAtHalt, CANCELLED: 0, FAILED: 0 },
     });
-    expect(paidAtHalt).toBeLessThan(2000);
+    expect(paidAtHalt).toBeLessThan(10_000);
     expect((await handle.describe()).status.name).toBe('RUNNING');
     const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
     const halted = events.filter((e) => e.type === 'execution_halted' && e.workflowId === `disburse-${batchId}`);
@@ -404,13 +404,13 @@ test('HALT during a running 2,000-item batch: after the acknowledgement nothing 
     await controller.terminate('test over');
     return r;
   });
-  expect(result.counts).toEqual({ QUEUED: 0, EXECUTED: 2000, CANCELLED: 0, FAILED: 0 });
+  expect(result.counts).toEqual({ QUEUED: 0, EXECUTED: 10_000, CANCELLED: 0, FAILED: 0 });
   // counted at the node: every item paid exactly once, the exact sum
   const log = await h.chain.dev.treasuryPayments({ disbursement_ids: ids, limit: 10_000 });
-  expect(log.total).toBe(2000);
+  expect(log.total).toBe(10_000);
   const perId = new Map<string, number>();
   for (const p of log.payments) perId.set(p.disbursement_id, (perId.get(p.disbursement_id) ?? 0) + 1);
-  expect(perId.size).toBe(2000);
+  expect(perId.size).toBe(10_000);
   expect([...perId.values()].every((c) => c === 1)).toBe(true);
   expect(formatUnits(log.total_paid)).toBe(sumAmounts(items.map((i) => i.amount)));
   expect(await h.treasury.batchSummary(result.batchId)).toMatchObject({ status: 'COMPLETED' });
