@@ -7,73 +7,22 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { connectRedis, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
 import { emergencyStatusQuery, riskBreachSignal, transitionUpdate } from '@blockops/workflows/public';
-import os from 'node:os';
-import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
-import { harness } from './support/worker-harness';
+import { useWorkerTestEnv } from './support/worker-env';
 
 const root = path.resolve(__dirname, '../../..');
 const noopSinks = { events: { emit: { fn: () => {}, callDuringReplay: false } } };
-let env: TestWorkflowEnvironment;
-let devnet: Stack;
-let redis: RedisClient;
-let bundle: WorkflowBundleWithSourceMap;
-let client: Client;
-const stream = `test:${randomUUID().slice(0, 8)}:events`;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  // connected first: bundling below blocks the event loop for seconds, longer than a connect timeout
-  redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  [env, devnet, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
-    }),
-    startStack({
-      root,
-      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
-      services: ['devnet'],
-      ports: { devnet: 0 },
-      output: 'files',
-    }),
-    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
-  ]);
-  client = env.client;
-}, 120_000);
-
-afterAll(async () => {
-  for (const p of prefixes) {
-    const keys = await redis.keys(`${p}*`);
-    if (keys.length) await redis.del(keys);
-  }
-  await redis?.del(stream);
-  redis?.destroy();
-  await devnet?.stop();
-  await env?.teardown();
-});
+const servers = useWorkerTestEnv();
 
 function setup() {
-  const h = harness({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    redis,
-    chainUrl: devnet.env.THEBLOCK_RPC_URL!,
-    stream,
-    bundle,
-  });
-  prefixes.push(h.prefix);
-  return h;
+  return servers.harness();
 }
 
 const start = (taskQueue: string, workflowId = `emergency-${randomUUID()}`, maxHistoryEvents?: number) =>
-  client.workflow.start('emergencyController', { workflowId, taskQueue, args: [maxHistoryEvents ? { maxHistoryEvents } : {}] });
+  servers.client.workflow.start('emergencyController', { workflowId, taskQueue, args: [maxHistoryEvents ? { maxHistoryEvents } : {}] });
 
 const refusal = async (p: Promise<unknown>) => {
   const err = await p.then(
@@ -113,7 +62,7 @@ test('each transition is in Redis when acknowledged; refused ones leave state an
     const history = await handle.fetchHistory();
     if (process.env.UPDATE_FIXTURES)
       writeFileSync(path.join(root, 'workflows/test/fixtures/emergency-controller.history.json'), historyToJSON(history));
-    await Worker.runReplayHistory({ workflowBundle: bundle, sinks: noopSinks }, history, handle.workflowId);
+    await Worker.runReplayHistory({ workflowBundle: servers.bundle, sinks: noopSinks }, history, handle.workflowId);
   });
 });
 
@@ -166,10 +115,10 @@ test('continue-as-new carries the latched state; a controller started afresh rea
     await handle.executeUpdate(transitionUpdate, { args: [{ action: 'halt', reason: 'two', actor: 'operator:ana' }] });
     await handle.executeUpdate(transitionUpdate, { args: [{ action: 'shutdown', reason: 'three', actor: 'operator:ana' }] });
     const firstRun = handle.firstExecutionRunId;
-    let latest = client.workflow.getHandle(workflowId);
+    let latest = servers.client.workflow.getHandle(workflowId);
     for (let i = 0; i < 100 && (await latest.describe()).runId === firstRun; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      latest = client.workflow.getHandle(workflowId);
+      latest = servers.client.workflow.getHandle(workflowId);
     }
     expect((await latest.describe()).runId).not.toBe(firstRun);
     expect(await latest.query(emergencyStatusQuery)).toMatchObject({ state: 'SHUTDOWN', reason: 'three' });

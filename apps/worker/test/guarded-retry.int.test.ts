@@ -6,65 +6,17 @@
  * process, Redis; the worker runs in-process (the test bundles its own workflow).
  */
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { CHAIN_BREAKER } from '@blockops/domain';
-import { connectRedis, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
-import { harness } from './support/worker-harness';
+import { useWorkerTestEnv } from './support/worker-env';
 
-const root = path.resolve(__dirname, '../../..');
-let env: TestWorkflowEnvironment;
-let devnet: Stack;
-let redis: RedisClient;
-let bundle: WorkflowBundleWithSourceMap;
-const stream = `test:${randomUUID().slice(0, 8)}:events`;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  [env, devnet, redis, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
-    }),
-    startStack({
-      root,
-      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
-      services: ['devnet'],
-      ports: { devnet: 0 },
-      output: 'files',
-      devnetArgs: ['--block-interval-ms', '3600000', '--seed', '9', '--fund', '0xblockops=1000'],
-    }),
-    connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./support/guarded-write.workflow'), logger: new DefaultLogger('WARN') }),
-  ]);
-}, 120_000);
-
-afterAll(async () => {
-  for (const p of prefixes) {
-    const keys = await redis.keys(`${p}*`);
-    if (keys.length) await redis.del(keys);
-  }
-  await redis?.del(stream);
-  redis?.destroy();
-  await devnet?.stop();
-  await env?.teardown();
+const servers = useWorkerTestEnv({
+  devnetArgs: ['--block-interval-ms', '3600000', '--seed', '9', '--fund', '0xblockops=1000'],
+  workflows: require.resolve('./support/guarded-write.workflow'),
 });
 
 test('a queued write waits out the open breaker (the next attempt scheduled an open period later) and completes after it closes', async () => {
   const openMs = 1500;
-  const h = harness({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    redis,
-    chainUrl: devnet.urls.devnet!,
-    stream,
-    bundle,
-    breaker: { openMs },
-  });
-  prefixes.push(h.prefix);
+  const h = servers.harness({ breaker: { openMs } });
   const operationId = `queued-${randomUUID().slice(0, 8)}`;
   const statusAtNode = async () => (await h.chain.tx.status({ operation_id: operationId })).status;
   await h.breakers.forceOpen(CHAIN_BREAKER);
@@ -72,7 +24,7 @@ test('a queued write waits out the open breaker (the next attempt scheduled an o
   while (guard.local(CHAIN_BREAKER)?.state !== 'forced_open') await new Promise((r) => setTimeout(r, 10));
 
   const result = await h.withWorker(async (taskQueue) => {
-    const handle = await env.client.workflow.start('guardedWrite', {
+    const handle = await servers.env.client.workflow.start('guardedWrite', {
       taskQueue,
       workflowId: `guarded-${operationId}`,
       args: [{ operationId, market: 'storage', estimatedCost: '1', units: 1 }],

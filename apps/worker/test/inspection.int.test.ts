@@ -5,74 +5,20 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { defaultPayloadConverter, type Workflow } from '@temporalio/common';
-import { connectRedis, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_ARGS, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import { resolveTemporalCli } from '@blockops/stack';
 import type { PollResult, SubmitAnswer } from '@blockops/workflows/public';
-import { workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
-import { harness } from './support/worker-harness';
+import { useWorkerTestEnv } from './support/worker-env';
 
 const root = path.resolve(__dirname, '../../..');
 const ACCOUNT = '0xblockops';
-let env: TestWorkflowEnvironment;
-let devnet: Stack;
-let redis: RedisClient;
-let bundle: WorkflowBundleWithSourceMap;
-let client: Client;
-const stream = `test:${randomUUID().slice(0, 8)}:events`;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  // Redis first: bundling the workflow code blocks the event loop long enough to time out a connect
-  redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  [env, devnet, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_ARGS },
-    }),
-    startStack({
-      root,
-      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
-      services: ['devnet'],
-      ports: { devnet: 0 },
-      output: 'files',
-      // blocks only when a test mines them; startStack funds our account (100,000) and makes it a provider
-      devnetArgs: ['--block-interval-ms', '3600000', '--seed', '9'],
-    }),
-    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
-  ]);
-  client = env.client;
-}, 120_000);
-
-afterAll(async () => {
-  for (const p of prefixes) {
-    const keys = await redis.keys(`${p}*`);
-    if (keys.length) await redis.del(keys);
-  }
-  await redis?.del(stream);
-  redis?.destroy();
-  await devnet?.stop();
-  await env?.teardown();
-});
+const servers = useWorkerTestEnv({ devnetArgs: ['--block-interval-ms', '3600000', '--seed', '9'] });
 
 function setup() {
-  const h = harness({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    redis,
-    chainUrl: devnet.urls.devnet!,
-    stream,
-    bundle,
-    account: ACCOUNT,
-  });
-  prefixes.push(h.prefix);
-  return h;
+  return servers.harness({ account: ACCOUNT });
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
@@ -85,7 +31,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 
 async function listIds(query: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const wf of client.workflow.list({ query })) ids.push(wf.workflowId);
+  for await (const wf of servers.client.workflow.list({ query })) ids.push(wf.workflowId);
   return ids.sort();
 }
 
@@ -103,10 +49,10 @@ test('every EXPIRED compute operation is found by its search attributes, with li
       // as the API starts them: the correlation id of the request (the workflow sets the search attribute from it)
       memo: { correlationId },
     });
-    return client.workflow
+    return servers.client.workflow
       .executeUpdateWithStart<Workflow, SubmitAnswer, []>('submit', { startWorkflowOperation: start })
       .then(async (answer) => {
-        await client.workflow
+        await servers.client.workflow
           .getHandle(`op-${operationId}`)
           .result()
           .catch(() => undefined);
@@ -139,9 +85,9 @@ test('every EXPIRED compute operation is found by its search attributes, with li
     'workflow',
     'list',
     '--address',
-    env.address,
+    servers.env.address,
     '--namespace',
-    env.namespace ?? 'default',
+    servers.env.namespace ?? 'default',
     '--query',
     query,
     '--output',
@@ -151,7 +97,7 @@ test('every EXPIRED compute operation is found by its search attributes, with li
   expect(cli).toEqual(expiredCompute);
 
   // the description carries them typed, and the current details say the outcome
-  const d = await client.workflow.getHandle(expiredCompute[0]!).describe();
+  const d = await servers.client.workflow.getHandle(expiredCompute[0]!).describe();
   expect(d.typedSearchAttributes.get({ name: 'BlockopsMarket', type: 'KEYWORD' } as never)).toBe('compute');
 });
 
@@ -167,7 +113,7 @@ test('an idle poller polls inside one activity: a handful of history events per 
       { h: after, input: { idleMaxMs: 2000 } },
     ].map(({ h, input }) =>
       h.withWorker(async (taskQueue) => {
-        const handle = await client.workflow.start('receiptPoller', {
+        const handle = await servers.client.workflow.start('receiptPoller', {
           taskQueue,
           workflowId: `receipt-poller-${randomUUID()}`,
           args: [{ pollIntervalMs: 100, batchSize: 1000, ...input }],

@@ -4,84 +4,33 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WithStartWorkflowOperation, WorkflowFailedError, type Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { WithStartWorkflowOperation, WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { connectRedis, readRange, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_ARGS, poll, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
+import { readRange } from '@blockops/events';
+import { poll } from '@blockops/stack';
 import type { operation } from '@blockops/workflows';
-import { submitUpdate, workflowInterceptorModules, workflowsPath } from '@blockops/workflows/public';
+import { submitUpdate } from '@blockops/workflows/public';
 import { formatUnits, parseAmount } from '@blockops/domain';
 import { createReceiptActivities } from '../src/activities/receipts';
-import { harness } from './support/worker-harness';
+import { useWorkerTestEnv } from './support/worker-env';
+
 import { expectAccountingMatches, ledgerOracle, storeMicro } from './support/oracle';
 
 const root = path.resolve(__dirname, '../../..');
 const ACCOUNT = '0xblockops';
 const noopSinks = { events: { emit: { fn: () => {}, callDuringReplay: false } } };
-let env: TestWorkflowEnvironment;
-let devnet: Stack;
-let redis: RedisClient;
-let bundle: WorkflowBundleWithSourceMap;
-let client: Client;
-const stream = `test:${randomUUID().slice(0, 8)}:events`;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  // Redis first: bundling the workflow code blocks the event loop long enough to time out a connect
-  redis = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  [env, devnet, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_ARGS },
-    }),
-    startStack({
-      root,
-      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
-      services: ['devnet'],
-      ports: { devnet: 0 },
-      output: 'files',
-      // blocks only when a test mines them; startStack funds our account (100,000) and makes it a provider
-      devnetArgs: ['--block-interval-ms', '3600000', '--confirm-blocks', '2', '--seed', '5'],
-    }),
-    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
-  ]);
-  client = env.client;
-}, 120_000);
-
-afterAll(async () => {
-  for (const p of prefixes) {
-    const keys = await redis.keys(`${p}*`);
-    if (keys.length) await redis.del(keys);
-  }
-  await redis?.del(stream);
-  redis?.destroy();
-  await devnet?.stop();
-  await env?.teardown();
-});
+const servers = useWorkerTestEnv({ devnetArgs: ['--block-interval-ms', '3600000', '--confirm-blocks', '2', '--seed', '5'] });
 
 function setup(extra: { gateCacheMs?: number } = {}) {
-  const h = harness({
-    ...extra,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    redis,
-    chainUrl: devnet.urls.devnet!,
-    stream,
-    bundle,
-    account: ACCOUNT,
-  });
-  prefixes.push(h.prefix);
-  return h;
+  return servers.harness({ ...extra, account: ACCOUNT });
 }
 /** The independent oracle (a plain loop over the node's receipt log and ledger), as of `toHeight`. */
-const oracle = (toHeight: number) => ledgerOracle({ url: devnet.urls.devnet! }, ACCOUNT, toHeight, '100000');
+const oracle = (toHeight: number) => ledgerOracle({ url: servers.devnet.urls.devnet! }, ACCOUNT, toHeight, '100000');
 
 const startPoller = (taskQueue: string, workflowId: string, input: Record<string, unknown> = {}) =>
-  client.workflow.start('receiptPoller', {
+  servers.client.workflow.start('receiptPoller', {
     taskQueue,
     workflowId,
     args: [{ pollIntervalMs: 50, batchSize: 100, idleMaxMs: 2000, ...input }],
@@ -105,7 +54,7 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
     await poll(
       async () => {
         let runs = 0;
-        for await (const _ of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs++;
+        for await (const _ of servers.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs++;
         return runs > 1;
       },
       { description: 'several runs in visibility' },
@@ -120,7 +69,7 @@ test('the poller applies every receipt of ours exactly once across continue-as-n
   expect(expected.earnings).toBeGreaterThan(0);
   expectAccountingMatches(state, expected);
 
-  const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+  const { events } = await readRange(servers.redis, servers.stream, '0-0', '+', 100_000);
   const processed = events.filter((e) => e.workflowId === workflowId && e.type === 'receipts_processed') as Array<{
     count: number;
     applied?: number;
@@ -148,9 +97,9 @@ test('the same batch applied twice (a retried or raced attempt) leaves P&L uncha
 /** Replay guard: saves the histories the replay test replays (UPDATE_FIXTURES=1), and replays them right now too. */
 async function saveAndReplay(runs: Array<[workflowId: string, fixture: string]>) {
   for (const [id, file] of runs) {
-    const history = await client.workflow.getHandle(id).fetchHistory();
+    const history = await servers.client.workflow.getHandle(id).fetchHistory();
     if (process.env.UPDATE_FIXTURES) writeFileSync(path.join(root, `workflows/test/fixtures/${file}.history.json`), historyToJSON(history));
-    await Worker.runReplayHistory({ workflowBundle: bundle, sinks: noopSinks }, history, id);
+    await Worker.runReplayHistory({ workflowBundle: servers.bundle, sinks: noopSinks }, history, id);
   }
 }
 
@@ -164,7 +113,7 @@ async function submit(taskQueue: string, input: Record<string, unknown>) {
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
   });
-  const answer = await client.workflow.executeUpdateWithStart(submitUpdate, { startWorkflowOperation: start });
+  const answer = await servers.client.workflow.executeUpdateWithStart(submitUpdate, { startWorkflowOperation: start });
   return { operationId, workflowId, answer, handle: await start.workflowHandle() };
 }
 
@@ -191,7 +140,7 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
     });
     expect(await h.store.reservations()).toEqual({});
     expect((await h.operations.get(op.operationId))?.status).toBe('CONFIRMED');
-    const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+    const { events } = await readRange(servers.redis, servers.stream, '0-0', '+', 100_000);
     expect(
       events
         .filter((e) => e.workflowId === op.workflowId && e.type === 'operation_status_changed')
@@ -292,7 +241,7 @@ test('the fallback poll confirms an operation whose signal never came, once acco
     // the fallback poll found it, and settling waits: accounting does not hold the receipt yet
     await poll(
       async () =>
-        (await readRange(redis, stream, '0-0', '+', 100_000)).events.some(
+        (await readRange(servers.redis, servers.stream, '0-0', '+', 100_000)).events.some(
           (e) =>
             e.workflowId === op.workflowId &&
             e.type === 'node_failed' &&
@@ -328,7 +277,7 @@ test("the node's transient faults are retried; its cancelled-class errors are no
       expect(bad.answer).toMatchObject({ status: 'failed', code: 422 });
       expect(await h.store.reservations()).not.toHaveProperty(bad.operationId);
 
-      const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+      const { events } = await readRange(servers.redis, servers.stream, '0-0', '+', 100_000);
       const failures = (id: string) =>
         events.filter(
           (e) => e.workflowId === id && e.type === 'node_failed' && (e as { node_name: string }).node_name === 'submitOperation',
@@ -380,12 +329,12 @@ test('a receipt after the operation EXPIRED confirms it late: record, reservatio
     // announced once, as the operation's event, and counted
     await poll(
       async () =>
-        (await readRange(redis, stream, '0-0', '+', 100_000)).events.some(
+        (await readRange(servers.redis, servers.stream, '0-0', '+', 100_000)).events.some(
           (e) => e.type === 'operation_status_changed' && e.operation_id === op.operationId && e.status === 'CONFIRMED',
         ),
       { description: 'the late event' },
     );
-    const late = (await readRange(redis, stream, '0-0', '+', 100_000)).events.filter(
+    const late = (await readRange(servers.redis, servers.stream, '0-0', '+', 100_000)).events.filter(
       (e) => e.type === 'operation_status_changed' && e.operation_id === op.operationId,
     );
     expect(late.map((e) => (e as { status: string }).status)).toEqual(['SUBMITTED', 'EXPIRED', 'CONFIRMED']);
@@ -414,7 +363,7 @@ test('EXPIRED never hides a charge: a receipt already on chain at the deadline c
     await h.chain.dev.mine({ blocks: 2 });
     expect((await h.chain.tx.status({ operation_id: op.operationId })).status).toBe('confirmed');
     const nodeEvents = async (name: string) =>
-      (await readRange(redis, stream, '0-0', '+', 100_000)).events.filter(
+      (await readRange(servers.redis, servers.stream, '0-0', '+', 100_000)).events.filter(
         (e) => e.workflowId === op.workflowId && e.type === 'node_started' && e.node_name === name,
       );
     // the deadline passed and the workflow asked the node (the only tx.status read: the fallback poll is an hour away)

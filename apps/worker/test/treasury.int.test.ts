@@ -5,80 +5,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { Client } from '@temporalio/client';
 import { acceptBatch } from '@blockops/treasury';
-import { connectRedis, readRange, type RedisClient } from '@blockops/events';
-import { DEV_SERVER_DYNAMIC_CONFIG, poll, resolveTemporalCli, startStack, type Stack } from '@blockops/stack';
-import {
-  disburseStatusQuery,
-  throttleSignal,
-  transitionUpdate,
-  workflowInterceptorModules,
-  workflowsPath,
-  type DisburseResult,
-} from '@blockops/workflows/public';
+import { readRange } from '@blockops/events';
+import { poll } from '@blockops/stack';
+import { disburseStatusQuery, throttleSignal, transitionUpdate, type DisburseResult } from '@blockops/workflows/public';
 import type { TreasuryPayment } from '@blockops/chain';
 import { CHAIN_BREAKER, formatUnits } from '@blockops/domain';
-import { harness, type HarnessOptions } from './support/worker-harness';
+import { useWorkerTestEnv } from './support/worker-env';
+import type { HarnessOptions } from './support/worker-harness';
 import { chainBatch, depsOf, sumAmounts, type RawDisbursement } from './support/batches';
 
 const root = path.resolve(__dirname, '../../..');
-let env: TestWorkflowEnvironment;
-let devnet: Stack;
-let redis: RedisClient;
-let bundle: WorkflowBundleWithSourceMap;
-let client: Client;
-const stream = `test:${randomUUID().slice(0, 8)}:events`;
-const prefixes: string[] = [];
-
-beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  [env, devnet, redis, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: resolveTemporalCli(root) }, extraArgs: DEV_SERVER_DYNAMIC_CONFIG },
-    }),
-    startStack({
-      root,
-      dataDir: path.join(os.tmpdir(), `blockops-devnet-${randomUUID()}`),
-      services: ['devnet'],
-      ports: { devnet: 0 },
-      output: 'files',
-      devnetArgs: ['--block-interval-ms', '3600000', '--seed', '13', '--treasury-balance', '100000000'],
-    }),
-    connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
-    bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') }),
-  ]);
-  client = env.client;
-}, 120_000);
-
-afterAll(async () => {
-  for (const p of prefixes) {
-    for await (const keys of redis.scanIterator({ MATCH: `${p}*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
-  }
-  await redis?.del(stream);
-  redis?.destroy();
-  await devnet?.stop();
-  await env?.teardown();
-});
+const servers = useWorkerTestEnv({ devnetArgs: ['--block-interval-ms', '3600000', '--seed', '13', '--treasury-balance', '100000000'] });
 
 function setup(extra: Partial<HarnessOptions> = {}) {
-  const h = harness({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    redis,
-    chainUrl: devnet.urls.devnet!,
-    stream,
-    bundle,
-    chainTimeoutMs: 1000,
-    ...extra,
-  });
-  prefixes.push(h.prefix);
-  return h;
+  return servers.harness({ chainTimeoutMs: 1000, ...extra });
 }
 type H = ReturnType<typeof setup>;
 
@@ -87,7 +31,7 @@ async function run(h: H, taskQueue: string, items: RawDisbursement[], input: Rec
   const batchId = `b-${randomUUID().slice(0, 8)}`;
   const accepted = await acceptBatch(h.treasury, { batchId, items }, { newBatchId: () => batchId });
   if (accepted.kind !== 'accepted') throw new Error(JSON.stringify(accepted));
-  const handle = await client.workflow.start('disburse', {
+  const handle = await servers.client.workflow.start('disburse', {
     taskQueue,
     workflowId: accepted.workflowId,
     args: [{ batchId, idlePollMs: 100, chunkTimeoutMs: 5000, ...input }],
@@ -106,9 +50,9 @@ async function payments(h: H, ids: string[]): Promise<TreasuryPayment[]> {
 /** Every run of a workflow execution: its history length, and the chunk activities with their input. */
 async function runsOf(workflowId: string) {
   const runs: { events: number; chunks: { size: number; scheduled: number; closed?: number }[] }[] = [];
-  const executions = client.workflow.list({ query: `WorkflowId = '${workflowId}'` });
+  const executions = servers.client.workflow.list({ query: `WorkflowId = '${workflowId}'` });
   for await (const e of executions) {
-    const history = await client.workflow.getHandle(workflowId, e.runId).fetchHistory();
+    const history = await servers.client.workflow.getHandle(workflowId, e.runId).fetchHistory();
     const events = history.events ?? [];
     const bySchedule = new Map<string, { size: number; scheduled: number; closed?: number }>();
     events.forEach((ev, i) => {
@@ -164,7 +108,7 @@ test('every item is paid once, each after all its dependencies (payment order at
   expect(summary).toMatchObject({ status: 'COMPLETED', executedAmount: spent, totalAmount: spent });
 
   // the console's live view: one event per chunk result, covering every item
-  const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+  const { events } = await readRange(servers.redis, servers.stream, '0-0', '+', 100_000);
   const mine = events.filter((e) => e.type === 'disbursement_status_changed' && e.batch_id === result.batchId);
   const seen = new Set(mine.flatMap((e) => (e.type === 'disbursement_status_changed' ? e.items.map((i) => i.id) : [])));
   expect(seen.size).toBe(240);
@@ -189,10 +133,10 @@ test('an invalid destination cancels the item and all its dependents transitivel
     });
   }
   // the run replays deterministically (and is the replay fixture of workflows/test/replay.test.ts)
-  const history = await client.workflow.getHandle(`disburse-${result.batchId}`).fetchHistory();
+  const history = await servers.client.workflow.getHandle(`disburse-${result.batchId}`).fetchHistory();
   if (process.env.UPDATE_FIXTURES) writeFileSync(path.join(root, 'workflows/test/fixtures/disburse.history.json'), historyToJSON(history));
   await Worker.runReplayHistory(
-    { workflowBundle: bundle, sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } } },
+    { workflowBundle: servers.bundle, sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } } },
     history,
     'disburse',
   );
@@ -337,9 +281,9 @@ test('the shared breaker forced open: no submission reaches the node, items stay
   expect(new Set(paid.map((p) => p.disbursement_id)).size).toBe(10);
 });
 
-/** Every treasury.submit_disbursement call that reached the devnet (any outcome), from its /metrics. */
+/** Every treasury.submit_disbursement call that reached the servers.devnet (any outcome), from its /metrics. */
 async function submitsAtNode(): Promise<number> {
-  const text = await (await fetch(`${devnet.urls.devnet}/metrics`)).text();
+  const text = await (await fetch(`${servers.devnet.urls.devnet}/metrics`)).text();
   let n = 0;
   for (const m of text.matchAll(/^theblock_devnet_rpc_calls_total\{([^}]*)\} (\d+)$/gm))
     if (m[1]!.includes('method="treasury.submit_disbursement"')) n += Number(m[2]);
@@ -353,7 +297,7 @@ test('HALT during a running 10,000-item batch: after the acknowledgement nothing
   const ids = items.map((i) => i.id);
   expect(items).toHaveLength(10_000);
   const result = await h.withWorker(async (tq) => {
-    const controller = await client.workflow.start('emergencyController', {
+    const controller = await servers.client.workflow.start('emergencyController', {
       workflowId: `emergency-${randomUUID()}`,
       taskQueue: tq,
       args: [{}],
@@ -394,7 +338,7 @@ test('HALT during a running 10,000-item batch: after the acknowledgement nothing
     });
     expect(paidAtHalt).toBeLessThan(10_000);
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    const { events } = await readRange(redis, stream, '0-0', '+', 100_000);
+    const { events } = await readRange(servers.redis, servers.stream, '0-0', '+', 100_000);
     const halted = events.filter((e) => e.type === 'execution_halted' && e.workflowId === `disburse-${batchId}`);
     expect(halted).toHaveLength(1);
     expect(halted[0]).toMatchObject({ reason: expect.stringContaining('HALT: treasury drill') });

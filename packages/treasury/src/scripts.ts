@@ -270,8 +270,10 @@ end
 flush(now)
 -- newly ready items onto their batch's ready list
 for b, l in pairs(readyBy) do bulk('RPUSH', bk(b) .. ':ready', l) end
+-- 'halted' is left as is: a round permitted before a HALT may record after another chunk was
+-- refused; the batch stays HALTED until a resumed round is allowed (markHalted '') or it completes
 if executed > 0 then
-  redis.call('HSET', bk(B), 'lastExecutedAt', now, 'halted', '')
+  redis.call('HSET', bk(B), 'lastExecutedAt', now)
 end
 local others = {}
 for b in pairs(touched) do
