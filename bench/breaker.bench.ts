@@ -22,7 +22,7 @@ import { startStack } from '@blockops/stack';
 import { createChainWriteGuard, type ChainWriteGuard } from '../apps/worker/src/chain-write-guard';
 import { createLogger } from '../apps/worker/src/logger';
 import type { BenchSection } from './run';
-import { median, percentile, round } from './stats';
+import { closedLoop, median, percentile, round } from './stats';
 
 const CONCURRENCY = 32;
 const ROUNDS = 12;
@@ -30,19 +30,8 @@ const ROUND_S = 1.5;
 const PROPAGATION_SAMPLES = 200;
 
 async function load(seconds: number, call: () => Promise<unknown>) {
-  const lat: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        await call();
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  return { perS: lat.length / ((performance.now() - t0) / 1000), lat };
+  const { lat, elapsedS } = await closedLoop(CONCURRENCY, seconds, call);
+  return { perS: lat.length / elapsedS, lat };
 }
 
 async function guardOn(redis: RedisClient, prefix: string, subscribe: boolean) {

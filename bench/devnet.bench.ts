@@ -12,11 +12,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { createChainClient } from '@blockops/chain';
 import { startStack } from '@blockops/stack';
 import type { BenchSection } from './run';
-import { median, percentile, round } from './stats';
+import { closedLoop, median, percentile, round } from './stats';
 
 const CONCURRENCY = 32;
 /** bare/client alternations per case */
@@ -24,20 +23,8 @@ const ROUNDS = 8;
 
 /** Runs `call` with CONCURRENCY in flight for `seconds`; calls/s and latency percentiles. */
 async function load(seconds: number, call: () => Promise<unknown>, weight = 1) {
-  const lat: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < end) {
-        const t = performance.now();
-        await call();
-        lat.push(performance.now() - t);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - t0) / 1000;
-  return { callsPerS: (lat.length * weight) / elapsed, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  const { lat, elapsedS } = await closedLoop(CONCURRENCY, seconds, call);
+  return { callsPerS: (lat.length * weight) / elapsedS, p50: percentile(lat, 50), p99: percentile(lat, 99) };
 }
 
 export async function run(): Promise<BenchSection[]> {

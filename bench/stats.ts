@@ -15,3 +15,23 @@ export function median(sample: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/**
+ * Runs `call` back to back from `concurrency` loops for `seconds` (a closed-loop load): every
+ * call's latency (ms) and the elapsed seconds.
+ */
+export async function closedLoop(concurrency: number, seconds: number, call: () => Promise<unknown>) {
+  const lat: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await call();
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  return { lat, elapsedS: (performance.now() - t0) / 1000 };
+}

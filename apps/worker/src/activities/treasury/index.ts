@@ -16,7 +16,6 @@ import { submitItems } from './submit-items';
 export {
   createSubmitGate,
   disbursementIntentId,
-  openSubmitGate,
   type SubmitGate,
   type SubmitDecision,
   type SubmitRequest,

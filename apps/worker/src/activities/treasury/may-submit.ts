@@ -75,9 +75,3 @@ export function createSubmitGate(deps: { emergency: Pick<EmergencyStore, 'permit
     reportSubmission: async () => {},
   };
 }
-
-/** Everything may go (tests that exercise the executor without the emergency controller). */
-export const openSubmitGate: SubmitGate = {
-  maySubmit: async () => ({ allowed: true }),
-  reportSubmission: async () => {},
-};
