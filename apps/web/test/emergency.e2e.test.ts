@@ -70,6 +70,8 @@ test('the treasury throttle is changed from the emergency page, audited with the
   await form.locator('input[name=chunkSize]').fill('100');
   await form.locator('input[name=reason]').fill('e2e: slow down while the node is busy');
   await form.getByRole('button', { name: 'Change throttle' }).click();
+  // the PUT's own answer (not a throttle read on load) is what the page confirms
+  await form.getByText(/^Throttle changed/).waitFor();
   await form.getByTestId('throttle-now').filter({ hasText: 'now 2 chunks × 100 items' }).waitFor();
   const throttle = (await (await fetch(`${stack.urls.web}/api/disbursements/throttle`)).json()) as Record<string, unknown>;
   expect(throttle).toMatchObject({ maxInFlightChunks: 2, chunkSize: 100, reason: 'e2e: slow down while the node is busy' });

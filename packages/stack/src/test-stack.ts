@@ -21,7 +21,7 @@ export async function startTestStack(
 ): Promise<
   Stack & {
     dataDir: string;
-    names: { events: string; audit: string; taskQueue: string; accounts: string; alerts: string; emergency: string; breakers: string };
+    names: { events: string; audit: string; taskQueue: string; accounts: string; alerts: string; emergency: string; treasury: string; breakers: string };
   }
 > {
   const root = path.resolve(__dirname, '../../..');
@@ -34,8 +34,21 @@ export async function startTestStack(
     accounts: `test:${id}:acct`,
     alerts: `test:${id}:alerts`,
     emergency: `test:${id}:emergency`,
+    // the executor throttle, items and executor nonces are per stack: test files never share a throttle
+    treasury: `test:${id}:treasury`,
     // under the accounts prefix, so a test's cleanup of `${names.accounts}*` removes the breakers too
     breakers: `test:${id}:acct:breaker`,
+  };
+  // every name a stack owns, as the env its processes read
+  const namesEnv = {
+    EVENTS_STREAM: names.events,
+    AUDIT_STREAM: names.audit,
+    TEMPORAL_TASK_QUEUE: names.taskQueue,
+    ACCOUNTS_PREFIX: names.accounts,
+    ALERTS_PREFIX: names.alerts,
+    EMERGENCY_PREFIX: names.emergency,
+    TREASURY_PREFIX: names.treasury,
+    BREAKER_PREFIX: names.breakers,
   };
   const stack = await startStack({
     root,
@@ -44,30 +57,15 @@ export async function startTestStack(
     ports: { temporal: 0, temporalUi: 0, temporalMetrics: 0, devnet: 0, web: 0, workerMetrics: 0, prometheus: 0, alertmanager: 0 },
     monitoring: opts.monitoring,
     output: 'files',
-    env: {
-      EVENTS_STREAM: names.events,
-      AUDIT_STREAM: names.audit,
-      TEMPORAL_TASK_QUEUE: names.taskQueue,
-      ACCOUNTS_PREFIX: names.accounts,
-      ALERTS_PREFIX: names.alerts,
-      EMERGENCY_PREFIX: names.emergency,
-      BREAKER_PREFIX: names.breakers,
-      LOG_LEVEL: 'warn',
-      ...opts.env,
-    },
+    env: { ...namesEnv, LOG_LEVEL: 'warn', ...opts.env },
     devnetArgs: opts.devnetArgs ?? ['--block-interval-ms', '200'],
   });
   return {
     ...stack,
+    // the names as the processes got them (a test may give its own, e.g. TREASURY_PREFIX)
     env: {
       ...stack.env,
-      EVENTS_STREAM: names.events,
-      AUDIT_STREAM: names.audit,
-      TEMPORAL_TASK_QUEUE: names.taskQueue,
-      ACCOUNTS_PREFIX: names.accounts,
-      ALERTS_PREFIX: names.alerts,
-      EMERGENCY_PREFIX: names.emergency,
-      BREAKER_PREFIX: names.breakers,
+      ...Object.fromEntries(Object.entries(namesEnv).map(([k, v]) => [k, opts.env?.[k] ?? v])),
     },
     dataDir,
     names,

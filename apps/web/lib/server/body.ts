@@ -14,7 +14,12 @@ const tooLarge = (limit: number): BodyResult => ({ ok: false, status: 413, error
  */
 export async function readJsonBody(req: Request, limit = DEFAULT_BODY_LIMIT): Promise<BodyResult> {
   const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) return tooLarge(limit);
+  if (declared !== null && Number(declared) > limit) {
+    // refuse unread, and cancel the stream as when counting: otherwise the HTTP server drains the
+    // whole declared body into garbage buffers while the answer travels
+    req.body?.cancel().catch(() => {});
+    return tooLarge(limit);
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
