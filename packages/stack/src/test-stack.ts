@@ -21,7 +21,16 @@ export async function startTestStack(
 ): Promise<
   Stack & {
     dataDir: string;
-    names: { events: string; audit: string; taskQueue: string; accounts: string; alerts: string; emergency: string; treasury: string; breakers: string };
+    names: {
+      events: string;
+      audit: string;
+      taskQueue: string;
+      accounts: string;
+      alerts: string;
+      emergency: string;
+      treasury: string;
+      breakers: string;
+    };
   }
 > {
   const root = path.resolve(__dirname, '../../..');
