@@ -40,7 +40,7 @@ const { checkEmergency, checkGate, reserveFunds } = proxyLocalActivities<Operati
 // The submit is answered to an HTTP caller that waits: a few quick retries, then the answer. A
 // refusal by the open circuit breaker is not waited out (it may be 60 s): it is answered at once,
 // 503 with the retry time.
-const { submitOperation } = proxyActivities<OperationActivities>({
+const SUBMIT_OPTIONS = {
   startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '200 ms',
@@ -49,7 +49,12 @@ const { submitOperation } = proxyActivities<OperationActivities>({
     maximumAttempts: 4,
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, BREAKER_OPEN],
   },
-});
+} as const;
+const { submitOperation: submitRemotely } = proxyActivities<OperationActivities>(SUBMIT_OPTIONS);
+// As a local activity the submit runs inside the first workflow task with the gate and the
+// reservation, so admission is answered without a round trip through the server per step. Safe to
+// run again after a lost task: the permit and the node are idempotent on the operation id.
+const { submitOperation: submitLocally } = proxyLocalActivities<OperationActivities>(SUBMIT_OPTIONS);
 // After the breaker refused a retry, did an earlier attempt reach the node? Asked briefly: the node is
 // probably down and the caller waits.
 const { readOperationStatus: readStatusBriefly } = proxyActivities<OperationActivities>({
@@ -73,6 +78,8 @@ const { readOperationStatus, settleOperation } = proxyActivities<OperationActivi
  * EXPIRED over a charge already booked is CONFIRMED).
  */
 export const INSPECTABLE_PATCH = 'operation-search-attributes-and-charge-check';
+/** Runs recorded before this change submitted with a remote activity; they replay that way. */
+export const LOCAL_SUBMIT_PATCH = 'operation-local-submit';
 
 export interface OperationResult {
   operationId: string;
@@ -201,6 +208,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   }
   // 3. submit once; a transient failure after the retries may still have reached the node
   try {
+    const submitOperation = patched(LOCAL_SUBMIT_PATCH) ? submitLocally : submitRemotely;
     const { txHash } = await submitOperation({ operationId, market, estimatedCost, units });
     view.txHash = txHash;
   } catch (err) {

@@ -47,6 +47,16 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
     },
   ],
   [
+    'operation admitted in its first task (gate, reservation and submit as local activities), confirmed by the signal',
+    'operation-local-submit.history.json',
+    {
+      workflowType: 'operation',
+      end: 'completed',
+      patches: ['correlation-id-search-attribute', 'emergency-check', 'operation-search-attributes-and-charge-check', 'operation-local-submit'],
+      statuses: ['SUBMITTED', 'CONFIRMED'],
+    },
+  ],
+  [
     'operation that asked the node at its deadline and expired',
     'operation-expired-late.history.json',
     {

@@ -149,7 +149,8 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
     await poller.terminate('test over');
 
     await saveAndReplay([
-      [op.workflowId, 'operation-confirmed'],
+      // operation-confirmed.history.json is the same run recorded before the local submit (kept: it must still replay)
+      [op.workflowId, 'operation-local-submit'],
       [poller.workflowId, 'receipt-poller-confirms'],
     ]);
   });
