@@ -1,4 +1,5 @@
 import {
+  type ActivityOptions,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -40,7 +41,7 @@ const { checkEmergency, checkGate, reserveFunds } = proxyLocalActivities<Operati
 // The submit is answered to an HTTP caller that waits: a few quick retries, then the answer. A
 // refusal by the open circuit breaker is not waited out (it may be 60 s): it is answered at once,
 // 503 with the retry time.
-const SUBMIT_OPTIONS = {
+const SUBMIT_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '200 ms',
@@ -49,7 +50,7 @@ const SUBMIT_OPTIONS = {
     maximumAttempts: 4,
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, BREAKER_OPEN],
   },
-} as const;
+};
 const { submitOperation: submitRemotely } = proxyActivities<OperationActivities>(SUBMIT_OPTIONS);
 // As a local activity the submit runs inside the first workflow task with the gate and the
 // reservation, so admission is answered without a round trip through the server per step. Safe to
