@@ -62,7 +62,7 @@ const { readOperationStatus: readStatusBriefly } = proxyActivities<OperationActi
   startToCloseTimeout: '5 seconds',
   retry: { initialInterval: '200 ms', maximumAttempts: 2, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 });
-const { readOperationStatus, settleOperation } = proxyActivities<OperationActivities>({
+const SETTLE_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: {
     initialInterval: '500 ms',
@@ -70,7 +70,10 @@ const { readOperationStatus, settleOperation } = proxyActivities<OperationActivi
     maximumInterval: '10 seconds',
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
-});
+};
+// Settling stays a remote activity: while accounting is behind it retries for as long as that
+// takes, and a local activity would hold the workflow task (and every query) that long.
+const { readOperationStatus, settleOperation } = proxyActivities<OperationActivities>(SETTLE_OPTIONS);
 
 /**
  * Runs recorded before this change replay without it. With it: the run's market, status and

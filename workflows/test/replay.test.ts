@@ -47,12 +47,17 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
     },
   ],
   [
-    'operation admitted in its first task (gate, reservation and submit as local activities), confirmed by the signal',
-    'operation-local-submit.history.json',
+    'operation admitted in its first task (emergency, gate, reservation and submit as local activities), confirmed by the signal',
+    'operation-local-activities.history.json',
     {
       workflowType: 'operation',
       end: 'completed',
-      patches: ['correlation-id-search-attribute', 'emergency-check', 'operation-search-attributes-and-charge-check', 'operation-local-submit'],
+      patches: [
+        'correlation-id-search-attribute',
+        'emergency-check',
+        'operation-search-attributes-and-charge-check',
+        'operation-local-submit',
+      ],
       statuses: ['SUBMITTED', 'CONFIRMED'],
     },
   ],

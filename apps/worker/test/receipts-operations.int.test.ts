@@ -150,7 +150,7 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
 
     await saveAndReplay([
       // operation-confirmed.history.json is the same run recorded before the local submit (kept: it must still replay)
-      [op.workflowId, 'operation-local-submit'],
+      [op.workflowId, 'operation-local-activities'],
       [poller.workflowId, 'receipt-poller-confirms'],
     ]);
   });
