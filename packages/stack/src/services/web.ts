@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { httpOk, isListening } from '../net';
@@ -9,8 +9,15 @@ import { childEnv, outputOf, pickPort, tsxCommand, type StackContext } from './c
 export async function startWeb(ctx: StackContext): Promise<void> {
   const { opts } = ctx;
   const webDir = path.join(opts.root, 'apps/web');
-  if (!existsSync(path.join(webDir, '.next/BUILD_ID'))) {
-    ctx.log('web       building the console (first start only)…');
+  const stale = newerThanBuild(opts.root, path.join(webDir, '.next/BUILD_ID'));
+  if (stale && opts.output === 'files') {
+    // tests never rebuild (two test files could build at once); they say what to run instead
+    throw new Error(
+      `the console build (apps/web/.next) is older than ${stale}: run \`npm run build -w @blockops/web\` (npm test does) and test again`,
+    );
+  }
+  if (!existsSync(path.join(webDir, '.next/BUILD_ID')) || stale) {
+    ctx.log(stale ? `web       rebuilding the console (${stale} changed)…` : 'web       building the console (first start only)…');
     execFileSync(process.execPath, [require.resolve('next/dist/bin/next', { paths: [webDir] }), 'build'], {
       cwd: webDir,
       stdio: opts.output === 'files' ? 'ignore' : 'inherit',
@@ -36,4 +43,36 @@ export async function startWeb(ctx: StackContext): Promise<void> {
   ctx.urls.web = `http://127.0.0.1:${port}`;
   ctx.scrapeTargets.push({ job: 'blockops-web', service: 'web', targets: [`127.0.0.1:${port}`] });
   ctx.log(`web       ${ctx.urls.web}`);
+}
+
+/** Where the console's build comes from: its own sources and every workspace package's. */
+const BUILD_SOURCES = [
+  'apps/web/app',
+  'apps/web/components',
+  'apps/web/lib',
+  'apps/web/next.config.mjs',
+  ...['accounts', 'breakers', 'chain', 'config', 'domain', 'emergency', 'events', 'treasury'].map((p) => `packages/${p}/src`),
+  'workflows/src',
+];
+
+/** A source file changed after the console was built (the first one found), or undefined: no build, or an up-to-date one. */
+function newerThanBuild(root: string, buildId: string): string | undefined {
+  if (!existsSync(buildId)) return undefined;
+  const built = statSync(buildId).mtimeMs;
+  const visit = (p: string): string | undefined => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    if (st.isFile()) return st.mtimeMs > built ? path.relative(root, p) : undefined;
+    for (const e of readdirSync(p, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const found = visit(path.join(p, e.name));
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const s of BUILD_SOURCES) {
+    const found = visit(path.join(root, s));
+    if (found) return found;
+  }
+  return undefined;
 }
