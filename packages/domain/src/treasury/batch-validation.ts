@@ -123,11 +123,15 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
   const n = raw.length;
   const ctx: ItemContext = { issues, index: (out.index = new IdIndex(n)), spans: new Spans(n * 2), json: undefined, jsonIds: 0 };
   const firstSpan = new Int32Array(n + 1); // item i's dependency spans are spans[firstSpan[i] .. firstSpan[i + 1])
+  // sized once and trimmed after: growing by push copies a 100,000-slot array several times
+  const items = (out.items = new Array<ValidatedDisbursement>(n));
+  let valid = 0;
   for (let i = 0; i < n; i++) {
     firstSpan[i] = ctx.spans.length;
     const item = checkItem(raw[i], i, ctx);
-    if (item) out.items.push(item);
+    if (item) items[valid++] = item;
   }
+  items.length = valid;
   firstSpan[n] = ctx.spans.length;
 
   // 2. dependencies inside the batch as compressed rows; self and outside ones set aside

@@ -8,34 +8,32 @@
  * matches only when the characters do.
  */
 export class IdIndex {
-  /** item index + 1 per slot, 0 = empty */
+  /** per slot, item index + 1 (0 = empty) and the id's hash side by side: one cache line per probe */
   private readonly slots: Int32Array;
-  private readonly hashes: Int32Array;
-  private readonly mask: number;
+  private readonly capacity: number;
   /** per item index, the id it owns (the first well-formed, unreserved occurrence); else undefined */
   private readonly owned: (string | undefined)[];
 
   constructor(items: number) {
-    let capacity = 16;
-    while (capacity < items * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity);
-    this.hashes = new Int32Array(capacity);
-    this.mask = capacity - 1;
+    // two thirds full at most: a fresh typed array costs a page fault per 4 KiB touched, more than a
+    // probe within the same cache line
+    this.capacity = Math.ceil(items * 1.5) + 8;
+    this.slots = new Int32Array(this.capacity * 2);
     this.owned = new Array<string | undefined>(items);
   }
 
   /** Makes item `index` the owner of `id` and returns -1, or returns the index that owns it already. */
   claim(id: string, index: number): number {
     const h = hash(id, 0, id.length);
-    let slot = h & this.mask;
+    let slot = this.slotOf(h);
     for (;;) {
-      const taken = this.slots[slot]!;
+      const taken = this.slots[2 * slot]!;
       if (taken === 0) break;
-      if (this.hashes[slot] === h && this.owned[taken - 1] === id) return taken - 1;
-      slot = (slot + 1) & this.mask;
+      if (this.slots[2 * slot + 1] === h && this.owned[taken - 1] === id) return taken - 1;
+      if (++slot === this.capacity) slot = 0;
     }
-    this.slots[slot] = index + 1;
-    this.hashes[slot] = h;
+    this.slots[2 * slot] = index + 1;
+    this.slots[2 * slot + 1] = h;
     this.owned[index] = id;
     return -1;
   }
@@ -43,16 +41,21 @@ export class IdIndex {
   /** The index of the item owning the id `s.slice(from, to)`, or -1. */
   find(s: string, from: number, to: number): number {
     const h = hash(s, from, to);
-    let slot = h & this.mask;
+    let slot = this.slotOf(h);
     for (;;) {
-      const taken = this.slots[slot]!;
+      const taken = this.slots[2 * slot]!;
       if (taken === 0) return -1;
-      if (this.hashes[slot] === h) {
+      if (this.slots[2 * slot + 1] === h) {
         const id = this.owned[taken - 1]!;
         if (id.length === to - from && s.startsWith(id, from)) return taken - 1;
       }
-      slot = (slot + 1) & this.mask;
+      if (++slot === this.capacity) slot = 0;
     }
+  }
+
+  /** The hash scaled to [0, capacity): its high bits pick the slot (multiply-shift, no modulo). */
+  private slotOf(h: number): number {
+    return Math.floor(((h >>> 0) * this.capacity) / 4294967296);
   }
 
   /** The id item `index` owns, if it owns one. */
