@@ -33,12 +33,14 @@ export function toCsr(n: number, rows: ArrayLike<ArrayLike<number>>): Csr {
 
 /** Reverses a graph: for dependencies in, dependents out. */
 export function reverseCsr(n: number, g: Csr): Csr {
+  // start[d] first counts up to the end of d's row; filling each row from its end, sources in
+  // descending order, leaves it at the row's start, rows ascending: no second cursor array
   const start = new Int32Array(n + 1);
-  for (let e = 0; e < g.list.length; e++) start[g.list[e]! + 1]!++;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const fill = start.slice(0, n);
+  for (let e = 0; e < g.list.length; e++) start[g.list[e]!]!++;
+  for (let i = 1; i < n; i++) start[i]! += start[i - 1]!;
+  start[n] = g.list.length;
   const list = new Int32Array(g.list.length);
-  for (let i = 0; i < n; i++) for (let e = g.start[i]!; e < g.start[i + 1]!; e++) list[fill[g.list[e]!]!++] = i;
+  for (let i = n - 1; i >= 0; i--) for (let e = g.start[i + 1]! - 1; e >= g.start[i]!; e--) list[--start[g.list[e]!]!] = i;
   return { start, list };
 }
 

@@ -19,5 +19,7 @@ export const MAX_BATCH_BODY_BYTES = 96 * 1024 * 1024;
 export const DESTINATION_PATTERN = /^0x[0-9a-fA-F]{4,64}$/;
 export const DESTINATION_RULE = '0x followed by 4–64 hex digits, not the zero address';
 
+// hoisted: a regex literal in the arrow's body is a new RegExp object per call (100,000 per intake in the benchmark)
+const ZERO_ADDRESS = /^0x0+$/;
 export const destinationProblem = (d: string): string | undefined =>
-  !DESTINATION_PATTERN.test(d) ? `must be ${DESTINATION_RULE}` : /^0x0+$/.test(d) ? 'must not be the zero address' : undefined;
+  !DESTINATION_PATTERN.test(d) ? `must be ${DESTINATION_RULE}` : ZERO_ADDRESS.test(d) ? 'must not be the zero address' : undefined;

@@ -1,4 +1,5 @@
 import { DISBURSEMENT_ID_PATTERN, DISBURSEMENT_ID_RULE, MAX_DEPENDENCIES, MEMO_MAX_BYTES } from './limits';
+import { Spans } from './spans';
 import { utf8ByteLength } from './utf8';
 
 /**
@@ -9,6 +10,9 @@ export type MemoDependencies =
   { ok: true; dependsOn: string[]; format: 'none' | 'json' | 'key-value' } | { ok: false; problem: string; dependsOn: [] };
 
 const ANY_CASE = /depends_on/i;
+// the same, searched from a position (lastIndex) instead of on a slice; test() builds no match
+// object. Only nextKey uses it, and sets lastIndex before every search.
+const ANY_CASE_FROM = /depends_on/gi;
 // module-local bindings: read once, not through the module namespace on every memo
 const ID = DISBURSEMENT_ID_PATTERN;
 const MAX_BYTES = MEMO_MAX_BYTES;
@@ -30,26 +34,47 @@ export function parseMemoDependencies(memo: unknown): MemoDependencies {
   return { ok: true, dependsOn: r, format: typeof memo === 'string' && memo.trimStart().startsWith('{') ? 'json' : 'key-value' };
 }
 
-const NONE: string[] = [];
 export const dependencyIdProblem = (id: string) => `dependency ${show(id)} is not a valid id (${DISBURSEMENT_ID_RULE})`;
-/**
- * The same, for hot loops (intake of 100,000 items): the dependencies, or the problem as a string.
- * A memo without `depends_on` allocates nothing. Never throws.
- */
+
+/** The dependencies as strings, or the problem as a string (ids checked unless `checkIds: false`). Never throws. */
 export function memoDependencies(memo: unknown, opts: { checkIds?: boolean } = {}): string[] | string {
+  const spans = new Spans(4);
+  const r = scanMemoDependencies(memo, spans, opts.checkIds ?? true);
+  if (r !== null) return r;
+  const ids = new Array<string>(spans.count);
+  for (let k = 0; k < spans.length; k += 2) ids[k >> 1] = (memo as string).slice(spans.data[k], spans.data[k + 1]);
+  return ids;
+}
+
+/**
+ * The parser itself, for intake's loop over 100,000 memos. A key-value memo's dependencies are
+ * appended to `out` as spans of the memo (nothing allocated per id), and it returns null; so does
+ * a memo without dependencies. A JSON memo's are returned as strings (JSON may escape them). A
+ * problem is returned as a string and leaves `out` as it was. Either way duplicates are removed
+ * (first seen kept) and the limits checked; ids too unless the caller checks them itself (intake
+ * knows the batch's ids). Never throws.
+ */
+export function scanMemoDependencies(memo: unknown, out: Spans, checkIds: boolean): string | string[] | null {
+  const start = out.length;
   try {
-    if (memo === undefined || memo === null) return NONE;
+    if (memo === undefined || memo === null) return null;
     if (typeof memo !== 'string') return 'memo must be a string';
     if (memo.length * 3 > MAX_BYTES) {
       const bytes = utf8ByteLength(memo);
       if (bytes > MAX_BYTES) return `memo is ${bytes} bytes; at most ${MAX_BYTES} bytes (8 KiB)`;
     }
-    const lower = memo.indexOf('depends_on');
-    if (lower < 0 && !ANY_CASE.test(memo)) return NONE;
-    const ids = memo.trimStart().startsWith('{') ? parseJson(memo) : parseKeyValue(memo, lower);
-    return typeof ids === 'string' ? ids : finish(ids, opts.checkIds ?? true);
+    if (memo.indexOf('depends_on') < 0 && !ANY_CASE.test(memo)) return null;
+    if (memo.trimStart().startsWith('{')) {
+      const ids = parseJson(memo);
+      return typeof ids === 'string' ? ids : finishIds(ids, checkIds);
+    }
+    const problem = scanKeyValue(memo, out) ?? finishSpans(memo, out, start, checkIds);
+    if (problem === undefined) return null;
+    out.length = start;
+    return problem;
   } catch (err) {
     // unreachable by construction; the guarantee "never throws" does not rest on that
+    out.length = start;
     return `memo could not be read (${err instanceof Error ? err.message : String(err)})`;
   }
 }
@@ -83,19 +108,16 @@ const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) |
 const isSpace = (c: number) => c === 32 || c === 9;
 const ends = (c: number) => c !== c || c <= 32 || c === 44 || c === 59 || c === 38 || c === 124; // NaN (end), space/control, , ; & |
 
-/** The next `depends_on` at or after `from`, any case (`lower` = the next lowercase one, found by the caller). */
+/** The next `depends_on` at or after `from`, any case (without the u flag only ASCII letters fold: always 10 characters). */
 function nextKey(memo: string, from: number): number {
-  const exact = memo.indexOf('depends_on', from);
-  // a differently cased key (rare) only matters before the next lowercase one
-  const rest = exact < 0 ? memo.slice(from) : memo.slice(from, exact);
-  const m = ANY_CASE.exec(rest);
-  return m ? from + m.index : exact;
+  ANY_CASE_FROM.lastIndex = from;
+  return ANY_CASE_FROM.test(memo) ? ANY_CASE_FROM.lastIndex - KEY_LENGTH : -1;
 }
 
-function parseKeyValue(memo: string, lower: number): string[] | string {
-  const ids: string[] = [];
+/** Appends the ids of every `depends_on=` / `depends_on:` list to `out`; a problem if none is declared. */
+function scanKeyValue(memo: string, out: Spans): string | undefined {
   let declared = false;
-  let key = lower >= 0 && !ANY_CASE.test(memo.slice(0, lower)) ? lower : nextKey(memo, 0);
+  let key = nextKey(memo, 0);
   while (key >= 0) {
     let i = key + KEY_LENGTH;
     const word = key > 0 && isWordChar(memo.charCodeAt(key - 1)); // part of a longer word
@@ -109,7 +131,7 @@ function parseKeyValue(memo: string, lower: number): string[] | string {
       for (;;) {
         const from = i;
         while (i < memo.length && !ends(memo.charCodeAt(i))) i++;
-        if (i > from) ids.push(memo.slice(from, i));
+        if (i > from) out.push(from, i);
         let j = i;
         while (isSpace(memo.charCodeAt(j))) j++;
         if (memo.charCodeAt(j) !== 44) break;
@@ -121,11 +143,54 @@ function parseKeyValue(memo: string, lower: number): string[] | string {
     key = nextKey(memo, i);
   }
   if (!declared) return 'memo mentions depends_on but not as depends_on=a,b,c or as JSON {"depends_on": [...]}';
-  return ids;
+  return undefined;
 }
 
-/** Duplicates removed (first seen kept); ids checked unless the caller checks them (intake knows the batch's). */
-function finish(ids: string[], checkIds: boolean): string[] | string {
+function spanEquals(s: string, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (; a < aEnd; a++, b++) if (s.charCodeAt(a) !== s.charCodeAt(b)) return false;
+  return true;
+}
+
+/** Duplicates of the spans from `start` removed in place (first seen kept), then the ids and their count checked. */
+function finishSpans(memo: string, out: Spans, start: number, checkIds: boolean): string | undefined {
+  const d = out.data;
+  const n = (out.length - start) >> 1;
+  let w = start + 2;
+  if (n > 8) {
+    // many ids (up to thousands in 8 KiB): a set, not pairwise comparisons
+    const seen = new Set<string>([memo.slice(d[start], d[start + 1])]);
+    for (let r = start + 2; r < out.length; r += 2) {
+      const id = memo.slice(d[r], d[r + 1]);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      d[w++] = d[r]!;
+      d[w++] = d[r + 1]!;
+    }
+    out.length = w;
+  } else if (n > 1) {
+    for (let r = start + 2; r < out.length; r += 2) {
+      let seen = false;
+      for (let q = start; q < w && !seen; q += 2) seen = spanEquals(memo, d[q]!, d[q + 1]!, d[r]!, d[r + 1]!);
+      if (seen) continue;
+      d[w++] = d[r]!;
+      d[w++] = d[r + 1]!;
+    }
+    out.length = w;
+  }
+  if (checkIds) {
+    for (let k = start; k < out.length; k += 2) {
+      const id = memo.slice(d[k], d[k + 1]);
+      if (!ID.test(id)) return dependencyIdProblem(id);
+    }
+  }
+  const count = (out.length - start) >> 1;
+  if (count > MAX_DEPS) return `${count} dependencies; at most ${MAX_DEPS}`;
+  return undefined;
+}
+
+/** The same for a JSON memo's ids (strings). */
+function finishIds(ids: string[], checkIds: boolean): string[] | string {
   let unique = ids;
   if (ids.length > 8) unique = [...new Set(ids)];
   else {
