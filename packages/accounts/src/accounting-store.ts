@@ -40,6 +40,9 @@ export interface ApplyResult {
   /** receipts applied by this call (0 when not applied) */
   count: number;
   summary: PnlSummary;
+  /** the state after the call (as the store holds it when applied; as read when not), and the balance before it */
+  state: AccountingState;
+  balanceBefore: Units;
   /** operations this batch confirmed late (they had ended EXPIRED, FAILED or REJECTED): the records as now stored */
   lateConfirmed: OperationRecord[];
 }
@@ -89,6 +92,8 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
     checkpoint,
     count: 0,
     summary: pnlSummary(state),
+    state,
+    balanceBefore: state.balance,
     lateConfirmed: [],
   });
 
@@ -136,6 +141,8 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
           checkpoint: checked.toHeight,
           count: checked.receipts.length,
           summary: prepared.summary,
+          state: prepared.next,
+          balanceBefore: current.state.balance,
           lateConfirmed: ops.late,
         };
       }
