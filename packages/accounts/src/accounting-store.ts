@@ -123,11 +123,11 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
       const checked = checkBatch(batch);
       const ids = checked.charges.map((c) => c.operationId);
       for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
-        const current = await snapshot();
+        // one round trip: the state and the records of the operations the batch charges, read together
+        const [current, records] = await Promise.all([snapshot(), ids.length ? redis.hmGet(keys.ops.records, ids) : []]);
         if (current.checkpoint !== checked.fromCheckpoint) return notApplied(current);
         const now = Date.now();
         const prepared = prepareBatch(current.state, checked, { historyMaxLen, seriesMaxLen, now });
-        const records = ids.length ? await redis.hmGet(keys.ops.records, ids) : [];
         const ops = prepareCharges(checked.charges, new Map(ids.map((id, i) => [id, records[i] ?? ''])), now);
         const outcome = await applyBatchScript(redis, applyKeys, prepared.args.concat(ops.args));
         if (outcome === -2) continue; // an operation record changed between our read and the script: read again

@@ -5,13 +5,14 @@ import {
   asDecimal,
   formatUnits,
   pausesPoller,
+  type EmergencyStatus,
   type AccountingReceipt,
   type AccountingState,
   type Market,
   type Units,
 } from '@blockops/domain';
 import type { ChainClient, Receipt } from '@blockops/chain';
-import { ChainMismatchError, type AccountingStore, type OperationCharge, type OperationRecord } from '@blockops/accounts';
+import { ChainMismatchError, type AccountingStore, type ApplyResult, type OperationCharge, type OperationRecord } from '@blockops/accounts';
 import type { LateConfirmation, PollResult, ReceiptActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../metrics';
 import { classified } from './failure';
@@ -153,7 +154,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
     return { ours, accounted, charges };
   }
 
-  /** Applies a fetched batch (CAS on the checkpoint it was read after) and checks the risk limits on our receipts. */
+  /** Applies a fetched batch (CAS on the checkpoint it was read after). */
   async function applyFetched(fetched: Fetched & { batch: NonNullable<Fetched['batch']> }, mine: ReturnType<typeof oursOf>) {
     const { batch } = fetched;
     let res;
@@ -185,10 +186,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
       for (const c of perDirection.values()) metrics.accountingReceipts.inc({ market: c.market, direction: c.direction }, c.n);
       for (const rec of res.lateConfirmed) metrics.lateConfirmations.inc({ market: rec.market, from: rec.lateFrom ?? 'EXPIRED' });
     }
-    // the balance before our receipts: the day's first update marks it as the day's start
-    const breaches =
-      res.applied && mine.ours.length > 0 ? breachesOf(await checkRisk(deps.risk, res.balanceBefore, riskSnapshotOf(res.state))) : [];
-    return { res, breaches };
+    return res;
   }
 
   return {
@@ -227,13 +225,16 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
           // when this call first applied or found something of ours: while catching up it keeps
           // applying batches for up to one poll interval before reporting
           let oursSince: number | undefined;
+          // the emergency state read after the last apply, when the next batch follows at once
+          let nextEmergency: EmergencyStatus | undefined;
           // Poll until something of ours was applied or is to be announced, or the idle time is up:
           // an idle poller then writes one activity to history per idleMaxMs, not one per poll.
           for (;;) {
             ctx?.heartbeat();
             // SHUTDOWN: nothing is read or applied until RESUME; the checkpoint stays where it is
             // (a batch read ahead keeps arriving meanwhile)
-            const emergency = await deps.risk.emergency.status();
+            const emergency = nextEmergency ?? (await deps.risk.emergency.status());
+            nextEmergency = undefined;
             if (pausesPoller(emergency.state)) {
               dropAhead();
               if (result.fromHeight >= 0) break; // report what this call applied; the next call reports the pause
@@ -248,6 +249,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               };
             }
             let fetched: Fetched;
+            let res: ApplyResult | undefined;
             if (ahead) {
               const { read } = ahead;
               ahead = undefined;
@@ -274,7 +276,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
                 const abort = new AbortController();
                 ahead = { read: fetchAfter(chain, batch.toHeight, batchSize, fetched.head, abort.signal), abort };
               }
-              const { res, breaches } = await applyFetched({ ...fetched, batch }, mine);
+              res = await applyFetched({ ...fetched, batch }, mine);
               if (!res.applied) {
                 // a concurrent or earlier attempt applied this range; report what this call applied, if anything
                 dropAhead();
@@ -291,13 +293,22 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               result.caughtUp = batch.caughtUp;
               result.pnl = asDecimal({ total: summary.total, byMarket: summary.byMarket, balance: summary.balance.current });
               for (const c of mine.charges) result.confirmations.push({ ...c, actualCost: formatUnits(c.actualCost) });
-              if (breaches.length) {
-                result.breaches = [...(result.breaches ?? []), ...breaches];
-                break; // a breached limit halts everything: report it now
-              }
             }
-            const late = await store.unannounced();
+            // one round trip: the risk limits on our receipts (the balance before them marks the day's
+            // start), late confirmations to announce, and — when the next batch is on its way — the
+            // emergency state it will be applied under
+            const risky = res?.applied && res.count > 0 ? res : undefined;
+            const [breaches, late, emergencyNext] = await Promise.all([
+              risky ? checkRisk(deps.risk, risky.balanceBefore, riskSnapshotOf(risky.state)).then(breachesOf) : [],
+              store.unannounced(),
+              ahead ? deps.risk.emergency.status() : undefined,
+            ]);
+            nextEmergency = emergencyNext;
             if (late.length) result.late = late.map(lateOf);
+            if (breaches.length) {
+              result.breaches = [...(result.breaches ?? []), ...breaches];
+              break; // a breached limit halts everything: report it now
+            }
             const somethingOurs = result.count > 0 || result.confirmations.length > 0 || late.length > 0;
             if (somethingOurs) oursSince ??= Date.now();
             const left = idleMaxMs - (Date.now() - started);
@@ -309,6 +320,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
             }
             if (somethingOurs) break;
             if (fetched.batch && !result.caughtUp) continue;
+            nextEmergency = undefined; // read again after the wait
             const wait = Math.min(pollIntervalMs, left);
             await (ctx ? ctx.sleep(wait) : new Promise((r) => setTimeout(r, wait)));
           }
