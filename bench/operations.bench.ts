@@ -8,17 +8,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MARKETS } from '@blockops/domain';
-import { connectRedis } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
-import { createWorkerMetrics } from '../apps/worker/src/metrics';
-import { createEmergencyStore } from '@blockops/emergency';
 import { receiptThroughput } from './receipts';
 import type { BenchSection } from './run';
 import { percentile, round } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ACCOUNT = '0xblockops';
 
 async function operationsEndToEnd(): Promise<BenchSection[]> {
   const stack = await startTestStack({

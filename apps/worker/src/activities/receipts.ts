@@ -11,7 +11,7 @@ import {
   type Market,
   type Units,
 } from '@blockops/domain';
-import type { ChainClient, Receipt } from '@blockops/chain';
+import { ChainError, type ChainClient, type Receipt } from '@blockops/chain';
 import { ChainMismatchError, type AccountingStore, type ApplyResult, type OperationCharge, type OperationRecord } from '@blockops/accounts';
 import type { LateConfirmation, PollResult, ReceiptActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../metrics';
@@ -52,65 +52,135 @@ function toAccounting(r: Receipt, account: string): AccountingReceipt {
   };
 }
 
-/**
- * Reads the receipts of whole blocks after the store's checkpoint (at most one batch, unless a
- * single block holds more) — a batch never ends inside a block, so the checkpoint is a height.
- */
-async function fetchBatch(chain: ReceiptDeps['chain'], checkpoint: number, head: number, batchSize: number, signal?: AbortSignal) {
-  const first = await chain.receipt.audit({ from_height: checkpoint + 1, to_height: head, limit: batchSize, offset: 0 }, { signal });
-  let receipts = first.receipts;
-  if (first.next_offset === null) return { receipts, toHeight: head, caughtUp: true };
-  const lastHeight = receipts[receipts.length - 1]!.block_height;
-  if (lastHeight > checkpoint + 1) {
-    const toHeight = lastHeight - 1;
-    receipts = receipts.filter((r) => r.block_height <= toHeight);
-    return { receipts, toHeight, caughtUp: false };
-  }
-  // one block with more receipts than a batch: read all of it (same offsets: it is the range's first block)
-  let offset: number | null = first.next_offset;
-  while (offset !== null) {
-    const page = await chain.receipt.audit({ from_height: checkpoint + 1, to_height: checkpoint + 1, limit: 1000, offset }, { signal });
-    receipts = receipts.concat(page.receipts);
-    offset = page.next_offset;
-  }
-  return { receipts, toHeight: checkpoint + 1, caughtUp: checkpoint + 1 === head };
-}
+/** Pages read ahead while a batch is applied: the node serves one while this process reads the other. */
+const PIPELINE_PAGES = 2;
 
 type Header = Awaited<ReturnType<ReceiptDeps['chain']['light']['latestHeader']>>;
 
-/** What was read after one checkpoint: the node's header and, when the head is past it, the next batch. */
-interface Fetched {
-  /** the checkpoint the batch was read after: it is applied only while the store is still there (CAS) */
-  checkpoint: number;
+/** A batch of whole blocks: every receipt of blocks fromCheckpoint+1..toHeight, read beside the node's header. */
+interface Batch {
+  /** the checkpoint it follows: it is applied only while the store is still there (the apply's CAS) */
+  fromCheckpoint: number;
+  toHeight: number;
+  receipts: Receipt[];
+  /** toHeight is the head the range was read up to */
+  caughtUp: boolean;
+  /** the header read beside the batch's last page: the chain it came from */
   header: Header;
-  /** the head as known after this read */
-  head: number;
-  batch?: Awaited<ReturnType<typeof fetchBatch>>;
 }
 
 /**
- * The header, then the batch after `checkpoint` up to its head. With `knownHead` (a head already
- * seen past the checkpoint: the pipelined read of the next batch) both are read at once: the batch
- * up to the known head, the header for the chain check and a head that may have moved on.
+ * The receipts of blocks (from, head] cut into batches of whole blocks of at most `batchSize`
+ * receipts (a block larger than a batch is one batch), so the checkpoint is always a height.
+ * The range is read as offset pages of one query — the node's past blocks do not change, so the
+ * offsets hold, and every page's total is checked against the first — with up to `depth` pages in
+ * flight beyond the one being cut (0: a page is read only when a batch needs it), each beside the
+ * node's header: a page from another chain stops the call.
  */
-async function fetchAfter(
+export function readRange(
   chain: ReceiptDeps['chain'],
-  checkpoint: number,
+  range: { from: number; head: number; header: Header },
   batchSize: number,
-  knownHead?: number,
-  signal?: AbortSignal,
-): Promise<Fetched> {
-  if (knownHead !== undefined && knownHead > checkpoint) {
-    const [header, batch] = await Promise.all([
-      chain.light.latestHeader({ signal }),
-      fetchBatch(chain, checkpoint, knownHead, batchSize, signal),
-    ]);
-    const head = Math.max(header.height, knownHead);
-    return { checkpoint, header, head, batch: { ...batch, caughtUp: batch.caughtUp && head === knownHead } };
+  depth: number,
+) {
+  const { from, head } = range;
+  const limit = Math.min(batchSize, 1000);
+  const abort = new AbortController();
+  const { signal } = abort;
+  const inFlight: Array<Promise<{ header: Header; page: Awaited<ReturnType<ReceiptDeps['chain']['receipt']['audit']>> }>> = [];
+  let requested = 0;
+  let total: number | undefined;
+  let allRead = false;
+  let buffer: Receipt[] = [];
+  let header = range.header;
+  let checkpoint = from;
+
+  const request = (k: number) => {
+    const page = chain.receipt.audit({ from_height: from + 1, to_height: head, limit, offset: k * limit }, { signal });
+    // the first page goes with the header that gave the head; every later one with its own
+    const read = Promise.all([k === 0 ? range.header : chain.light.latestHeader({ signal }), page]).then(([h, p]) => ({
+      header: h,
+      page: p,
+    }));
+    read.catch(() => undefined); // awaited in order by next(); dropped unread by drop()
+    inFlight.push(read);
+    requested++;
+  };
+  /** keeps `ahead` pages requested and unread (more only once the first page told the total) */
+  const fill = (ahead: number) => {
+    const pages = total === undefined ? 1 : Math.ceil(total / limit);
+    while (requested < pages && inFlight.length < ahead) request(requested);
+  };
+  const broken = (what: string) =>
+    new ChainError(`receipt.audit: ${what} (blocks ${from + 1}–${head})`, {
+      errorClass: 'transient',
+      reason: 'bad_response',
+      method: 'receipt.audit',
+    });
+
+  /** how many receipts at the buffer's front form the next batch of whole blocks, and its height; undefined: read more */
+  function cut(): { count: number; toHeight: number } | undefined {
+    if (allRead && buffer.length <= batchSize) return { count: buffer.length, toHeight: head };
+    if (buffer.length === 0) return undefined;
+    let end = Math.min(batchSize, buffer.length);
+    // never split a block: neither the one at the cut nor the buffer's last (more of it may follow)
+    if (end < buffer.length || !allRead) {
+      const h = buffer[end < buffer.length ? end : end - 1]!.block_height;
+      while (end > 0 && buffer[end - 1]!.block_height === h) end--;
+    }
+    if (end === 0) {
+      // the first block alone fills a batch: it is one batch once it is whole
+      const first = buffer[0]!.block_height;
+      const next = buffer.findIndex((r) => r.block_height !== first);
+      if (next < 0) return allRead ? { count: buffer.length, toHeight: head } : undefined;
+      end = next;
+    }
+    return { count: end, toHeight: buffer[end]!.block_height - 1 };
   }
-  const header = await chain.light.latestHeader({ signal });
-  if (header.height <= checkpoint) return { checkpoint, header, head: header.height };
-  return { checkpoint, header, head: header.height, batch: await fetchBatch(chain, checkpoint, header.height, batchSize, signal) };
+
+  return {
+    /** The next batch, or undefined once the range is applied up to its head. */
+    async next(): Promise<Batch | undefined> {
+      for (;;) {
+        const c = checkpoint < head ? cut() : undefined;
+        if (c) {
+          const batch: Batch = {
+            fromCheckpoint: checkpoint,
+            toHeight: c.toHeight,
+            receipts: buffer.slice(0, c.count),
+            // at the range's head, and the node's head had not moved on when the last page was read
+            caughtUp: c.toHeight === head && header.height <= head,
+            header,
+          };
+          buffer = buffer.slice(c.count);
+          checkpoint = c.toHeight;
+          fill(depth);
+          return batch;
+        }
+        if (allRead || checkpoint >= head) return undefined;
+        fill(Math.max(depth, 1));
+        if (inFlight.length === 0) throw broken('the pages ended before the last one');
+        const offset = (requested - inFlight.length) * limit;
+        const read = await inFlight.shift()!;
+        if (read.header.genesis_hash && range.header.genesis_hash && read.header.genesis_hash !== range.header.genesis_hash)
+          throw broken(`the node changed chains while the range was read (genesis ${read.header.genesis_hash})`);
+        const { page } = read;
+        total ??= page.total;
+        if (page.total !== total || page.offset !== offset)
+          throw broken(`the range moved while it was read (total ${page.total}, was ${total})`);
+        header = read.header;
+        buffer = buffer.concat(page.receipts);
+        allRead = page.next_offset === null;
+        if (!allRead && page.receipts.length !== limit) throw broken(`a page of ${page.receipts.length} receipts before the last`);
+        fill(depth);
+      }
+    },
+    /** Stops reading: pages in flight are abandoned unread. */
+    drop() {
+      abort.abort();
+      inFlight.length = 0;
+    },
+  };
 }
 
 /** The running activity's context, or undefined when called directly (unit and store tests). */
@@ -155,16 +225,15 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
   }
 
   /** Applies a fetched batch (CAS on the checkpoint it was read after). */
-  async function applyFetched(fetched: Fetched & { batch: NonNullable<Fetched['batch']> }, mine: ReturnType<typeof oursOf>) {
-    const { batch } = fetched;
+  async function applyFetched(batch: Batch, mine: ReturnType<typeof oursOf>) {
     let res;
     try {
       res = await store.applyBatch({
-        fromCheckpoint: fetched.checkpoint,
+        fromCheckpoint: batch.fromCheckpoint,
         toHeight: batch.toHeight,
         receipts: mine.accounted,
         charges: mine.charges,
-        genesisHash: fetched.header.genesis_hash,
+        genesisHash: batch.header.genesis_hash,
       });
     } catch (err) {
       if (err instanceof ChainMismatchError) throw ApplicationFailure.retryable(err.message, 'ChainMismatch');
@@ -193,16 +262,15 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
     async pollReceipts({ batchSize, idleMaxMs = 0, pollIntervalMs = 1000, announced = [] }): Promise<PollResult> {
       const ctx = activityContext();
       const started = Date.now();
-      // The next batch is read while this one is applied (one batch ahead), only when the call may
-      // apply more than one (idleMaxMs > 0). It is applied only if the store is still at the
-      // checkpoint it was read after (the apply's CAS); anything else drops it unread, and a killed
-      // worker loses nothing: the next attempt reads from the store's checkpoint.
-      let ahead: { read: Promise<Fetched>; abort: AbortController } | undefined;
-      const dropAhead = () => {
-        if (!ahead) return;
-        ahead.abort.abort();
-        ahead.read.catch(() => undefined);
-        ahead = undefined;
+      // While the call may apply more than one batch (idleMaxMs > 0), the next pages are read while
+      // this batch is applied (PIPELINE_PAGES in flight). A batch is applied only if the store is
+      // still at the checkpoint it follows (the apply's CAS); anything else drops what was read
+      // ahead, and a killed worker loses nothing: the next attempt reads from the store's checkpoint.
+      const depth = idleMaxMs > 0 ? PIPELINE_PAGES : 0;
+      let reader: ReturnType<typeof readRange> | undefined;
+      const dropReader = () => {
+        reader?.drop();
+        reader = undefined;
       };
       try {
         return await classified(async () => {
@@ -236,7 +304,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
             const emergency = nextEmergency ?? (await deps.risk.emergency.status());
             nextEmergency = undefined;
             if (pausesPoller(emergency.state)) {
-              dropAhead();
+              dropReader();
               if (result.fromHeight >= 0) break; // report what this call applied; the next call reports the pause
               const checkpoint = await store.checkpoint();
               return {
@@ -248,45 +316,45 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
                 head: checkpoint,
               };
             }
-            let fetched: Fetched;
+            let batch = reader ? await reader.next() : undefined;
             let res: ApplyResult | undefined;
-            if (ahead) {
-              const { read } = ahead;
-              ahead = undefined;
-              fetched = await read;
-            } else {
+            if (!batch) {
+              reader = undefined;
               const at = await store.position();
               storeGenesis = at.genesisHash;
-              fetched = await fetchAfter(chain, at.checkpoint, batchSize);
+              const header = await chain.light.latestHeader();
+              await assertSameChain(header.genesis_hash, storeGenesis);
+              result.head = header.height;
+              position = at.checkpoint;
+              metrics.pollerHead.set(header.height);
+              if (header.height > at.checkpoint) {
+                reader = readRange(chain, { from: at.checkpoint, head: header.height, header }, batchSize, depth);
+                batch = await reader.next();
+              }
             }
-            await assertSameChain(fetched.header.genesis_hash, storeGenesis);
-            result.head = fetched.head;
-            position = fetched.checkpoint;
-            metrics.pollerHead.set(fetched.head);
-            if (!fetched.batch) {
+            if (!batch) {
               result.caughtUp = true;
               result.idleChecks! += 1;
               metrics.pollerCycles.inc();
             } else {
-              const { batch } = fetched;
+              await assertSameChain(batch.header.genesis_hash, storeGenesis);
+              result.head = Math.max(result.head, batch.header.height);
+              metrics.pollerHead.set(result.head);
+              position = batch.fromCheckpoint;
               const mine = oursOf(batch.receipts);
               // one call reports at most a batch's worth of confirmations
               if (result.fromHeight >= 0 && result.confirmations.length + mine.charges.length > batchSize) break;
-              if (idleMaxMs > 0 && !batch.caughtUp) {
-                const abort = new AbortController();
-                ahead = { read: fetchAfter(chain, batch.toHeight, batchSize, fetched.head, abort.signal), abort };
-              }
-              res = await applyFetched({ ...fetched, batch }, mine);
+              res = await applyFetched(batch, mine);
               if (!res.applied) {
                 // a concurrent or earlier attempt applied this range; report what this call applied, if anything
-                dropAhead();
+                dropReader();
                 if (result.fromHeight < 0) result.applied = false;
                 position = res.checkpoint;
                 break;
               }
-              storeGenesis ??= fetched.header.genesis_hash;
+              storeGenesis ??= batch.header.genesis_hash;
               const { summary } = res;
-              if (result.fromHeight < 0) result.fromHeight = fetched.checkpoint;
+              if (result.fromHeight < 0) result.fromHeight = batch.fromCheckpoint;
               result.toHeight = position = res.checkpoint;
               result.seen += batch.receipts.length;
               result.count += mine.ours.length;
@@ -298,10 +366,12 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
             // start), late confirmations to announce, and — when the next batch is on its way — the
             // emergency state it will be applied under
             const risky = res?.applied && res.count > 0 ? res : undefined;
+            // the next batch follows at once (more blocks waiting, the call may go on)
+            const more = depth > 0 && !!batch && !result.caughtUp;
             const [breaches, late, emergencyNext] = await Promise.all([
               risky ? checkRisk(deps.risk, risky.balanceBefore, riskSnapshotOf(risky.state)).then(breachesOf) : [],
               store.unannounced(),
-              ahead ? deps.risk.emergency.status() : undefined,
+              more ? deps.risk.emergency.status() : undefined,
             ]);
             nextEmergency = emergencyNext;
             if (late.length) result.late = late.map(lateOf);
@@ -314,12 +384,12 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
             const left = idleMaxMs - (Date.now() - started);
             if (left <= 0) break;
             // more blocks waiting: no pause; what is ours is reported once caught up, or after a poll interval
-            if (ahead) {
+            if (more) {
               if (oursSince === undefined || Date.now() - oursSince < pollIntervalMs) continue;
               break;
             }
             if (somethingOurs) break;
-            if (fetched.batch && !result.caughtUp) continue;
+            if (batch && !result.caughtUp) continue;
             nextEmergency = undefined; // read again after the wait
             const wait = Math.min(pollIntervalMs, left);
             await (ctx ? ctx.sleep(wait) : new Promise((r) => setTimeout(r, wait)));
@@ -331,7 +401,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
         metrics.pollerErrors.inc({ reason: (err as { type?: string; name?: string }).type ?? (err as Error).name ?? 'error' });
         throw err;
       } finally {
-        dropAhead();
+        dropReader();
       }
     },
   };
