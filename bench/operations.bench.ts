@@ -8,103 +8,14 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createChainClient, type ChainClient } from '@blockops/chain';
-import { createAccountingStore } from '@blockops/accounts';
 import { MARKETS } from '@blockops/domain';
-import { connectRedis } from '@blockops/events';
 import { startTestStack } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
-import { createWorkerMetrics } from '../apps/worker/src/metrics';
-import { createEmergencyStore } from '@blockops/emergency';
-import { createReceiptActivities } from '../apps/worker/src/activities/receipts';
+import { receiptThroughput } from './receipts';
 import type { BenchSection } from './run';
 import { percentile, round } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const ACCOUNT = '0xblockops';
-
-async function receiptThroughput(): Promise<BenchSection[]> {
-  const stack = await startTestStack({ services: ['redis', 'devnet'], devnetArgs: ['--block-interval-ms', '3600000', '--seed', '8'] });
-  try {
-    const redis = await connectRedis(stack.env.REDIS_URL!);
-    const chain = createChainClient({ url: stack.env.THEBLOCK_RPC_URL!, timeoutMs: 30_000 });
-    await chain.dev.mine({ blocks: 10_000 }); // ~40,000 receipts
-    const head = (await chain.light.latestHeader()).height;
-    const total = (await chain.receipt.audit({ from_height: 1, to_height: head, limit: 1 })).total;
-    const sections: BenchSection[] = [];
-
-    for (const mode of ['ours', 'all'] as const) {
-      const prefix = `bench:${mode}:${Date.now()}`;
-      const store = createAccountingStore({ redis, prefix, startingBalance: 100_000_000_000n });
-      // 'all': every receipt attributed to our account, so the store applies each one (worst case)
-      const source: Pick<ChainClient, 'light' | 'receipt'> =
-        mode === 'ours'
-          ? chain
-          : {
-              light: chain.light,
-              receipt: {
-                ...chain.receipt,
-                audit: async (p, o) => {
-                  const page = await chain.receipt.audit(p, o);
-                  return { ...page, receipts: page.receipts.map((r) => ({ ...r, consumer: ACCOUNT })) };
-                },
-              },
-            };
-      // risk limits off: the bench measures fetch + apply (a risk check runs only on our receipts)
-      const risk = {
-        emergency: createEmergencyStore({ redis, prefix: `${prefix}:emergency` }),
-        riskDefaults: { dailyLoss: 0n, maxPosition: 0n, maxDrawdownBps: 0 },
-      };
-      const activities = createReceiptActivities({ chain: source, store, account: ACCOUNT, metrics: createWorkerMetrics(), risk });
-      let seen = 0;
-      let applied = 0;
-      const t0 = performance.now();
-      for (;;) {
-        const r = await activities.pollReceipts({ batchSize: 1000 });
-        seen += r.seen;
-        applied += r.count;
-        if (r.caughtUp) break;
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(keys);
-
-      // Baseline: the same records written raw (one MULTI of LPUSHes per 1,000), no fetch, no logic
-      const rawKey = `${prefix}:raw`;
-      const page = await chain.receipt.audit({ from_height: 1, to_height: head, limit: 1000 });
-      const records = page.receipts.map((r) => JSON.stringify(r));
-      const r0 = performance.now();
-      for (let written = 0; written < seen; written += records.length) {
-        await redis.multi().lPush(rawKey, records).hSet(`${rawKey}:cp`, 'h', String(written)).exec();
-      }
-      const rawSeconds = (performance.now() - r0) / 1000;
-      await redis.del([rawKey, `${rawKey}:cp`]);
-
-      sections.push({
-        title: `Receipts through fetch + apply, batches of 1,000 (${mode === 'ours' ? 'our share of receipts applied' : 'every receipt applied'})`,
-        figures: {
-          receipts_on_chain: total,
-          receipts_seen: seen,
-          receipts_applied: applied,
-          receipts_per_s: Math.round(seen / seconds),
-          raw_redis_writes_per_s: Math.round(seen / rawSeconds),
-          ratio_vs_raw_redis: round(seen / seconds / (seen / rawSeconds), 3),
-        },
-        notes: [
-          'One pollReceipts activity call per batch, in-process: receipt.audit over HTTP (zod-validated) → filter ours → domain applyReceipts → one Lua script (CAS checkpoint + state + history + series).',
-          'Baseline: LPUSH of the same 1,000 JSON records + a checkpoint HSET in one MULTI per batch.',
-          mode === 'all'
-            ? "Worst case: the bench rewrites every receipt's consumer to our account, so each one is accounted and written to history."
-            : `Our account is one provider among 13 in background receipts.`,
-        ],
-      });
-    }
-    redis.destroy();
-    return sections;
-  } finally {
-    await stack.stop();
-  }
-}
 
 async function operationsEndToEnd(): Promise<BenchSection[]> {
   const stack = await startTestStack({

@@ -40,6 +40,9 @@ export interface ApplyResult {
   /** receipts applied by this call (0 when not applied) */
   count: number;
   summary: PnlSummary;
+  /** the state after the call (as the store holds it when applied; as read when not), and the balance before it */
+  state: AccountingState;
+  balanceBefore: Units;
   /** operations this batch confirmed late (they had ended EXPIRED, FAILED or REJECTED): the records as now stored */
   lateConfirmed: OperationRecord[];
 }
@@ -89,6 +92,8 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
     checkpoint,
     count: 0,
     summary: pnlSummary(state),
+    state,
+    balanceBefore: state.balance,
     lateConfirmed: [],
   });
 
@@ -118,11 +123,11 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
       const checked = checkBatch(batch);
       const ids = checked.charges.map((c) => c.operationId);
       for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
-        const current = await snapshot();
+        // one round trip: the state and the records of the operations the batch charges, read together
+        const [current, records] = await Promise.all([snapshot(), ids.length ? redis.hmGet(keys.ops.records, ids) : []]);
         if (current.checkpoint !== checked.fromCheckpoint) return notApplied(current);
         const now = Date.now();
         const prepared = prepareBatch(current.state, checked, { historyMaxLen, seriesMaxLen, now });
-        const records = ids.length ? await redis.hmGet(keys.ops.records, ids) : [];
         const ops = prepareCharges(checked.charges, new Map(ids.map((id, i) => [id, records[i] ?? ''])), now);
         const outcome = await applyBatchScript(redis, applyKeys, prepared.args.concat(ops.args));
         if (outcome === -2) continue; // an operation record changed between our read and the script: read again
@@ -136,6 +141,8 @@ export function createAccountingStore(opts: AccountingStoreOptions) {
           checkpoint: checked.toHeight,
           count: checked.receipts.length,
           summary: prepared.summary,
+          state: prepared.next,
+          balanceBefore: current.state.balance,
           lateConfirmed: ops.late,
         };
       }

@@ -62,6 +62,9 @@ test('a batch advances the checkpoint and the state equals the pure recomputatio
   const first = await s.applyBatch({ fromCheckpoint: 0, toHeight: 10, receipts: a });
   expect(first).toMatchObject({ applied: true, checkpoint: 10, count: 30 });
   expect(first.summary).toEqual(pnlSummary(applyReceipts(initialAccounting(t('1000')), a)));
+  // the states the batch moved between, as the poller's risk check takes them
+  expect(first.state).toEqual(applyReceipts(initialAccounting(t('1000')), a));
+  expect(first.balanceBefore).toBe(t('1000'));
   expect(await s.applyBatch({ fromCheckpoint: 10, toHeight: 20, receipts: b })).toMatchObject({ applied: true, checkpoint: 20, count: 30 });
 
   const expected = applyReceipts(initialAccounting(t('1000')), [...a, ...b]);
@@ -90,7 +93,15 @@ test('the same batch twice changes nothing the second time', async () => {
     history: await s.history({ limit: 100, offset: 0 }),
   };
   const again = await s.applyBatch(batch);
-  expect(again).toEqual({ applied: false, checkpoint: 5, count: 0, summary: pnlSummary(before.snap.state), lateConfirmed: [] });
+  expect(again).toEqual({
+    applied: false,
+    checkpoint: 5,
+    count: 0,
+    summary: pnlSummary(before.snap.state),
+    state: before.snap.state,
+    balanceBefore: before.snap.state.balance,
+    lateConfirmed: [],
+  });
   expect({
     snap: await s.snapshot(),
     summary: await s.summary(),

@@ -25,8 +25,11 @@ export interface RiskSnapshot {
  * peak, evaluates every limit, and returns the readings; the poller halts on a breach.
  */
 export async function checkRisk(deps: EmergencyDeps, balanceBefore: Units, snap: RiskSnapshot, nowMs = Date.now()): Promise<RiskReading[]> {
-  const marks = await deps.emergency.markRisk(balanceBefore, snap.balance, utcDay(nowMs));
-  const limits = await deps.emergency.limits(deps.riskDefaults);
+  // one round trip: the mark and the limits are independent
+  const [marks, limits] = await Promise.all([
+    deps.emergency.markRisk(balanceBefore, snap.balance, utcDay(nowMs)),
+    deps.emergency.limits(deps.riskDefaults),
+  ]);
   return evaluateRisk({ balance: snap.balance, positionValues: snap.positionValues, ...marks }, limits);
 }
 
