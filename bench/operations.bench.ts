@@ -1,7 +1,5 @@
 /**
- * Issue 4 figures, each beside a baseline from the same run:
- * - receipts/s through fetch + apply (the poller's activity, one worker's worth) beside raw Redis
- *   writes of the same records;
+ * Issue 4 and 14 figures, each beside a baseline from the same run (receipts/s: receipts.bench.ts):
  * - POST /api/operations latency beside POST /api/runs of a no-op workflow on the same Temporal
  *   server, and operations confirmed/s end to end (HTTP → workflow → devnet → receipt → poller →
  *   signal → CONFIRMED).
@@ -11,7 +9,6 @@ import { performance } from 'node:perf_hooks';
 import { MARKETS } from '@blockops/domain';
 import { startTestStack } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
-import { receiptThroughput } from './receipts';
 import type { BenchSection } from './run';
 import { percentile, round } from './stats';
 
@@ -138,5 +135,5 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
 }
 
 export async function run(): Promise<BenchSection[]> {
-  return [...(await receiptThroughput()), ...(await operationsEndToEnd())];
+  return operationsEndToEnd();
 }

@@ -1,7 +1,6 @@
 /**
  * Receipts/s through fetch + apply (the poller's activity, one worker's worth) beside raw Redis
- * writes of the same records: the receipt sections of operations.bench.ts, also run alone by
- * `npx tsx bench/receipts-only.ts` (prints, writes no results file).
+ * writes of the same records (issue 14 goal 5). `npm run bench -- receipts` runs it alone.
  */
 import { performance } from 'node:perf_hooks';
 import { createChainClient, type ChainClient } from '@blockops/chain';
@@ -136,3 +135,5 @@ export async function receiptThroughput(): Promise<BenchSection[]> {
     await stack.stop();
   }
 }
+
+export const run = receiptThroughput;
