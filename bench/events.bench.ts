@@ -41,9 +41,11 @@ export async function run(): Promise<BenchSection[]> {
       const lat: number[] = [];
       const socket = io(stack.urls.web!, { path: '/socket.io', transports: ['websocket'], auth: { rooms: ['workflow:bench'] } });
       await new Promise<void>((resolve) => socket.once('ready', () => resolve()));
-      socket.on('event', (e: BlockopsEvent) => {
-        const t = sentAt.get((e as { node_id: string }).node_id);
-        if (t !== undefined) lat.push(performance.now() - t);
+      socket.on('events', (batch: BlockopsEvent[]) => {
+        for (const e of batch) {
+          const t = sentAt.get((e as { node_id: string }).node_id);
+          if (t !== undefined) lat.push(performance.now() - t);
+        }
       });
       const pub = createEventPublisher(redis, { stream, maxLen: 100_000 });
       await paced(rate, seconds, (i) => {

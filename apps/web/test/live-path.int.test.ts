@@ -47,9 +47,9 @@ function collect(socket: ClientSocket, until: (e: BlockopsEvent) => boolean, tim
   const seen: BlockopsEvent[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out; saw ${seen.map((e) => e.type).join(', ')}`)), timeoutMs);
-    socket.on('event', (e) => {
-      seen.push(e);
-      if (until(e)) {
+    socket.on('events', (batch) => {
+      seen.push(...batch);
+      if (batch.some(until)) {
         clearTimeout(timer);
         resolve(seen);
       }
@@ -108,9 +108,9 @@ test('reconnecting with the last event id replays the gap: no event missed, none
 
   // listen before the runs start, so no client misses their first events
   const refSeen: BlockopsEvent[] = [];
-  reference.on('event', (e) => refSeen.push(e));
+  reference.on('events', (batch) => refSeen.push(...batch));
   const firstSeen: BlockopsEvent[] = [];
-  first.on('event', (e) => firstSeen.push(e));
+  first.on('events', (batch) => firstSeen.push(...batch));
 
   const runs = await Promise.all([startRun('networkCheck'), startRun('noop'), startRun('networkCheck')]);
   const ids = new Set(runs.map((r) => r.body.workflowId as string));
@@ -132,7 +132,7 @@ test('reconnecting with the last event id replays the gap: no event missed, none
   });
   const second = connect({ rooms: ['all'], lastEventId });
   const afterSeen: BlockopsEvent[] = [];
-  second.on('event', (e) => afterSeen.push(e));
+  second.on('events', (batch) => afterSeen.push(...batch));
   await poll(() => allDone(refSeen) && allDone([...before, ...afterSeen]), { description: 'both clients to see every run complete' });
   // a straggling duplicate would come before any later event: wait until both clients have seen one
   const marker = (await startRun('noop')).body.workflowId as string;
