@@ -14,6 +14,34 @@ export interface MalformedEntry {
 }
 export type OnMalformed = (entry: MalformedEntry) => void;
 
+/** The length of each event's JSON as it was in the stream (events read by this module only). */
+const jsonLength = new WeakMap<BlockopsEvent, number>();
+/** About how many bytes `event` takes as JSON (exact for events read from the stream here). */
+export const encodedLength = (event: BlockopsEvent): number => jsonLength.get(event) ?? JSON.stringify(event).length;
+
+/**
+ * `events` cut into consecutive runs of at most `maxBytes` of JSON each (a single larger event is a
+ * run of its own), order kept: a message per run keeps a read of many large events (a treasury
+ * round carries up to 1,000 items) from becoming one huge frame.
+ */
+export function chunkByLength(events: BlockopsEvent[], maxBytes: number): BlockopsEvent[][] {
+  const out: BlockopsEvent[][] = [];
+  let run: BlockopsEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const n = encodedLength(event);
+    if (run.length > 0 && bytes + n > maxBytes) {
+      out.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(event);
+    bytes += n;
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
 /** Why an entry is not an event, or the event. Never throws: one bad entry must not stop a reader. */
 function parseEntry(entry: StreamEntry): { event: BlockopsEvent } | { malformed: MalformedEntry } {
   const raw = entry.message[EVENT_FIELD];
@@ -30,7 +58,11 @@ function parseEntry(entry: StreamEntry): { event: BlockopsEvent } | { malformed:
   // `eventSchema` without the intersection with `{ id }`, which costs ~5× the parse itself (measured:
   // ~22 µs vs ~4.7 µs per node_started event), paid once per entry by the gateway's tail.
   const parsed = newEventSchema.safeParse(value);
-  if (parsed.success) return { event: { ...parsed.data, id: entry.id } as BlockopsEvent };
+  if (parsed.success) {
+    const event = { ...parsed.data, id: entry.id } as BlockopsEvent;
+    jsonLength.set(event, raw.length + entry.id.length + 8);
+    return { event };
+  }
   const issue = parsed.error.issues[0];
   return {
     malformed: { id: entry.id, reason: `not an event: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` },

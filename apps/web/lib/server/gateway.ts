@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
+  chunkByLength,
   compareStreamIds,
   firstStreamId,
   handshakeSchema,
@@ -20,6 +21,8 @@ import type { Services } from './services';
 type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const REPLAY_PAGE = 1000;
+/** At most about this much JSON per `events` message (one larger event goes alone). */
+const MESSAGE_BYTES = 1024 * 1024;
 
 /**
  * The Socket.IO gateway: one tail of the Redis event stream per web process, relayed to rooms.
@@ -66,7 +69,7 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     onEvents(events) {
       if (events.length === 0) return;
       for (const { room, events: batch } of subscriptions.route(events, (room) => io.sockets.adapter.rooms.has(room)))
-        io.to(room).emit('events', batch);
+        for (const message of chunkByLength(batch, MESSAGE_BYTES)) io.to(room).emit('events', message);
       const now = Date.now();
       const byType = new Map<string, number>();
       for (const event of events) {
@@ -124,7 +127,7 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
         const { events, lastId } = await readRange(redis, config.EVENTS_STREAM, cursor, target, REPLAY_PAGE, skipInReplay);
         // one message per page, oldest first (ids keep growing across pages and into the live feed)
         const page = events.filter((event) => matchesAny(event, rooms));
-        if (page.length > 0) socket.emit('events', page);
+        for (const message of chunkByLength(page, MESSAGE_BYTES)) socket.emit('events', message);
         replayed += page.length;
         cursor = lastId ?? target;
       }
