@@ -75,9 +75,11 @@ test('202: a batch is stored, executed in dependency order and watched live; rea
   });
   const seen = new Set<string>();
   const events: BlockopsEvent[] = [];
-  socket.on('event', (e: BlockopsEvent) => {
-    events.push(e);
-    if (e.type === 'disbursement_status_changed') for (const i of e.items) if (i.status === 'EXECUTED') seen.add(i.id);
+  socket.on('events', (batch: BlockopsEvent[]) => {
+    for (const e of batch) {
+      events.push(e);
+      if (e.type === 'disbursement_status_changed') for (const i of e.items) if (i.status === 'EXECUTED') seen.add(i.id);
+    }
   });
 
   const items = [

@@ -8,6 +8,7 @@ import { poll, startTestStack } from '@blockops/stack';
 import {
   compareStreamIds,
   connectRedis,
+  createEventPublisher,
   EVENT_FIELD,
   eventSchema,
   lastStreamId,
@@ -47,9 +48,9 @@ function collect(socket: ClientSocket, until: (e: BlockopsEvent) => boolean, tim
   const seen: BlockopsEvent[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out; saw ${seen.map((e) => e.type).join(', ')}`)), timeoutMs);
-    socket.on('event', (e) => {
-      seen.push(e);
-      if (until(e)) {
+    socket.on('events', (batch) => {
+      seen.push(...batch);
+      if (batch.some(until)) {
         clearTimeout(timer);
         resolve(seen);
       }
@@ -108,9 +109,9 @@ test('reconnecting with the last event id replays the gap: no event missed, none
 
   // listen before the runs start, so no client misses their first events
   const refSeen: BlockopsEvent[] = [];
-  reference.on('event', (e) => refSeen.push(e));
+  reference.on('events', (batch) => refSeen.push(...batch));
   const firstSeen: BlockopsEvent[] = [];
-  first.on('event', (e) => firstSeen.push(e));
+  first.on('events', (batch) => firstSeen.push(...batch));
 
   const runs = await Promise.all([startRun('networkCheck'), startRun('noop'), startRun('networkCheck')]);
   const ids = new Set(runs.map((r) => r.body.workflowId as string));
@@ -132,7 +133,7 @@ test('reconnecting with the last event id replays the gap: no event missed, none
   });
   const second = connect({ rooms: ['all'], lastEventId });
   const afterSeen: BlockopsEvent[] = [];
-  second.on('event', (e) => afterSeen.push(e));
+  second.on('events', (batch) => afterSeen.push(...batch));
   await poll(() => allDone(refSeen) && allDone([...before, ...afterSeen]), { description: 'both clients to see every run complete' });
   // a straggling duplicate would come before any later event: wait until both clients have seen one
   const marker = (await startRun('noop')).body.workflowId as string;
@@ -146,6 +147,98 @@ test('reconnecting with the last event id replays the gap: no event missed, none
   expect(new Set(combined).size).toBe(combined.length); // nothing twice
   expect(combined).toEqual(mine(refSeen)); // nothing missed, same order
   expect(mine(afterSeen).length).toBeGreaterThan(0);
+});
+
+test('a burst reaches every client once and in order; a client that drops mid-burst and reconnects with its last id gets the rest exactly once', async () => {
+  const redis = await connectRedis(stack.env.REDIS_URL!);
+  try {
+    const pub = createEventPublisher(redis, { stream: stack.names.events, maxLen: 100_000 });
+    const workflowId = `burst-${Date.now()}`;
+    const rooms = [`workflow:${workflowId}`];
+    const total = 3000;
+    const event = (i: number) => ({
+      type: 'node_started' as const,
+      timestamp: new Date().toISOString(),
+      workflowId,
+      runId: 'burst',
+      workflowType: 'burst',
+      correlationId: 'burst',
+      node_id: String(i),
+      node_name: 'burst',
+      attempt: 1,
+    });
+    const indexes = (seen: BlockopsEvent[]) => seen.map((e) => Number((e as { node_id: string }).node_id));
+    const everyIndex = Array.from({ length: total }, (_, i) => i);
+
+    // several clients that stay connected, one of them subscribed through `all` as well
+    const steady = [connect({ rooms }), connect({ rooms }), connect({ rooms: ['all', ...rooms] })];
+    await Promise.all(steady.map(ready));
+    const steadySeen = steady.map((s) => {
+      const seen: BlockopsEvent[] = [];
+      s.on('events', (batch) => seen.push(...batch.filter((e) => e.workflowId === workflowId)));
+      return seen;
+    });
+
+    // the dropping client reconnects like the console: the handshake sends the newest id it has seen
+    let lastId: string | undefined;
+    const dropperSeen: BlockopsEvent[] = [];
+    const readies: { replayed: number }[] = [];
+    const dropper: ClientSocket = io(stack.urls.web!, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      auth: (cb) => cb({ rooms, ...(lastId ? { lastEventId: lastId } : {}) } satisfies HandshakeAuth),
+    });
+    dropper.on('ready', (r) => readies.push(r));
+    dropper.on('events', (batch) => {
+      dropperSeen.push(...batch); // everything it is sent, duplicates included
+      for (const e of batch) if (!lastId || compareStreamIds(e.id, lastId) > 0) lastId = e.id;
+    });
+    await poll(() => readies.length === 1, { description: 'the dropping client to be live' });
+
+    let away!: () => void;
+    const isAway = new Promise<void>((resolve) => (away = resolve));
+    let back!: () => void;
+    const isBack = new Promise<void>((resolve) => (back = resolve));
+    const ids: string[] = [];
+    const publishing = (async () => {
+      for (let from = 0; from < total; from += 100) {
+        if (from === 1500) await isAway; // some of the burst is published while the client is gone,
+        if (from === 2000) await isBack; // the rest while it replays what it missed and goes live
+        ids.push(...(await Promise.all(Array.from({ length: 100 }, (_, k) => pub.publish(event(from + k))))));
+      }
+    })();
+
+    await poll(() => dropperSeen.length >= 1000, { description: 'the dropping client to see part of the burst' });
+    dropper.disconnect();
+    const before = dropperSeen.length;
+    away();
+    // back once events it has not seen were published; the burst goes on meanwhile
+    await poll(() => (steadySeen[0]?.length ?? 0) >= Math.min(2000, before + 300), {
+      description: 'events published while the client is away',
+    });
+    dropper.connect();
+    back();
+    await publishing;
+
+    const all = (seen: BlockopsEvent[]) => seen.length >= total;
+    await poll(() => steadySeen.every(all) && dropperSeen.length >= total, { description: 'every client to see the whole burst' });
+    // a straggling duplicate would come before any later event: wait until every client has seen one
+    const marker = await pub.publish(event(total));
+    const sawMarker = (seen: BlockopsEvent[]) => seen.some((e) => e.id === marker);
+    await poll(() => steadySeen.every(sawMarker) && sawMarker(dropperSeen), { description: 'every client to see a later event' });
+    for (const s of [...steady, dropper]) s.close();
+
+    const burstOnly = (seen: BlockopsEvent[]) => seen.filter((e) => e.id !== marker);
+    for (const seen of [...steadySeen, dropperSeen]) {
+      expect(indexes(burstOnly(seen))).toEqual(everyIndex); // none lost, none twice, in order
+      expect(burstOnly(seen).map((e) => e.id)).toEqual(ids);
+    }
+    expect(readies).toHaveLength(2);
+    expect(readies[1]!.replayed).toBeGreaterThan(0); // the reconnect replayed what it missed
+  } finally {
+    redis.destroy();
+  }
 });
 
 test('a malformed stream entry is skipped by the live relay and by replay, logged and counted; the feed goes on', async () => {

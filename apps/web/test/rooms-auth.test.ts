@@ -1,6 +1,6 @@
 import { loadConfig } from '@blockops/config';
 import { handshakeSchema, type BlockopsEvent } from '@blockops/events';
-import { matchesAny, roomsOf } from '../lib/server/rooms';
+import { createSubscriptions, matchesAny, roomsOf, subscriptionRoom } from '../lib/server/rooms';
 import { bearer, roleForKey, satisfies } from '../lib/server/auth';
 
 const ev = (over: Partial<BlockopsEvent> = {}) =>
@@ -46,6 +46,31 @@ describe('rooms', () => {
   it('matches a subscription by any of its rooms', () => {
     expect(matchesAny(ev(), ['workflow:wf-1'])).toBe(true);
     expect(matchesAny(ev(), ['workflow:wf-2', 'type:other'])).toBe(false);
+  });
+  it('routes a batch once per distinct subscription, each getting exactly its events in order', () => {
+    const subs = createSubscriptions();
+    const everything = subs.roomFor(['all']);
+    expect(subs.roomFor(['all', 'all'])).toBe(everything);
+    const wf1 = subs.roomFor(['workflow:wf-1', 'type:other']);
+    expect(subs.roomFor(['type:other', 'workflow:wf-1'])).toBe(wf1); // order does not matter
+    const breakers = subs.roomFor(['breakers']);
+    const gone = subs.roomFor(['workflow:gone']);
+    const batch = [
+      ev({ id: '1-0' }),
+      ev({ id: '2-0', workflowId: 'wf-2' }),
+      ev({ id: '3-0' }),
+      ev({ id: '4-0', type: 'breaker_state_changed' } as never),
+    ];
+    const occupied = new Set([everything, wf1, breakers]);
+    const routed = subs.route(batch, (room) => occupied.has(room));
+    const ids = Object.fromEntries(routed.map((r) => [r.room, r.events.map((e) => e.id)]));
+    expect(ids).toEqual({ [everything]: ['1-0', '2-0', '3-0', '4-0'], [wf1]: ['1-0', '3-0', '4-0'], [breakers]: ['4-0'] });
+    // a subscription found empty is forgotten (its clients left); asked for again, it comes back
+    expect(subs.route(batch, () => true).map((r) => r.room)).not.toContain(gone);
+    expect(subscriptionRoom(['workflow:gone'])).toBe(gone);
+    expect(subs.route([ev({ workflowId: 'gone' })], () => true).map((r) => r.room)).not.toContain(gone);
+    subs.roomFor(['workflow:gone']);
+    expect(subs.route([ev({ workflowId: 'gone' })], () => true).map((r) => r.room)).toContain(gone);
   });
   it('validates the handshake, naming the bad field', () => {
     expect(handshakeSchema.parse({})).toEqual({ rooms: ['all'] });

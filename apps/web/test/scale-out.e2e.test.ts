@@ -98,7 +98,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 12
 function listen(url: string): { socket: Socket; seen: BlockopsEvent[]; ready: Promise<void> } {
   const socket = io(url, { path: '/socket.io', transports: ['websocket'], auth: { rooms: ['all'] }, reconnection: false });
   const seen: BlockopsEvent[] = [];
-  socket.on('event', (e: BlockopsEvent) => seen.push(e));
+  socket.on('events', (batch: BlockopsEvent[]) => seen.push(...batch));
   const ready = new Promise<void>((resolve, reject) => {
     socket.once('ready', () => resolve());
     socket.once('connect_error', reject);

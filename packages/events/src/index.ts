@@ -3,7 +3,17 @@ export * from './stream-id';
 export * from './socket';
 export { connectRedis, luaScript, type LuaScript, type RedisClient } from './redis';
 export { createEventPublisher, EVENT_FIELD, type EventPublisher, type PublisherOptions } from './publisher';
-export { readRange, lastStreamId, firstStreamId, tailStream, type TailOptions, type MalformedEntry, type OnMalformed } from './reader';
+export {
+  readRange,
+  lastStreamId,
+  firstStreamId,
+  tailStream,
+  chunkByLength,
+  encodedLength,
+  type TailOptions,
+  type MalformedEntry,
+  type OnMalformed,
+} from './reader';
 export { createAuditLog, type AuditEntry, type AuditLog } from './audit';
 export {
   createAlertStore,

@@ -29,8 +29,14 @@ export type HandshakeAuth = z.input<typeof handshakeSchema>;
 export type Handshake = z.output<typeof handshakeSchema>;
 
 export interface ServerToClientEvents {
-  /** one event of a subscribed room, replayed or live, oldest first */
-  event: (event: BlockopsEvent) => void;
+  /**
+   * Events of the subscribed rooms, replayed or live, oldest first: one message carries every
+   * matching event of one read of the stream (a live XREAD batch or a replay page), so a burst costs
+   * one frame per client per read, not one per event. Each event carries its stream id (`id`);
+   * ids only grow, across messages too, so a client keeps the last id it has seen for its
+   * reconnect and drops any id not newer than it. Never empty.
+   */
+  events: (events: BlockopsEvent[]) => void;
   /** replay is over (or there was none): what follows is live */
   ready: (info: { replayed: number; lastEventId: string }) => void;
   /** the stream was trimmed past the client's last event id: some events are gone */

@@ -69,6 +69,31 @@ describe('events over a real Redis stream', () => {
     expect(seen).toEqual([id]);
   });
 
+  it('tails a burst: every entry once, in order, in batches, lastId in step with what it handed on', async () => {
+    const burst = `${stream}:burst`;
+    const pub = createEventPublisher(redis, { stream: burst, maxLen: 100_000 });
+    const seen: string[] = [];
+    const calls: { n: number; lastId: string; reported: string }[] = [];
+    const ref: { tail?: Awaited<ReturnType<typeof tailStream>> } = {};
+    const tail = (ref.tail = await tailStream(redis, {
+      stream: burst,
+      fromId: '$',
+      blockMs: 200,
+      count: 100,
+      onEvents: (evs, lastId) => {
+        seen.push(...evs.map((e) => e.id));
+        calls.push({ n: evs.length, lastId, reported: ref.tail!.lastId() });
+      },
+    }));
+    const ids = await Promise.all(Array.from({ length: 3000 }, (_, i) => pub.publish(ev(i))));
+    await poll(() => seen.length >= ids.length, { description: 'the tail to hand on the whole burst' });
+    await tail.stop();
+    expect(seen).toEqual(ids);
+    expect(calls.every((c) => c.n <= 100 && c.lastId === c.reported)).toBe(true);
+    expect(calls.length).toBeLessThan(ids.length); // batched: more than one entry per read
+    await redis.del(burst);
+  });
+
   it('skips malformed entries in replay and tail, reports each, and goes on past them', async () => {
     const bad = `${stream}:bad`;
     const pub = createEventPublisher(redis, { stream: bad, maxLen: 1000 });

@@ -52,11 +52,14 @@ export function openEventSocket(opts: EventSocketOptions): () => void {
   socket.on('connect_error', (err) => onStatus?.(`error: ${err.message}`));
   socket.on('replay_gap', (g) => onGap?.(`Some older events were trimmed from the stream; history starts at ${g.oldestAvailable}.`));
   socket.on('replay_error', (e) => onGap?.(e.message));
-  socket.on('event', (event) => {
-    if (lastId && compareStreamIds(event.id, lastId) <= 0) return;
-    lastId = event.id;
-    buffer.push(event);
-    timer ??= setTimeout(flush, batchMs);
+  // a message carries several events, oldest first: the last id kept is exactly the newest one handed on
+  socket.on('events', (events) => {
+    for (const event of events) {
+      if (lastId && compareStreamIds(event.id, lastId) <= 0) continue;
+      lastId = event.id;
+      buffer.push(event);
+    }
+    if (buffer.length) timer ??= setTimeout(flush, batchMs);
   });
   return () => {
     if (timer) clearTimeout(timer);

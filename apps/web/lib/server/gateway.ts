@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
+  chunkByLength,
   compareStreamIds,
   firstStreamId,
   handshakeSchema,
@@ -14,12 +15,14 @@ import {
 } from '@blockops/events';
 import { bearer, roleForKey } from './auth';
 import { crossOriginRefusal, nodeRequestLike } from './origin';
-import { matchesAny, roomsOf } from './rooms';
+import { createSubscriptions, matchesAny } from './rooms';
 import type { Services } from './services';
 
 type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const REPLAY_PAGE = 1000;
+/** At most about this much JSON per `events` message (one larger event goes alone). */
+const MESSAGE_BYTES = 1024 * 1024;
 
 /**
  * The Socket.IO gateway: one tail of the Redis event stream per web process, relayed to rooms.
@@ -37,6 +40,8 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     path: '/socket.io',
     serveClient: false,
     cors: { origin: false },
+    // frames are small JSON and loopback/LAN: deflating them costs more CPU than it saves (also the default)
+    perMessageDeflate: false,
     allowRequest: (req, callback) => {
       const refusal = crossOriginRefusal(nodeRequestLike(req), config.BLOCKOPS_ALLOWED_ORIGINS);
       callback(refusal ?? null, !refusal);
@@ -51,17 +56,28 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     };
   const skipInReplay = skip('replay');
 
+  // Clients with the same rooms share one Socket.IO room (`subscriptionRoom`): each read of the
+  // stream is filtered once per distinct subscription, encoded once, and written as one frame per
+  // client, however many events it holds.
+  const subscriptions = createSubscriptions();
+  const join = (socket: GatewaySocket, rooms: string[]) => void socket.join(subscriptions.roomFor(rooms));
+
   const tail = await tailStream(redis, {
     stream: config.EVENTS_STREAM,
     fromId: '$',
     blockMs: 1000,
     onEvents(events) {
+      if (events.length === 0) return;
+      for (const { room, events: batch } of subscriptions.route(events, (room) => io.sockets.adapter.rooms.has(room)))
+        for (const message of chunkByLength(batch, MESSAGE_BYTES)) io.to(room).emit('events', message);
       const now = Date.now();
+      const byType = new Map<string, number>();
       for (const event of events) {
-        io.to(roomsOf(event)).emit('event', event);
-        metrics.eventsRelayed.inc({ type: event.type });
+        byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
         metrics.relayLatency.observe(Math.max(0, now - Date.parse(event.timestamp)) / 1000);
       }
+      for (const [type, n] of byType) metrics.eventsRelayed.inc({ type }, n);
+      metrics.relayBatchSize.observe(events.length);
     },
     onError: (err) => log.warn({ err }, 'event stream tail failed; retrying'),
     onMalformed: skip('tail'),
@@ -86,14 +102,14 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
     const hs = socket.data.handshake;
     if (!hs.lastEventId) {
       // the in-memory adapter joins synchronously (the replay's check-and-join relies on it)
-      void socket.join(hs.rooms);
+      join(socket, hs.rooms);
       socket.emit('ready', { replayed: 0, lastEventId: tail.lastId() });
       return;
     }
     replayThenJoin(socket, hs.rooms, hs.lastEventId).catch((err) => {
       log.warn({ err }, 'replay failed');
       socket.emit('replay_error', { message: 'could not replay missed events; reload to resync' });
-      void socket.join(hs.rooms);
+      join(socket, hs.rooms);
     });
   });
 
@@ -109,18 +125,17 @@ export async function attachGateway(httpServer: HttpServer, services: Services) 
       const target = tail.lastId();
       while (compareStreamIds(cursor, target) < 0) {
         const { events, lastId } = await readRange(redis, config.EVENTS_STREAM, cursor, target, REPLAY_PAGE, skipInReplay);
-        for (const event of events) {
-          if (!matchesAny(event, rooms)) continue;
-          socket.emit('event', event);
-          replayed++;
-        }
+        // one message per page, oldest first (ids keep growing across pages and into the live feed)
+        const page = events.filter((event) => matchesAny(event, rooms));
+        for (const message of chunkByLength(page, MESSAGE_BYTES)) socket.emit('events', message);
+        replayed += page.length;
         cursor = lastId ?? target;
       }
       if (!socket.connected) return;
       // Check and join in one synchronous step: the tail cannot relay in between. If it moved on
       // while we were reading, read the difference first.
       if (compareStreamIds(cursor, tail.lastId()) >= 0) {
-        void socket.join(rooms);
+        join(socket, rooms);
         metrics.eventsReplayed.inc(replayed);
         socket.emit('ready', { replayed, lastEventId: cursor });
         return;

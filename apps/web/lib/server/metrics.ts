@@ -29,6 +29,12 @@ export function createWebMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [registry],
     }),
+    relayBatchSize: new Histogram({
+      name: 'blockops_event_relay_batch_size',
+      help: 'Events per read of the stream by the gateway tail (XREAD COUNT caps it); each read is one message per client',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+      registers: [registry],
+    }),
     socketConnections: new Gauge({
       name: 'blockops_socket_connections',
       help: 'Open Socket.IO connections',
