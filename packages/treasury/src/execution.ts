@@ -1,4 +1,4 @@
-import { unitsFromString, type DisbursementStatus, type Units } from '@blockops/domain';
+import { unitsFromString, unitsToString, type DisbursementStatus, type Units } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
 import { toChanged, toCounts } from './changed';
 import type { TreasuryKeys } from './keys';
@@ -21,7 +21,10 @@ export interface ClaimedItem {
 
 /** The node's answer for one item: E executed (tx hash), C cancelled / F failed (reason), T transient (retried). */
 export type ItemResult =
-  { id: string; kind: 'E'; txHash: string } | { id: string; kind: 'C' | 'F'; reason: string } | { id: string; kind: 'T'; error: string };
+  /** `units`: the item's units as claimed (lets the record add a round's executed units at once) */
+  | { id: string; kind: 'E'; txHash: string; units?: Units }
+  | { id: string; kind: 'C' | 'F'; reason: string }
+  | { id: string; kind: 'T'; error: string };
 
 /** A claimed round: its items (as claimed: a retry gets the same), the ready items left, whether it was claimed just now. */
 export interface Claim {
@@ -92,6 +95,19 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
       results: ItemResult[],
       next?: { claim: string; size: number },
     ): Promise<RecordOutcome> {
+      // the units of the E answers, summed exactly here; the script adds the sum once if they all executed with these units
+      let executedUnits = 0n;
+      const rows: string[] = [];
+      for (const r of results) {
+        const units = r.kind === 'E' && r.units !== undefined ? r.units : undefined;
+        if (units !== undefined) executedUnits += units;
+        rows.push(
+          r.id,
+          r.kind,
+          r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason,
+          units === undefined ? '' : unitsToString(units),
+        );
+      }
       const args = [
         keys.prefix,
         batchId,
@@ -101,8 +117,9 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
         String(next?.size ?? 0),
         pool.prefix,
         String(pool.count),
+        unitsToString(executedUnits),
+        ...rows,
       ];
-      for (const r of results) args.push(r.id, r.kind, r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason);
       const [out, counts, readyLeft, others, nextClaim] = (await recordScript(redis, [], args)) as [
         unknown[],
         unknown,

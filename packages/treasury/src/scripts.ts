@@ -185,7 +185,7 @@ redis.call('HSET', bkey, 'batchId', B, 'workflowId', WF, 'createdAt', now, 'upda
   'QUEUED', n, 'EXECUTED', 0, 'CANCELLED', 0, 'FAILED', 0, 'totalUnits', ARGV[6], 'executedUnits', 0, 'levels', ARGV[7], 'halted', '')
 redis.call('ZADD', P .. ':batches', now, B)
 redis.call('HINCRBY', P .. ':stats', 'queued', n)
-local rem, dead, queued = {}, {}, {}
+local rem, dead, queued, remaining = {}, {}, {}, {}
 for k = 1, n do
   local id = ids[k]
   local r = tonumber(nIn[k])
@@ -203,10 +203,13 @@ for k = 1, n do
   end
   rem[k] = r
   redis.call('HSET', ik(id), 'batch', B, 'idx', k - 1, 'dest', dest[k], 'units', units[k], 'cmemo', ARGV[first + (k - 1) * 2 + 1],
-    'deps', deps[k], 'level', level[k], 'status', 'QUEUED', 'rem', r, 'att', 0, 'dn', dn[k])
+    'deps', deps[k], 'level', level[k], 'status', 'QUEUED', 'att', 0, 'dn', dn[k])
   queued[#queued + 1] = k - 1
   queued[#queued + 1] = id
+  remaining[#remaining + 1] = id
+  remaining[#remaining + 1] = r
 end
+bulk('HSET', bkey .. ':rem', remaining)
 bulk('SADD', P .. ':ids', ids)
 bulk('RPUSH', bkey .. ':order', ids)
 bulk('ZADD', bkey .. ':s:QUEUED', queued)
@@ -255,8 +258,9 @@ return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] 
  * Records the node's answers for items of a claimed round (only items still QUEUED and claimed by
  * it: a retried or duplicated record changes nothing), then — when asked — claims the chunk's next
  * round in the same step (as claimScript), so a round costs one script. ARGV: prefix, batchId, claim
- * key, now, next claim key ('' = none), size, executor name prefix, pool size, then per item: id,
- * kind (E executed | C cancelled | F failed | T transient), tx hash or reason.
+ * key, now, next claim key ('' = none), size, executor name prefix, pool size, the sum of the E
+ * answers' units, then per item: id, kind (E executed | C cancelled | F failed | T transient), tx
+ * hash or reason, units as claimed (E) or ''.
  * EXECUTED releases dependents (remaining − 1; at 0 onto their batch's ready list); CANCELLED and
  * FAILED cancel every dependent transitively, naming the root cause. Executors are freed on a final status.
  * Returns {changed items, counts of the batch, ready left, batches woken or changed elsewhere, their
@@ -265,9 +269,12 @@ return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] 
 export const recordScript = luaScript(`${LIB}
 local B, chunk, now = ARGV[2], ARGV[3], ARGV[4]
 local out, touched, readyBy = {}, {}, {}
-local executed = 0
-for i = 9, #ARGV, 3 do
+local executed, answeredE, unitsAsSent = 0, 0, true
+-- dependents to release: per batch, id -> how many of its dependencies executed here (first-seen order kept)
+local dec, decOrder = {}, {}
+for i = 10, #ARGV, 4 do
   local id, kind, text = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if kind == 'E' then answeredE = answeredE + 1 end
   local key = ik(id)
   local h = redis.call('HMGET', key, 'status', 'chunk', 'batch', 'idx', 'exec', 'units', 'nonce', 'att', 'dn', 'xdn')
   if h[1] == 'QUEUED' and h[2] == chunk and h[3] == B then
@@ -279,15 +286,23 @@ for i = 9, #ARGV, 3 do
       if kind == 'E' then
         redis.call('HSET', key, 'status', 'EXECUTED', 'tx', text, 'at', now, 'att', att)
         move(id, B, h[4], 'QUEUED', 'EXECUTED')
-        -- units executed: the integer string itself (HINCRBY, exact int64), never a Lua number
-        redis.call('HINCRBY', bk(B), 'executedUnits', h[6])
         executed = executed + 1
+        if h[6] ~= ARGV[i + 3] then unitsAsSent = false end
         out[#out + 1] = {id, B, 'EXECUTED', text, h[7], '', ''}
-        -- a dependent whose last dependency executed is QUEUED (a cancelled dependency never executes)
         for _, bd in ipairs(dependentsOf(id, B, h[9], h[10])) do
-          if redis.call('HINCRBY', ik(bd[2]), 'rem', -1) == 0 then
-            append(readyBy, bd[1], bd[2])
-            touched[bd[1]] = true
+          local b, d = bd[1], bd[2]
+          local t = dec[b]
+          if not t then
+            t = {}
+            dec[b] = t
+            decOrder[b] = {}
+          end
+          if t[d] then
+            t[d] = t[d] + 1
+          else
+            t[d] = 1
+            local l = decOrder[b]
+            l[#l + 1] = d
           end
         end
       else
@@ -300,6 +315,43 @@ for i = 9, #ARGV, 3 do
       end
     end
   end
+end
+-- units executed: the integer strings themselves (HINCRBY, exact int64), never a Lua number. When
+-- every answered E executed here with the units the store holds, their sum (ARGV[9], summed exactly
+-- by the caller from those same strings) is added once; otherwise each executed item's own units.
+if executed > 0 then
+  if executed == answeredE and unitsAsSent then
+    redis.call('HINCRBY', bk(B), 'executedUnits', ARGV[9])
+  else
+    for _, c in ipairs(out) do
+      if c[3] == 'EXECUTED' then redis.call('HINCRBY', bk(B), 'executedUnits', redis.call('HGET', ik(c[1]), 'units')) end
+    end
+  end
+end
+-- dependents whose last dependency executed are ready (a cancelled dependency never executes): the
+-- remaining counts of a batch live in its ':rem' hash (one read and one write per batch); items
+-- stored before that hash keep theirs in their own hash ('rem')
+for b, ids in pairs(decOrder) do
+  local key, t, set = bk(b) .. ':rem', dec[b], {}
+  for s = 1, #ids, 1000 do
+    local slice = {unpack(ids, s, math.min(s + 999, #ids))}
+    local left = redis.call('HMGET', key, unpack(slice))
+    for j, d in ipairs(slice) do
+      local r
+      if left[j] then
+        r = tonumber(left[j]) - t[d]
+        set[#set + 1] = d
+        set[#set + 1] = r
+      else
+        r = redis.call('HINCRBY', ik(d), 'rem', -t[d])
+      end
+      if r == 0 then
+        append(readyBy, b, d)
+        touched[b] = true
+      end
+    end
+  end
+  bulk('HSET', key, set)
 end
 flush(now)
 -- newly ready items onto their batch's ready list
@@ -331,7 +383,7 @@ local key = bk(B)
 local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
 if q ~= 0 then return {0, q} end
 if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
-redis.call('DEL', key .. ':ready')
+redis.call('DEL', key .. ':ready', key .. ':rem')
 for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
 redis.call('DEL', key .. ':chunks')
 return {1, 0}

@@ -151,18 +151,26 @@ test('a round’s record claims the chunk’s next round in the same step, as a 
   const c0 = await s.claimChunk('b', '0.0', 10);
   expect(c0.items.map((i) => i.id)).toEqual(['a', 'd']);
   const r = await s.recordResults('b', '0.0', [{ id: 'a', kind: 'E', txHash: '0xa' }], { claim: '0.1', size: 10 });
-  expect(r.next).toMatchObject({ fresh: true, readyLeft: 0, items: [{ id: 'b1', status: 'QUEUED', nonce: 1, attempts: 0 }] });
-  expect(r.next!.items[0]!.executor).not.toBe(c0.items[1]!.executor); // d still holds its executor
+  expect(r.next).toMatchObject({ fresh: true, readyLeft: 0, items: [{ id: 'b1', status: 'QUEUED', attempts: 0 }] });
+  const b1 = r.next!.items[0]!;
+  expect(b1.executor).not.toBe(c0.items[1]!.executor); // d still holds its executor
+  expect(b1.nonce).toBe(b1.executor === c0.items[0]!.executor ? 2 : 1); // a's executor was freed: its next nonce
   expect(r.next!.items[0]!.units).toBe(1_100_000n);
   expect(await s.claimChunk('b', '0.1', 10)).toEqual({ ...r.next, fresh: false });
   // a duplicated record changes nothing and claims nothing new: the round exists
   const dup = await s.recordResults('b', '0.0', [{ id: 'a', kind: 'E', txHash: '0xa' }], { claim: '0.1', size: 10 });
   expect(dup.changed).toEqual([]);
   expect(dup.next).toEqual({ ...r.next, fresh: false });
-  const last = await s.recordResults('b', '0.1', [{ id: 'b1', kind: 'E', txHash: '0xb' }]);
+  const last = await s.recordResults('b', '0.1', [{ id: 'b1', kind: 'E', txHash: '0xb', units: 1_100_000n }]); // added as one sum
   expect(last.next).toBeUndefined();
   expect(last.readyLeft).toBe(1); // c, for whoever claims next
   expect((await s.item('a'))!.dependents).toEqual(['b1']);
+  expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '2.2' });
+  // units that are not the store's never reach the sum: each executed item's own units are added
+  const c = (await s.claimChunk('b', '1.0', 10)).items[0]!;
+  expect(c.id).toBe('c');
+  await s.recordResults('b', '1.0', [{ id: 'c', kind: 'E', txHash: '0xc', units: 999n }]);
+  expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '3.3' });
 });
 
 test('items stored before dependents moved into the item hash still release them (the set is read)', async () => {

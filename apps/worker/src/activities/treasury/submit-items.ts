@@ -91,7 +91,7 @@ export async function submitItems(
         const outcomes = await chain.treasury.submitDisbursements(group, { timeoutMs: opts.timeoutMs });
         return outcomes.map((o, i) => {
           const id = group[i]!.disbursement_id;
-          if (o.ok) return { result: { id, kind: 'E', txHash: o.result.tx_hash } };
+          if (o.ok) return { result: { id, kind: 'E', txHash: o.result.tx_hash, units: group[i]!.amount } };
           const kind = kindOf(o.error.errorClass);
           const text = readable(o.error);
           return {
