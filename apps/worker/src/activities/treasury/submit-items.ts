@@ -1,4 +1,4 @@
-import { formatUnits, type ErrorClass } from '@blockops/domain';
+import type { ErrorClass } from '@blockops/domain';
 import { ChainError, type ChainClient, type DisbursementIntent } from '@blockops/chain';
 import type { ClaimedItem, ItemResult } from '@blockops/treasury';
 import { signIntent } from './sign';
