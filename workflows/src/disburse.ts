@@ -173,7 +173,11 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
       return;
     }
     const s = c.summary!;
-    absorb(s);
+    // Counts only move forward (QUEUED only falls). A chunk that recorded its last round before
+    // another chunk's but ended after it reports older counts: keep the newer ones (patched with the
+    // local prepare/finish — before, the older counts could send a finished batch to the idle wait).
+    if (inTask && s.counts.QUEUED > progress.counts.QUEUED) absorb({ ...progress, throttle: s.throttle });
+    else absorb(s);
     starved = s.claimed === 0 && s.readyLeft > 0;
     for (const other of s.wake) wake(other);
   };
