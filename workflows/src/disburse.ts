@@ -4,6 +4,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   proxySinks,
@@ -23,6 +24,15 @@ const { prepareBatch, batchProgress, finishBatch } = proxyActivities<TreasuryAct
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
+
+// The same two as local activities (patched: runs started before keep the activities they recorded):
+// preparing runs in the run's first workflow task, which then launches the first chunks, and
+// finishing in the task that saw the last chunk end — two dispatches and two workflow tasks fewer.
+const local = proxyLocalActivities<TreasuryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+const LOCAL_PREPARE_FINISH_PATCH = 'disburse-local-prepare-finish';
 
 // The emergency state while halted: a quick Redis read (the operations' admission check), retried until it answers.
 const { checkEmergency } = proxyLocalActivities<OperationActivities>({
@@ -120,7 +130,8 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
     progress = signalled ? { ...p, throttle: signalled } : p;
     throttleChanged = false;
   };
-  absorb(await prepareBatch(batchId));
+  const inTask = patched(LOCAL_PREPARE_FINISH_PATCH);
+  absorb(await (inTask ? local.prepareBatch : prepareBatch)(batchId));
   if (!progress.exists) throw ApplicationFailure.nonRetryable(`batch ${batchId} is not in the treasury store`, 'BatchNotFound');
 
   /** no free executor (other batches hold them all): wait for a chunk to finish, or poll */
@@ -162,7 +173,11 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
       return;
     }
     const s = c.summary!;
-    absorb(s);
+    // Counts only move forward (QUEUED only falls). A chunk that recorded its last round before
+    // another chunk's but ended after it reports older counts: keep the newer ones (patched with the
+    // local prepare/finish — before, the older counts could send a finished batch to the idle wait).
+    if (inTask && s.counts.QUEUED > progress.counts.QUEUED) absorb({ ...progress, throttle: s.throttle });
+    else absorb(s);
     starved = s.claimed === 0 && s.readyLeft > 0;
     for (const other of s.wake) wake(other);
   };
@@ -170,7 +185,7 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
 
   for (;;) {
     if (progress.counts.QUEUED === 0 && inFlight.size === 0) {
-      const fin = await finishBatch(batchId);
+      const fin = await (inTask ? local.finishBatch : finishBatch)(batchId);
       if (fin.completed) return { batchId, counts: fin.counts, chunks: nextChunk, runs: run + 1 };
       absorb(await batchProgress(batchId));
       continue;

@@ -1,12 +1,13 @@
 /**
  * Determinism guard: saved histories of real runs must replay against the current workflow code.
  * A change that would break running workflows fails here. Fixtures recorded before a patch
- * (`operation`, `receipt-poller`, `network-check`) prove old runs still replay; the others cover
+ * (`operation`, `receipt-poller`, `network-check`, `disburse`) prove old runs still replay; the others cover
  * the patched paths. Each replay is checked for what it did: the workflow code ran the whole
  * history (its events, recorded by a sink that runs during replay, match the history) and reached
  * the result the history recorded. Regenerate a fixture only for an intended, versioned change:
  * UPDATE_FIXTURES=1 on the integration test that records it (apps/worker/test/network-check.int.test.ts,
- * apps/worker/test/receipts-operations.int.test.ts, apps/worker/test/emergency-controller.int.test.ts).
+ * apps/worker/test/receipts-operations.int.test.ts, apps/worker/test/emergency-controller.int.test.ts,
+ * apps/worker/test/treasury.int.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -97,9 +98,14 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
     },
   ],
   [
-    'disburse (prepare, chunks with a cancelled item, finish)',
+    'disburse recorded before the patch (prepare, chunks with a cancelled item, finish: activities)',
     'disburse.history.json',
     { workflowType: 'disburse', end: 'completed', patches: [] },
+  ],
+  [
+    'disburse preparing and finishing in its workflow tasks (local activities)',
+    'disburse-local-prepare.history.json',
+    { workflowType: 'disburse', end: 'completed', patches: ['correlation-id-search-attribute', 'disburse-local-prepare-finish'] },
   ],
 ];
 

@@ -132,9 +132,11 @@ test('an invalid destination cancels the item and all its dependents transitivel
       reason: expect.stringContaining(`dependency ${bad.id} did not execute: invalid destination`),
     });
   }
-  // the run replays deterministically (and is the replay fixture of workflows/test/replay.test.ts)
+  // the run replays deterministically (and is a replay fixture of workflows/test/replay.test.ts; disburse.history.json
+  // is a run recorded before the local prepare/finish patch)
   const history = await servers.client.workflow.getHandle(`disburse-${result.batchId}`).fetchHistory();
-  if (process.env.UPDATE_FIXTURES) writeFileSync(path.join(root, 'workflows/test/fixtures/disburse.history.json'), historyToJSON(history));
+  if (process.env.UPDATE_FIXTURES)
+    writeFileSync(path.join(root, 'workflows/test/fixtures/disburse-local-prepare.history.json'), historyToJSON(history));
   await Worker.runReplayHistory(
     { workflowBundle: servers.bundle, sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } } },
     history,

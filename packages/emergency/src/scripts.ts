@@ -26,7 +26,10 @@ if s == 'HALT' or s == 'SHUTDOWN' then
 end
 local t = redis.call('TIME')
 local ms = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
-for i = 1, #ARGV do redis.call('LPUSH', KEYS[2], ms .. ' ' .. ARGV[i]) end
+-- one LPUSH per 1,000 intents (the same list as one LPUSH each)
+local entries = {}
+for i = 1, #ARGV do entries[i] = ms .. ' ' .. ARGV[i] end
+for s = 1, #entries, 1000 do redis.call('LPUSH', KEYS[2], unpack(entries, s, math.min(s + 999, #entries))) end
 redis.call('LTRIM', KEYS[2], 0, 9999)
 return {1}
 `);

@@ -1,4 +1,4 @@
-import { unitsFromString, type DisbursementStatus, type Units } from '@blockops/domain';
+import { unitsFromString, unitsToString, type DisbursementStatus, type Units } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
 import { toChanged, toCounts } from './changed';
 import type { TreasuryKeys } from './keys';
@@ -21,7 +21,36 @@ export interface ClaimedItem {
 
 /** The node's answer for one item: E executed (tx hash), C cancelled / F failed (reason), T transient (retried). */
 export type ItemResult =
-  { id: string; kind: 'E'; txHash: string } | { id: string; kind: 'C' | 'F'; reason: string } | { id: string; kind: 'T'; error: string };
+  /** `units`: the item's units as claimed (lets the record add a round's executed units at once) */
+  | { id: string; kind: 'E'; txHash: string; units?: Units }
+  | { id: string; kind: 'C' | 'F'; reason: string }
+  | { id: string; kind: 'T'; error: string };
+
+/** A claimed round: its items (as claimed: a retry gets the same), the ready items left, whether it was claimed just now. */
+export interface Claim {
+  items: ClaimedItem[];
+  readyLeft: number;
+  fresh: boolean;
+}
+
+function toClaim(reply: unknown): Claim {
+  const [rows, readyLeft, fresh] = reply as [(string | number | null)[][], number, number];
+  return {
+    items: rows.map(([id, status, executor, nonce, destination, units, cmemo, att, claimedAt]) => ({
+      id: String(id),
+      status: status as DisbursementStatus,
+      executor: String(executor),
+      nonce: Number(nonce),
+      destination: String(destination),
+      units: unitsFromString(String(units)),
+      ...(cmemo ? { chainMemo: String(cmemo) } : {}),
+      attempts: Number(att ?? 0),
+      claimedAt: Number(claimedAt ?? 0),
+    })),
+    readyLeft: Number(readyLeft),
+    fresh: fresh === 1,
+  };
+}
 
 export interface RecordOutcome {
   changed: ChangedItem[];
@@ -29,6 +58,8 @@ export interface RecordOutcome {
   readyLeft: number;
   /** other batches whose items became ready or were cancelled by this record (their workflows should look) */
   others: { batchId: string; counts: StatusCounts }[];
+  /** the next round, when asked for and claimed in the same step */
+  next?: Claim;
 }
 
 export interface ExecutorPool {
@@ -43,44 +74,65 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
      * Claims a round of a chunk, `claim` = "<chunk>.<round>" (once: a retry gets the same items,
      * executors and nonces). `size` applies until an operator sets the throttle's chunk size.
      */
-    async claimChunk(
-      batchId: string,
-      claim: string,
-      size: number,
-      opts: { replayOnly?: boolean } = {},
-    ): Promise<{ items: ClaimedItem[]; readyLeft: number; fresh: boolean }> {
-      const [rows, readyLeft, fresh] = (await claimScript(
-        redis,
-        [],
-        [keys.prefix, batchId, claim, String(size), String(Date.now()), pool.prefix, String(pool.count), opts.replayOnly ? '1' : ''],
-      )) as [(string | null)[][], number, number];
-      return {
-        items: rows.map(([id, status, executor, nonce, destination, units, cmemo, att, claimedAt]) => ({
-          id: id!,
-          status: status as DisbursementStatus,
-          executor: executor!,
-          nonce: Number(nonce),
-          destination: destination!,
-          units: unitsFromString(units!),
-          ...(cmemo ? { chainMemo: cmemo } : {}),
-          attempts: Number(att ?? 0),
-          claimedAt: Number(claimedAt ?? 0),
-        })),
-        readyLeft: Number(readyLeft),
-        fresh: fresh === 1,
-      };
+    async claimChunk(batchId: string, claim: string, size: number, opts: { replayOnly?: boolean } = {}): Promise<Claim> {
+      return toClaim(
+        await claimScript(
+          redis,
+          [],
+          [keys.prefix, batchId, claim, String(size), String(Date.now()), pool.prefix, String(pool.count), opts.replayOnly ? '1' : ''],
+        ),
+      );
     },
 
-    /** Records the node's answers for a claimed round (idempotent: only items still QUEUED in that claim change). */
-    async recordResults(batchId: string, claim: string, results: ItemResult[]): Promise<RecordOutcome> {
-      const args = [keys.prefix, batchId, claim, String(Date.now())];
-      for (const r of results) args.push(r.id, r.kind, r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason);
-      const [out, counts, readyLeft, others] = (await recordScript(redis, [], args)) as [unknown[], unknown, number, string[][]];
+    /**
+     * Records the node's answers for a claimed round (idempotent: only items still QUEUED in that
+     * claim change) and, with `next`, claims that round in the same script (fresh items only, as
+     * `claimChunk` without `replayOnly`): one Redis step per round.
+     */
+    async recordResults(
+      batchId: string,
+      claim: string,
+      results: ItemResult[],
+      next?: { claim: string; size: number },
+    ): Promise<RecordOutcome> {
+      // the units of the E answers, summed exactly here; the script adds the sum once if they all executed with these units
+      let executedUnits = 0n;
+      const rows: string[] = [];
+      for (const r of results) {
+        const units = r.kind === 'E' && r.units !== undefined ? r.units : undefined;
+        if (units !== undefined) executedUnits += units;
+        rows.push(
+          r.id,
+          r.kind,
+          r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason,
+          units === undefined ? '' : unitsToString(units),
+        );
+      }
+      const args = [
+        keys.prefix,
+        batchId,
+        claim,
+        String(Date.now()),
+        next?.claim ?? '',
+        String(next?.size ?? 0),
+        pool.prefix,
+        String(pool.count),
+        unitsToString(executedUnits),
+        ...rows,
+      ];
+      const [out, counts, readyLeft, others, nextClaim] = (await recordScript(redis, [], args)) as [
+        unknown[],
+        unknown,
+        number,
+        string[][],
+        unknown,
+      ];
       return {
         changed: out.map(toChanged),
         counts: toCounts(counts),
         readyLeft: Number(readyLeft),
         others: others.map(([b, ...c]) => ({ batchId: b!, counts: toCounts(c) })),
+        ...(next && nextClaim ? { next: toClaim(nextClaim) } : {}),
       };
     },
 

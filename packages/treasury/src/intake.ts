@@ -29,25 +29,40 @@ export function createIntake(redis: RedisClient, keys: TreasuryKeys) {
     },
 
     /**
-     * Stores a validated batch, all or nothing (one script): memos first go to a staging key that
-     * the script renames into the batch, so a refused batch leaves nothing behind but an expiring key.
+     * Stores a validated batch, all or nothing (one script). The item hash keeps the chain memo (the
+     * memo cut to 1,024 bytes); only memos longer than that go to the batch's memo hash, through a
+     * staging key the script renames into the batch, so a refused batch leaves nothing behind but an
+     * expiring key. A read falls back to the chain memo, which is the whole memo when none is kept.
      */
     async intake(b: { batchId: string; workflowId: string; items: ValidatedDisbursement[]; totalUnits: Units; levels: number }) {
       if (b.totalUnits > MAX_BATCH_TOTAL_UNITS) throw new RangeError('batch total exceeds the int64 units the store can sum');
-      const withMemo = b.items.filter((i) => i.memo !== undefined);
+      const withMemo = b.items.filter((i) => i.memo !== undefined && i.memo !== i.chainMemo);
       const staging = withMemo.length ? keys.staging(`${b.batchId}:${Date.now()}:${Math.random().toString(36).slice(2)}`) : '';
+      // sent ahead of the script on the same connection (no wait for its answer): Redis runs them in order
+      let staged: Promise<unknown> = Promise.resolve();
       if (staging) {
         const m = redis.multi();
         for (let s = 0; s < withMemo.length; s += 1000) {
           m.hSet(staging, Object.fromEntries(withMemo.slice(s, s + 1000).map((i) => [i.id, i.memo!])));
         }
         m.expire(staging, 3600);
-        await m.exec();
+        staged = m.exec();
       }
+      // each item's dependents inside the batch (the DAG is known here; the script keeps them in the item's hash)
+      const dependents = new Map<string, string[]>();
+      for (const i of b.items) dependents.set(i.id, []);
       const args = [keys.prefix, b.batchId, b.workflowId, String(Date.now()), staging, unitsToString(b.totalUnits), String(b.levels)];
-      for (const i of b.items)
-        args.push(i.id, i.destination, unitsToString(i.units), i.chainMemo ?? '', i.dependsOn.join(','), String(i.level));
-      const r = (await intakeScript(redis, [], args)) as unknown[];
+      for (const i of b.items) for (const d of i.dependsOn) dependents.get(d)?.push(i.id);
+      for (const i of b.items) {
+        const inside = i.dependsOn.filter((d) => dependents.has(d));
+        const outside = inside.length === i.dependsOn.length ? '' : i.dependsOn.filter((d) => !dependents.has(d)).join(',');
+        // ids, destinations, units and levels hold no space (ids: DISBURSEMENT_ID_PATTERN); the chain memo goes apart
+        args.push(
+          `${i.id} ${i.destination} ${unitsToString(i.units)} ${i.level} ${inside.length} ${i.dependsOn.join(',')} ${dependents.get(i.id)!.join(',')} ${outside}`,
+          i.chainMemo ?? '',
+        );
+      }
+      const [r] = (await Promise.all([intakeScript(redis, [], args), staged])) as [unknown[], unknown];
       let result: IntakeResult;
       if (r[0] === 'ok') result = { ok: true, ready: Number(r[1]), cancelled: (r[2] as unknown[]).map(toChanged) };
       else if (r[0] === 'conflict_batch') result = { ok: false, conflict: 'batch' };

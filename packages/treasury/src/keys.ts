@@ -20,10 +20,10 @@ export function treasuryKeys(prefix: string) {
     /** item ids of one status, scored by their index in the batch */
     byStatus: (b: string, s: string) => `${batch(b)}:s:${s}`,
     ready: (b: string) => `${batch(b)}:ready`,
-    /** id → the full memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */
+    /** id → the full memo when longer than the chain memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */
     memos: (b: string) => `${batch(b)}:memo`,
     item,
-    /** dependents of an item, in any batch, as '<batchId> <id>' */
+    /** dependents of an item in later batches, as '<batchId> <id>' (its own batch's are the item hash's 'dn' field; items stored before that field existed: all of them) */
     dependents: (id: string) => `${item(id)}:dn`,
     /** memos written before intake commits, renamed into the batch by the intake script */
     staging: (token: string) => `${prefix}:staging:${token}`,

@@ -124,8 +124,9 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       const [h, dependents] = await Promise.all([redis.hGetAll(keys.item(id)), redis.sMembers(keys.dependents(id))]);
       if (!h.batch) return undefined;
       const memo = await redis.hGet(keys.memos(h.batch), id);
-      // members are '<batch> <id>'
-      return { ...toItem(id, h, memo), dependents: dependents.map((m) => m.slice(m.indexOf(' ') + 1)).sort() };
+      // its own batch's dependents are in the hash ('dn', since it exists); later batches' in the set, as '<batch> <id>'
+      const all = [...(h.dn ? h.dn.split(',') : []), ...dependents.map((m) => m.slice(m.indexOf(' ') + 1))];
+      return { ...toItem(id, h, memo), dependents: [...new Set(all)].sort() };
     },
 
     /** The whole batch as parallel arrays for the DAG view: one round trip per 10,000 items. */

@@ -54,48 +54,112 @@ local function flush(now)
   for k, l in pairs(moves.zadd) do bulk('ZADD', k, l) end
   if #moves.free > 0 then bulk('SADD', P .. ':x:free', moves.free) end
 end
+-- the dependents of an item as {batch, id} pairs: its own batch's from the item's 'dn' field
+-- (written at intake), later batches' from the set '<id>:dn' ('<batch> <id>' members), read only
+-- when the item says it has some ('xdn') or predates the 'dn' field (then the set holds them all)
+local function dependentsOf(id, b, dn, xdn)
+  local list = {}
+  if dn then
+    for d in string.gmatch(dn, '[^,]+') do list[#list + 1] = {b, d} end
+  end
+  if not dn or xdn then
+    for _, m in ipairs(redis.call('SMEMBERS', ik(id) .. ':dn')) do
+      local mb, md = string.match(m, '^(%S+) (%S+)$')
+      list[#list + 1] = {mb, md}
+    end
+  end
+  return list
+end
 -- every QUEUED item reachable through the dependents of id is CANCELLED, naming root as its cause
--- (a dependents set holds '<batch> <id>': ids and batch ids have no spaces)
+-- (ids and batch ids have no spaces or commas)
 local function cancelDependents(id, root, reason, now, out, touched)
-  local queue, head = {id}, 1
+  local h0 = redis.call('HMGET', ik(id), 'batch', 'dn', 'xdn')
+  local queue, head = {{id, h0[1], h0[2], h0[3]}}, 1
   local why = 'dependency ' .. root .. ' did not execute: ' .. reason
   while head <= #queue do
     local u = queue[head]
     head = head + 1
-    for _, m in ipairs(redis.call('SMEMBERS', ik(u) .. ':dn')) do
-      local b, d = string.match(m, '^(%S+) (%S+)$')
-      local h = redis.call('HMGET', ik(d), 'status', 'idx')
+    for _, bd in ipairs(dependentsOf(u[1], u[2], u[3], u[4])) do
+      local b, d = bd[1], bd[2]
+      local h = redis.call('HMGET', ik(d), 'status', 'idx', 'dn', 'xdn')
       if h[1] == 'QUEUED' then
         redis.call('HSET', ik(d), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
         move(d, b, h[2], 'QUEUED', 'CANCELLED')
         out[#out + 1] = {d, b, 'CANCELLED', '', '', why, root}
         touched[b] = true
-        queue[#queue + 1] = d
+        queue[#queue + 1] = {d, b, h[3], h[4]}
       end
     end
   end
+end
+-- Claims round 'chunk' of batch B once (see claimScript): a claim made before is returned as it
+-- was; else (unless replayOnly) up to size ready items, each with a free executor and its next nonce.
+local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
+  size = tonumber(redis.call('HGET', P .. ':throttle', 'chunkSize') or size)
+  local ck = bk(B) .. ':c:' .. chunk
+  local readyKey = bk(B) .. ':ready'
+  local items = {}
+  if redis.call('EXISTS', ck) == 1 then
+    for _, id in ipairs(redis.call('LRANGE', ck, 0, -1)) do
+      local h = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att', 'claimedAt')
+      table.insert(h, 1, id)
+      items[#items + 1] = h
+    end
+    return {items, redis.call('LLEN', readyKey), 0}
+  end
+  if replayOnly then return {items, redis.call('LLEN', readyKey), 0} end
+  local have, want = tonumber(redis.call('GET', P .. ':x:pool') or '0'), tonumber(poolSize)
+  if want > have then
+    local add = {}
+    for i = have, want - 1 do add[#add + 1] = xprefix .. '-' .. i end
+    bulk('SADD', P .. ':x:free', add)
+    redis.call('SET', P .. ':x:pool', want)
+  end
+  local k = math.min(size, redis.call('LLEN', readyKey), redis.call('SCARD', P .. ':x:free'))
+  if k <= 0 then return {items, redis.call('LLEN', readyKey), 0} end
+  local ids = redis.call('LPOP', readyKey, k)
+  local execs = redis.call('SPOP', P .. ':x:free', k)
+  -- every executor's next nonce: one read and one write of the counters (nonces are small integers)
+  local nonces = redis.call('HMGET', P .. ':x:nonce', unpack(execs))
+  local bump = {}
+  for i, id in ipairs(ids) do
+    local nonce = tonumber(nonces[i] or '0') + 1
+    bump[#bump + 1] = execs[i]
+    bump[#bump + 1] = nonce
+    local h = redis.call('HMGET', ik(id), 'dest', 'units', 'cmemo', 'att')
+    redis.call('HSET', ik(id), 'exec', execs[i], 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
+    items[#items + 1] = {id, 'QUEUED', execs[i], nonce, h[1], h[2], h[3], h[4], now}
+  end
+  redis.call('HSET', P .. ':x:nonce', unpack(bump))
+  redis.call('RPUSH', ck, unpack(ids))
+  redis.call('HSETNX', bk(B), 'firstSubmitAt', now)
+  redis.call('SADD', bk(B) .. ':chunks', ck)
+  return {items, redis.call('LLEN', readyKey), 1}
 end
 `;
 
 /**
  * Intake of a whole batch, all or nothing. ARGV: prefix, batchId, workflowId, now, staging memo key
- * ('' = none), total units, levels, then per item: id, destination, units, chain memo, dependencies
- * (comma-joined), level. Refuses (writing nothing) a used batch id, used item ids (all of them
- * listed) or an unknown dependency; otherwise stores items, dependents, remaining counts, the ready
- * list, and cancels at once items whose dependency from an earlier batch was cancelled or failed.
+ * ('' = none), total units, levels, then two per item: its fields joined by single spaces (none can
+ * hold one) — id, destination, units, level, dependencies in this batch (count), dependencies
+ * (comma-joined), dependents in this batch (comma-joined), dependencies outside it (comma-joined) —
+ * and its chain memo. An item's dependents in this batch are kept in its hash ('dn'), so a batch
+ * adds no key per edge; a later batch's dependents go to the item's ':dn' set (and 'xdn' says so).
+ * Refuses (writing nothing) a used batch id, used item ids (all of them listed) or an unknown
+ * dependency; otherwise stores items, remaining counts, the ready list, and cancels at once items
+ * whose dependency from an earlier batch was cancelled or failed.
  * Returns {'ok', ready, changed} | {'conflict_batch'} | {'conflict_ids', id…} | {'unknown', id, dependency}.
  */
 export const intakeScript = luaScript(`${LIB}
 local B, WF, now, stage = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local F, first = 6, 8
-local n = (#ARGV - first + 1) / F
+local first = 8
+local n = (#ARGV - first + 1) / 2
 local bkey = bk(B)
 if redis.call('EXISTS', bkey) == 1 then return {'conflict_batch'} end
-local ids, inBatch = {}, {}
-for k = 0, n - 1 do
-  local id = ARGV[first + k * F]
-  ids[k + 1] = id
-  inBatch[id] = true
+local ids, dest, units, level, nIn, deps, dn, extDeps = {}, {}, {}, {}, {}, {}, {}, {}
+for k = 1, n do
+  ids[k], dest[k], units[k], level[k], nIn[k], deps[k], dn[k], extDeps[k] =
+    string.match(ARGV[first + (k - 1) * 2], '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S*) (%S*) (%S*)$')
 end
 local conflicts = {'conflict_ids'}
 for s = 1, n, 1000 do
@@ -106,11 +170,13 @@ for s = 1, n, 1000 do
 end
 if #conflicts > 1 then return conflicts end
 local ext = {}
-for k = 0, n - 1 do
-  for d in string.gmatch(ARGV[first + k * F + 4], '[^,]+') do
-    if not inBatch[d] and ext[d] == nil then
-      if redis.call('SISMEMBER', P .. ':ids', d) == 0 then return {'unknown', ids[k + 1], d} end
-      ext[d] = redis.call('HMGET', ik(d), 'status', 'reason', 'root')
+for k = 1, n do
+  if extDeps[k] ~= '' then
+    for d in string.gmatch(extDeps[k], '[^,]+') do
+      if ext[d] == nil then
+        if redis.call('SISMEMBER', P .. ':ids', d) == 0 then return {'unknown', ids[k], d} end
+        ext[d] = redis.call('HMGET', ik(d), 'status', 'reason', 'root')
+      end
     end
   end
 end
@@ -119,26 +185,31 @@ redis.call('HSET', bkey, 'batchId', B, 'workflowId', WF, 'createdAt', now, 'upda
   'QUEUED', n, 'EXECUTED', 0, 'CANCELLED', 0, 'FAILED', 0, 'totalUnits', ARGV[6], 'executedUnits', 0, 'levels', ARGV[7], 'halted', '')
 redis.call('ZADD', P .. ':batches', now, B)
 redis.call('HINCRBY', P .. ':stats', 'queued', n)
-local rem, dead, queued = {}, {}, {}
-for k = 0, n - 1 do
-  local base = first + k * F
-  local id, deps = ARGV[base], ARGV[base + 4]
-  local r = 0
-  for d in string.gmatch(deps, '[^,]+') do
-    local e = ext[d]
-    if e == nil or e[1] == 'QUEUED' then
-      r = r + 1
-      redis.call('SADD', ik(d) .. ':dn', B .. ' ' .. id)
-    elseif e[1] ~= 'EXECUTED' and dead[k + 1] == nil then
-      dead[k + 1] = d
+local rem, dead, queued, remaining = {}, {}, {}, {}
+for k = 1, n do
+  local id = ids[k]
+  local r = tonumber(nIn[k])
+  if extDeps[k] ~= '' then
+    for d in string.gmatch(extDeps[k], '[^,]+') do
+      local e = ext[d]
+      if e[1] == 'QUEUED' then
+        r = r + 1
+        redis.call('SADD', ik(d) .. ':dn', B .. ' ' .. id)
+        redis.call('HSET', ik(d), 'xdn', 1)
+      elseif e[1] ~= 'EXECUTED' and dead[k] == nil then
+        dead[k] = d
+      end
     end
   end
-  rem[k + 1] = r
-  redis.call('HSET', ik(id), 'batch', B, 'idx', k, 'dest', ARGV[base + 1], 'units', ARGV[base + 2], 'cmemo', ARGV[base + 3],
-    'deps', deps, 'level', ARGV[base + 5], 'status', 'QUEUED', 'rem', r, 'att', 0)
-  queued[#queued + 1] = k
+  rem[k] = r
+  redis.call('HSET', ik(id), 'batch', B, 'idx', k - 1, 'dest', dest[k], 'units', units[k], 'cmemo', ARGV[first + (k - 1) * 2 + 1],
+    'deps', deps[k], 'level', level[k], 'status', 'QUEUED', 'att', 0, 'dn', dn[k])
+  queued[#queued + 1] = k - 1
   queued[#queued + 1] = id
+  remaining[#remaining + 1] = id
+  remaining[#remaining + 1] = r
 end
+bulk('HSET', bkey .. ':rem', remaining)
 bulk('SADD', P .. ':ids', ids)
 bulk('RPUSH', bkey .. ':order', ids)
 bulk('ZADD', bkey .. ':s:QUEUED', queued)
@@ -180,61 +251,32 @@ return {'ok', nReady, out}
  * Returns {items (id, status, executor, nonce, destination, units, chain memo, attempts, claimed at)…, ready left, new?}.
  */
 export const claimScript = luaScript(`${LIB}
-local B, chunk, now = ARGV[2], ARGV[3], ARGV[5]
-local size = tonumber(redis.call('HGET', P .. ':throttle', 'chunkSize') or ARGV[4])
-local ck = bk(B) .. ':c:' .. chunk
-local readyKey = bk(B) .. ':ready'
-local ids
-local fresh = 0
-if redis.call('EXISTS', ck) == 1 then
-  ids = redis.call('LRANGE', ck, 0, -1)
-elseif ARGV[8] == '1' then
-  ids = {}
-else
-  local have, want = tonumber(redis.call('GET', P .. ':x:pool') or '0'), tonumber(ARGV[7])
-  if want > have then
-    for i = have, want - 1 do redis.call('SADD', P .. ':x:free', ARGV[6] .. '-' .. i) end
-    redis.call('SET', P .. ':x:pool', want)
-  end
-  local k = math.min(size, redis.call('LLEN', readyKey), redis.call('SCARD', P .. ':x:free'))
-  ids = {}
-  if k > 0 then
-    fresh = 1
-    ids = redis.call('LPOP', readyKey, k)
-    local execs = redis.call('SPOP', P .. ':x:free', k)
-    for i, id in ipairs(ids) do
-      local nonce = redis.call('HINCRBY', P .. ':x:nonce', execs[i], 1)
-      redis.call('HSET', ik(id), 'exec', execs[i], 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
-    end
-    redis.call('RPUSH', ck, unpack(ids))
-    redis.call('HSETNX', bk(B), 'firstSubmitAt', now)
-    redis.call('SADD', bk(B) .. ':chunks', ck)
-  end
-end
-local items = {}
-for _, id in ipairs(ids) do
-  items[#items + 1] = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att', 'claimedAt')
-  table.insert(items[#items], 1, id)
-end
-return {items, redis.call('LLEN', readyKey), fresh}
+return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] == '1')
 `);
 
 /**
  * Records the node's answers for items of a claimed round (only items still QUEUED and claimed by
- * it: a retried or duplicated record changes nothing). ARGV: prefix, batchId, claim key, now, then
- * per item: id, kind (E executed | C cancelled | F failed | T transient), tx hash or reason.
+ * it: a retried or duplicated record changes nothing), then — when asked — claims the chunk's next
+ * round in the same step (as claimScript), so a round costs one script. ARGV: prefix, batchId, claim
+ * key, now, next claim key ('' = none), size, executor name prefix, pool size, the sum of the E
+ * answers' units, then per item: id, kind (E executed | C cancelled | F failed | T transient), tx
+ * hash or reason, units as claimed (E) or ''.
  * EXECUTED releases dependents (remaining − 1; at 0 onto their batch's ready list); CANCELLED and
  * FAILED cancel every dependent transitively, naming the root cause. Executors are freed on a final status.
- * Returns {changed items, counts of the batch, ready left, batches woken or changed elsewhere, their counts}.
+ * Returns {changed items, counts of the batch, ready left, batches woken or changed elsewhere, their
+ * counts, the next claim (as claimScript) or false}.
  */
 export const recordScript = luaScript(`${LIB}
 local B, chunk, now = ARGV[2], ARGV[3], ARGV[4]
 local out, touched, readyBy = {}, {}, {}
-local executed = 0
-for i = 5, #ARGV, 3 do
+local executed, answeredE, unitsAsSent = 0, 0, true
+-- dependents to release: per batch, id -> how many of its dependencies executed here (first-seen order kept)
+local dec, decOrder = {}, {}
+for i = 10, #ARGV, 4 do
   local id, kind, text = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if kind == 'E' then answeredE = answeredE + 1 end
   local key = ik(id)
-  local h = redis.call('HMGET', key, 'status', 'chunk', 'batch', 'idx', 'exec', 'units', 'nonce', 'att')
+  local h = redis.call('HMGET', key, 'status', 'chunk', 'batch', 'idx', 'exec', 'units', 'nonce', 'att', 'dn', 'xdn')
   if h[1] == 'QUEUED' and h[2] == chunk and h[3] == B then
     local att = tonumber(h[8] or '0') + 1
     if kind == 'T' then
@@ -244,16 +286,23 @@ for i = 5, #ARGV, 3 do
       if kind == 'E' then
         redis.call('HSET', key, 'status', 'EXECUTED', 'tx', text, 'at', now, 'att', att)
         move(id, B, h[4], 'QUEUED', 'EXECUTED')
-        -- units executed: the integer string itself (HINCRBY, exact int64), never a Lua number
-        redis.call('HINCRBY', bk(B), 'executedUnits', h[6])
         executed = executed + 1
+        if h[6] ~= ARGV[i + 3] then unitsAsSent = false end
         out[#out + 1] = {id, B, 'EXECUTED', text, h[7], '', ''}
-        -- a dependent whose last dependency executed is QUEUED (a cancelled dependency never executes)
-        for _, m in ipairs(redis.call('SMEMBERS', key .. ':dn')) do
-          local b, d = string.match(m, '^(%S+) (%S+)$')
-          if redis.call('HINCRBY', ik(d), 'rem', -1) == 0 then
-            append(readyBy, b, d)
-            touched[b] = true
+        for _, bd in ipairs(dependentsOf(id, B, h[9], h[10])) do
+          local b, d = bd[1], bd[2]
+          local t = dec[b]
+          if not t then
+            t = {}
+            dec[b] = t
+            decOrder[b] = {}
+          end
+          if t[d] then
+            t[d] = t[d] + 1
+          else
+            t[d] = 1
+            local l = decOrder[b]
+            l[#l + 1] = d
           end
         end
       else
@@ -266,6 +315,43 @@ for i = 5, #ARGV, 3 do
       end
     end
   end
+end
+-- units executed: the integer strings themselves (HINCRBY, exact int64), never a Lua number. When
+-- every answered E executed here with the units the store holds, their sum (ARGV[9], summed exactly
+-- by the caller from those same strings) is added once; otherwise each executed item's own units.
+if executed > 0 then
+  if executed == answeredE and unitsAsSent then
+    redis.call('HINCRBY', bk(B), 'executedUnits', ARGV[9])
+  else
+    for _, c in ipairs(out) do
+      if c[3] == 'EXECUTED' then redis.call('HINCRBY', bk(B), 'executedUnits', redis.call('HGET', ik(c[1]), 'units')) end
+    end
+  end
+end
+-- dependents whose last dependency executed are ready (a cancelled dependency never executes): the
+-- remaining counts of a batch live in its ':rem' hash (one read and one write per batch); items
+-- stored before that hash keep theirs in their own hash ('rem')
+for b, ids in pairs(decOrder) do
+  local key, t, set = bk(b) .. ':rem', dec[b], {}
+  for s = 1, #ids, 1000 do
+    local slice = {unpack(ids, s, math.min(s + 999, #ids))}
+    local left = redis.call('HMGET', key, unpack(slice))
+    for j, d in ipairs(slice) do
+      local r
+      if left[j] then
+        r = tonumber(left[j]) - t[d]
+        set[#set + 1] = d
+        set[#set + 1] = r
+      else
+        r = redis.call('HINCRBY', ik(d), 'rem', -t[d])
+      end
+      if r == 0 then
+        append(readyBy, b, d)
+        touched[b] = true
+      end
+    end
+  end
+  bulk('HSET', key, set)
 end
 flush(now)
 -- newly ready items onto their batch's ready list
@@ -282,7 +368,9 @@ for b in pairs(touched) do
     others[#others + 1] = {b, c[1], c[2], c[3], c[4]}
   end
 end
-return {out, counts(B), redis.call('LLEN', bk(B) .. ':ready'), others}
+local nextClaim = false
+if ARGV[5] ~= '' then nextClaim = claimRound(B, ARGV[5], ARGV[6], now, ARGV[7], ARGV[8], false) end
+return {out, counts(B), redis.call('LLEN', bk(B) .. ':ready'), others, nextClaim}
 `);
 
 /**
@@ -295,7 +383,7 @@ local key = bk(B)
 local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
 if q ~= 0 then return {0, q} end
 if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
-redis.call('DEL', key .. ':ready')
+redis.call('DEL', key .. ':ready', key .. ':rem')
 for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
 redis.call('DEL', key .. ':chunks')
 return {1, 0}

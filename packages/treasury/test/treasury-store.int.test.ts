@@ -69,7 +69,7 @@ test('intake stores the DAG: roots ready, counts, amounts exact; a reused batch 
   const v = validateBatch(
     {
       items: [
-        { id: 'a', destination: '0xabcd01', amount: '1', memo: 'long memo' },
+        { id: 'a', destination: '0xabcd01', amount: '1', memo: `long memo ${'x'.repeat(1100)}` }, // staged: longer than the chain memo
         { id: 'z', destination: '0xabcd01', amount: '1' },
       ],
     },
@@ -143,6 +143,56 @@ test('results are recorded once; a dependent becomes ready only when every depen
   expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '0.6', counts: { QUEUED: 0, EXECUTED: 3 } });
   expect(await s.finish('b')).toEqual({ completed: true, queued: 0 });
   expect(await s.batchSummary('b')).toMatchObject({ status: 'COMPLETED', completedAt: expect.any(String) });
+});
+
+test('a round’s record claims the chunk’s next round in the same step, as a claim would (and a retry gets the same)', async () => {
+  const s = store();
+  await submit(s, 'b', [{ id: 'a' }, { id: 'b1', memo: 'depends_on=a' }, { id: 'c', memo: 'depends_on=b1' }, { id: 'd' }]);
+  const c0 = await s.claimChunk('b', '0.0', 10);
+  expect(c0.items.map((i) => i.id)).toEqual(['a', 'd']);
+  const r = await s.recordResults('b', '0.0', [{ id: 'a', kind: 'E', txHash: '0xa' }], { claim: '0.1', size: 10 });
+  expect(r.next).toMatchObject({ fresh: true, readyLeft: 0, items: [{ id: 'b1', status: 'QUEUED', attempts: 0 }] });
+  const b1 = r.next!.items[0]!;
+  expect(b1.executor).not.toBe(c0.items[1]!.executor); // d still holds its executor
+  expect(b1.nonce).toBe(b1.executor === c0.items[0]!.executor ? 2 : 1); // a's executor was freed: its next nonce
+  expect(r.next!.items[0]!.units).toBe(1_100_000n);
+  expect(await s.claimChunk('b', '0.1', 10)).toEqual({ ...r.next, fresh: false });
+  // a duplicated record changes nothing and claims nothing new: the round exists
+  const dup = await s.recordResults('b', '0.0', [{ id: 'a', kind: 'E', txHash: '0xa' }], { claim: '0.1', size: 10 });
+  expect(dup.changed).toEqual([]);
+  expect(dup.next).toEqual({ ...r.next, fresh: false });
+  const last = await s.recordResults('b', '0.1', [{ id: 'b1', kind: 'E', txHash: '0xb', units: 1_100_000n }]); // added as one sum
+  expect(last.next).toBeUndefined();
+  expect(last.readyLeft).toBe(1); // c, for whoever claims next
+  expect((await s.item('a'))!.dependents).toEqual(['b1']);
+  expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '2.2' });
+  // units that are not the store's never reach the sum: each executed item's own units are added
+  const c = (await s.claimChunk('b', '1.0', 10)).items[0]!;
+  expect(c.id).toBe('c');
+  await s.recordResults('b', '1.0', [{ id: 'c', kind: 'E', txHash: '0xc', units: 999n }]);
+  expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '3.3' });
+});
+
+test('items stored before dependents moved into the item hash still release them (the set is read)', async () => {
+  const s = store();
+  await submit(s, 'old', [{ id: 'o1' }, { id: 'o2', memo: 'depends_on=o1' }]);
+  // the earlier layout: no 'dn' field, the batch's own dependents in the set
+  await redis.hDel(s.keys.item('o1'), 'dn');
+  await redis.sAdd(s.keys.dependents('o1'), 'old o2');
+  expect((await s.item('o1'))!.dependents).toEqual(['o2']);
+  await s.claimChunk('old', '0.0', 10);
+  const r = await s.recordResults('old', '0.0', [{ id: 'o1', kind: 'E', txHash: '0x1' }]);
+  expect(r.readyLeft).toBe(1);
+  // and a cancel reaches them the same way
+  await submit(s, 'old2', [{ id: 'p1' }, { id: 'p2', memo: 'depends_on=p1' }]);
+  await redis.hDel(s.keys.item('p1'), 'dn');
+  await redis.sAdd(s.keys.dependents('p1'), 'old2 p2');
+  await s.claimChunk('old2', '0.0', 10);
+  const x = await s.recordResults('old2', '0.0', [{ id: 'p1', kind: 'C', reason: 'refused' }]);
+  expect(x.changed.map((c) => [c.id, c.status, c.rootCause])).toEqual([
+    ['p1', 'CANCELLED', undefined],
+    ['p2', 'CANCELLED', 'p1'],
+  ]);
 });
 
 test('a cancelled item cancels its dependents transitively with itself as root cause; a failed one too', async () => {
@@ -220,6 +270,11 @@ test('reads: items by status in batch order, the compact graph, batches newest f
   });
   expect(await s.graph('g2')).toMatchObject({ ids: ['o0'], edges: [] }); // edges only inside the batch
   expect((await s.item('n2'))!.dependents).toEqual(['o0']);
+  expect((await s.item('n0'))!.dependents).toEqual(['n1', 'n2']);
+  expect((await s.item('n1'))!.memo).toBe('depends_on=n0'); // short: the chain memo is the whole memo
+  await submit(s, 'g3', [{ id: 'lm', memo: 'L'.repeat(2000) }]);
+  expect((await s.item('lm'))!.memo).toBe('L'.repeat(2000)); // long: kept whole beside the 1,024-byte chain memo
+  expect((await s.listItems('g3')).items[0]!.memo).toBe('L'.repeat(1024));
   await s.claimChunk('g1', '0.0', 10);
   await s.recordResults('g1', '0.0', [{ id: 'n0', kind: 'E', txHash: '0xn0' }]);
   const queued = await s.listItems('g1', { status: 'QUEUED', limit: 1, offset: 1 });
@@ -230,8 +285,8 @@ test('reads: items by status in batch order, the compact graph, batches newest f
     executedAt: expect.any(String),
     attempts: 1,
   });
-  expect((await s.listBatches()).batches.map((b) => b.batchId)).toEqual(['g2', 'g1']);
-  expect(await s.runningBatchIds()).toEqual(['g1', 'g2']);
+  expect((await s.listBatches()).batches.map((b) => b.batchId)).toEqual(['g3', 'g2', 'g1']);
+  expect(await s.runningBatchIds()).toEqual(['g1', 'g2', 'g3']);
   expect(await s.throttle()).toEqual({ maxInFlightChunks: 4, chunkSize: 100, actor: 'config' });
   expect(await s.setThrottle({ chunkSize: 7, reason: 'node is slow' }, 'operator:ann')).toMatchObject({
     maxInFlightChunks: 4,

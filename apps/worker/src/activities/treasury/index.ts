@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BREAKER_OPEN, CHAIN_BREAKER, executionErrorReason } from '@blockops/domain';
 import type { ChainClient } from '@blockops/chain';
-import type { ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
+import type { Claim, ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
 import type { BatchProgress, ChunkSummary, TreasuryActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../../metrics';
 import type { Publish } from '../../publish';
@@ -87,41 +87,58 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
       // nothing new, so its attempts stay bounded by one round's transient errors. A chunk resumed
       // after a HALT does the same: its held rounds go out with the nonces they were claimed with.
       const replayOnly = info.attempt > 1 || resume === true;
-      for (let round = 0; ; round++) {
-        const claimKey = `${chunk}.${round}`;
-        const claim = await treasury.claimChunk(batchId, claimKey, size, { replayOnly });
-        if (!claim.items.length) break;
-        tally.rounds++;
-        tally.claimed += claim.items.length;
-        const pending = claim.items.filter((i) => i.status === 'QUEUED');
-        if (pending.length) {
-          const r = await submitRound({
-            batchId,
-            chunk,
-            claimKey,
-            attempt: info.attempt,
-            resumed: replayOnly,
-            pending,
-            correlationId,
-            runId: info.workflowExecution?.runId ?? '',
-          });
-          last = r.record;
-          for (const c of r.record.changed) {
-            if (c.batchId !== batchId) continue;
-            if (c.status === 'EXECUTED') tally.executed++;
-            else if (c.status === 'CANCELLED') tally.cancelled++;
-            else if (c.status === 'FAILED') tally.failed++;
+      // The first round is claimed here; each later one by the script that records the round before
+      // (one Redis step per round), except on a retry or resume, which walks what was claimed.
+      const published: Promise<void>[] = [];
+      try {
+        let claim: Claim = await treasury.claimChunk(batchId, `${chunk}.0`, size, { replayOnly });
+        for (let round = 0; claim.items.length > 0; round++) {
+          const claimKey = `${chunk}.${round}`;
+          const nextKey = `${chunk}.${round + 1}`;
+          const budgetLeft = () => !(claim.fresh && Date.now() >= deadline);
+          tally.rounds++;
+          tally.claimed += claim.items.length;
+          const pending = claim.items.filter((i) => i.status === 'QUEUED');
+          let next: Claim | undefined;
+          if (pending.length) {
+            const r = await submitRound({
+              batchId,
+              chunk,
+              claimKey,
+              attempt: info.attempt,
+              resumed: replayOnly,
+              pending,
+              correlationId,
+              runId: info.workflowExecution?.runId ?? '',
+              published,
+              // a first attempt claims its next round with this round's record (never after a transient error)
+              next: () => (!replayOnly && budgetLeft() ? { claim: nextKey, size } : undefined),
+            });
+            last = r.record;
+            next = r.record.next;
+            for (const c of r.record.changed) {
+              if (c.batchId !== batchId) continue;
+              if (c.status === 'EXECUTED') tally.executed++;
+              else if (c.status === 'CANCELLED') tally.cancelled++;
+              else if (c.status === 'FAILED') tally.failed++;
+            }
+            for (const o of r.record.others) wake.add(o.batchId);
+            if (r.transient) {
+              // the retry resends only the items still QUEUED, each with its executor and nonce
+              throw ApplicationFailure.retryable(
+                `${r.transient.count} of ${pending.length} disbursements got a transient error (${r.transient.first}); they are resent with the same nonces`,
+                'TransientError',
+              );
+            }
           }
-          for (const o of r.record.others) wake.add(o.batchId);
-          if (r.transient) {
-            // the retry resends only the items still QUEUED, each with its executor and nonce
-            throw ApplicationFailure.retryable(
-              `${r.transient.count} of ${pending.length} disbursements got a transient error (${r.transient.first}); they are resent with the same nonces`,
-              'TransientError',
-            );
+          if (!next) {
+            if (!budgetLeft()) break;
+            next = await treasury.claimChunk(batchId, nextKey, size, { replayOnly });
           }
+          claim = next;
         }
-        if (claim.fresh && Date.now() >= deadline) break;
+      } finally {
+        await Promise.all(published);
       }
       const progress = last ? { counts: last.counts, readyLeft: last.readyLeft } : await treasury.progress(batchId);
       const t = await treasury.throttle();
@@ -149,6 +166,10 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     pending: ClaimedItem[];
     correlationId: string;
     runId: string;
+    /** the chunk's event publications (never rejected: see safePublisher) */
+    published: Promise<void>[];
+    /** the round to claim with this one's record, if any (asked once the answers are in) */
+    next: () => { claim: string; size: number } | undefined;
   }): Promise<{ record: RecordOutcome; transient?: { count: number; first: string } }> {
     const req = { batchId: r.batchId, chunk: r.chunk, items: r.pending.length, ids: r.pending.map((i) => i.id), attempt: r.attempt };
     const decision = await gate.maySubmit(req);
@@ -182,10 +203,12 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
       }
       throw err;
     });
+    const anyTransient = sub.answers.some((a) => a.result.kind === 'T');
     const record = await treasury.recordResults(
       r.batchId,
       r.claimKey,
       sub.answers.map((a) => a.result),
+      anyTransient ? undefined : r.next(),
     );
     const now = Date.now();
     const claimedAt = new Map(r.pending.map((i) => [i.id, i.claimedAt]));
@@ -207,12 +230,13 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     }
     await gate.reportSubmission(req, { ...tally, requestFailures: sub.requestFailures });
     const counts = new Map<string, StatusCounts>([[r.batchId, record.counts], ...record.others.map((o) => [o.batchId, o.counts] as const)]);
+    // published while the next round goes on (in order, on one connection); the chunk awaits them before it ends
     for (const e of disbursementEvents(record.changed, (b) => counts.get(b), {
       batchId: r.batchId,
       runId: r.runId,
       correlationId: r.correlationId,
     }))
-      await publish(e);
+      r.published.push(publish(e));
     return { record, ...(tally.transient ? { transient: { count: tally.transient, first: first! } } : {}) };
   }
 }

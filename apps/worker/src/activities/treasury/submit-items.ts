@@ -1,4 +1,4 @@
-import { formatUnits, type ErrorClass } from '@blockops/domain';
+import type { ErrorClass } from '@blockops/domain';
 import { ChainError, type ChainClient, type DisbursementIntent } from '@blockops/chain';
 import type { ClaimedItem, ItemResult } from '@blockops/treasury';
 import { signIntent } from './sign';
@@ -31,14 +31,34 @@ function toIntent(item: ClaimedItem): DisbursementIntent {
   return { ...unsigned, signature: signIntent(unsigned) };
 }
 
+/**
+ * An upper bound of an intent's bytes as sent: the JSON-RPC envelope, id and field names, the
+ * amount as its decimal string ("0.000001": at most one more than its digits, or 8), the nonce's
+ * digits, and the strings; ids, executors, destinations and signatures are ASCII that JSON does not
+ * escape, so only the memo is measured as JSON.
+ */
+const ENVELOPE_BYTES = 240;
+function sentBytes(i: DisbursementIntent): number {
+  return (
+    ENVELOPE_BYTES +
+    i.disbursement_id.length +
+    i.executor.length +
+    String(i.nonce).length +
+    i.destination.length +
+    Math.max(i.amount.toString().length, 7) +
+    1 +
+    i.signature.length +
+    (i.memo === undefined ? 0 : Buffer.byteLength(JSON.stringify(i.memo)))
+  );
+}
+
 /** Groups intents into requests of at most `maxBytes` (the node's body limit), in order. */
 function split(intents: DisbursementIntent[], maxBytes: number): DisbursementIntent[][] {
   const groups: DisbursementIntent[][] = [];
   let group: DisbursementIntent[] = [];
   let bytes = 2;
   for (const intent of intents) {
-    // as sent: the amount is its decimal string (packages/chain), + the JSON-RPC envelope
-    const size = Buffer.byteLength(JSON.stringify({ ...intent, amount: formatUnits(intent.amount) })) + 80;
+    const size = sentBytes(intent);
     if (group.length && bytes + size > maxBytes) {
       groups.push(group);
       group = [];
@@ -71,7 +91,7 @@ export async function submitItems(
         const outcomes = await chain.treasury.submitDisbursements(group, { timeoutMs: opts.timeoutMs });
         return outcomes.map((o, i) => {
           const id = group[i]!.disbursement_id;
-          if (o.ok) return { result: { id, kind: 'E', txHash: o.result.tx_hash } };
+          if (o.ok) return { result: { id, kind: 'E', txHash: o.result.tx_hash, units: group[i]!.amount } };
           const kind = kindOf(o.error.errorClass);
           const text = readable(o.error);
           return {
