@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { MARKETS } from '@blockops/domain';
 import { startTestStack } from '@blockops/stack';
 import { Client, Connection } from '@temporalio/client';
+import { cpuMeter, redisServerPid } from './process-cpu';
 import type { BenchSection } from './run';
 import { percentile, round } from './stats';
 
@@ -56,7 +57,16 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
     const M = 160;
     let expected = 3 + N; // every operation of this run, warm-up included
     const throughput: BenchSection[] = [];
+    // where the work goes: CPU of each process per operation (admission to CONFIRMED) and per no-op
+    const redisPid = redisServerPid();
+    const procs = [
+      ...stack.processes.map((p) => ({ name: p.name, pid: p.child.pid! })),
+      ...(redisPid ? [{ name: 'redis', pid: redisPid }] : []),
+    ];
+    const perItem = (used: Record<string, number>, prefix: string) =>
+      Object.fromEntries(Object.entries(used).map(([name, ms]) => [`${prefix}_cpu_ms_${name}`, round(ms / M, 1)]));
     for (const concurrency of [8, 32]) {
+      const opsCpu = cpuMeter(procs);
       const t0 = performance.now();
       let next = 0;
       await Promise.all(
@@ -76,8 +86,10 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
         if (confirmed < expected) await sleep(50);
       }
       const allS = (performance.now() - t0) / 1000;
+      const opsUsed = opsCpu();
 
       let nextNoop = 0;
+      const noopCpu = cpuMeter(procs);
       const n0 = performance.now();
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
@@ -91,6 +103,8 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
         }),
       );
       const noopPerS = M / ((performance.now() - n0) / 1000);
+      const noopUsed = noopCpu();
+      const total = (used: Record<string, number>) => Object.values(used).reduce((a, b) => a + b, 0) / M;
       throughput.push({
         title: `Operations end to end: submitted → confirmed by receipt, concurrency ${concurrency}`,
         figures: {
@@ -102,10 +116,16 @@ async function operationsEndToEnd(): Promise<BenchSection[]> {
           noop_workflows_completed_per_s: round(noopPerS, 1),
           ratio_confirmed_vs_noop: round(M / allS / noopPerS, 2),
           goal_ratio: 0.5,
+          ...perItem(opsUsed, 'op'),
+          op_cpu_ms_total: round(total(opsUsed), 1),
+          ...perItem(noopUsed, 'noop'),
+          noop_cpu_ms_total: round(total(noopUsed), 1),
+          cpu_ratio_op_vs_noop: round(total(opsUsed) / total(noopUsed), 2),
           machine_load_avg_1m: round(os.loadavg()[0]!, 1),
         },
         notes: [
           'Devnet blocks every 100 ms, receipts 2 blocks after submit; the poller polls every 200 ms when caught up.',
+          'Profile: *_cpu_ms_<process> is the CPU (user + system, /proc, the process and its children) that process spent per operation (admission to CONFIRMED, the receipt poller included) or per no-op, in the same run. With 2 cores busy, confirmed/s ÷ no-ops/s cannot exceed no-op CPU ÷ operation CPU (1 ÷ cpu_ratio_op_vs_noop): the Temporal dev server (Update-with-Start, search-attribute upserts, the signal, the settle activity) and the worker (the first task with four local activities, events) carry most of it.',
           `Subject: ${M} POST /api/operations, ${concurrency} at a time, timed from the first submit until /api/operations/confirmed counts them all.`,
           `Baseline: client.workflow.execute(noop), ${concurrency} at a time, same Temporal dev server (SQLite) and worker, right after; everything shares 2 cores.`,
         ],
