@@ -123,7 +123,7 @@ test('continue-as-new carries the latched state; a controller started afresh rea
     await handle.executeUpdate(transitionUpdate, { args: [{ action: 'shutdown', reason: 'three', actor: 'operator:ana' }] });
     const firstRun = handle.firstExecutionRunId;
     let latest = servers.client.workflow.getHandle(workflowId);
-    for (let i = 0; i < 100 && (await latest.describe()).runId === firstRun; i++) {
+    for (let i = 0; i < 300 && (await latest.describe()).runId === firstRun; i++) {
       await new Promise((r) => setTimeout(r, 100));
       latest = servers.client.workflow.getHandle(workflowId);
     }
@@ -133,7 +133,7 @@ test('continue-as-new carries the latched state; a controller started afresh rea
 
     const fresh = await start(taskQueue);
     let loaded = await fresh.query(emergencyStatusQuery);
-    for (let i = 0; i < 100 && loaded === null; i++) {
+    for (let i = 0; i < 600 && loaded === null; i++) {
       await new Promise((r) => setTimeout(r, 50));
       loaded = await fresh.query(emergencyStatusQuery);
     }

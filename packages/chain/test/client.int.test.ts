@@ -181,7 +181,8 @@ test('a call the node never answers ends at its per-call timeout as transient', 
   const t0 = Date.now();
   const err = await failure(c.governor.status({ timeoutMs: 300 }));
   expect(err).toMatchObject({ errorClass: 'transient', reason: 'timeout' });
-  expect(Date.now() - t0).toBeLessThan(2000);
+  // ended by its own 300 ms, not the client's 5 s default (loose: a loaded CI machine is slow, never 4 s slow)
+  expect(Date.now() - t0).toBeLessThan(4000);
 });
 
 test('outages: HTTP 503 and refused connections are transient; the node comes back', async () => {

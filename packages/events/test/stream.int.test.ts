@@ -127,7 +127,7 @@ describe('events over a real Redis stream', () => {
     try {
       const broken = await redis.xAdd(bad, '*', { [EVENT_FIELD]: 'garbage' });
       const good3 = await pub.publish(ev(3));
-      for (let i = 0; i < 100 && !seen.includes(good3); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && !seen.includes(good3); i++) await new Promise((r) => setTimeout(r, 50));
       expect(seen).toEqual([good3]);
       expect(tailSkipped).toEqual([broken]);
     } finally {
