@@ -56,6 +56,11 @@ export interface PollInput {
   pollIntervalMs?: number;
   /** late confirmations the workflow has announced since the last call: acknowledged, not returned again */
   announced?: string[];
+  /**
+   * The activity signals the operations its receipts confirm as soon as each batch is applied;
+   * `confirmations` then holds only those it could not signal (the workflow signals them).
+   */
+  signalConfirmations?: boolean;
 }
 
 export interface PollResult {
@@ -70,7 +75,10 @@ export interface PollResult {
   /** of those, ours (applied to accounting) */
   count: number;
   caughtUp: boolean;
+  /** confirmations for the workflow to signal: all of them, or (signalConfirmations) those the activity could not */
   confirmations: Confirmation[];
+  /** confirmations the activity signalled itself (signalConfirmations) */
+  signalled?: number;
   /** late confirmations to announce (absent from activities older than this field) */
   late?: LateConfirmation[];
   /** head checks that found nothing new during this call */

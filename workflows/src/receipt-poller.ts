@@ -24,6 +24,12 @@ const { events } = proxySinks<EventSinks>();
  * the old path on replay; new runs poll inside a heartbeating activity.
  */
 export const POLL_IN_ACTIVITY_PATCH = 'receipt-poller-polls-in-activity';
+/**
+ * Runs from before the activity signalled confirmations itself replay with the workflow signalling
+ * each one (a SignalExternal command, an answer and a task per batch); new runs signal only what
+ * the activity could not.
+ */
+export const SIGNAL_IN_ACTIVITY_PATCH = 'receipt-poller-signals-in-activity';
 
 // A poller never gives up on a transient node or Redis problem: it backs off and keeps trying.
 const retry = {
@@ -46,8 +52,9 @@ export interface ReceiptPollerState extends ReceiptPollerInput {
 /**
  * Singleton `receipt-poller`: one activity call fetches receipts after the checkpoint and applies
  * ours atomically with the new checkpoint (so a retried, raced or replayed batch never counts a
- * receipt twice and never skips one), then the workflow signals the operations those receipts
- * confirm and announces operations confirmed late. Receipts never pass through workflow history:
+ * receipt twice and never skips one) and signals the operations those receipts confirm as soon as
+ * each batch is applied (any it cannot reach, the workflow signals); the workflow announces
+ * operations confirmed late. Receipts never pass through workflow history:
  * only the call's summary does. While nothing of ours happens the activity keeps polling inside
  * itself, heartbeating, for up to `idleMaxMs`: an idle poller writes ~6 history events per idle
  * period instead of ~11 per second (Temporal's guidance for frequent polling).
@@ -59,6 +66,7 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
   const batchTimeoutMs = input.batchTimeoutMs ?? 60_000;
   const idleMaxMs = input.idleMaxMs ?? 60_000;
   const inActivity = patched(POLL_IN_ACTIVITY_PATCH);
+  const signalInActivity = inActivity && patched(SIGNAL_IN_ACTIVITY_PATCH);
   const { pollReceipts } = proxyActivities<ReceiptActivities>(
     inActivity
       ? // an attempt that stops heartbeating (dead worker, hung node) is retried elsewhere; it beats before each batch and after each wait
@@ -76,7 +84,11 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
   });
 
   for (let cycle = 0; cycle < cyclesPerRun; cycle++) {
-    const r = await pollReceipts(inActivity ? { batchSize, idleMaxMs, pollIntervalMs, announced } : { batchSize });
+    const r = await pollReceipts(
+      inActivity
+        ? { batchSize, idleMaxMs, pollIntervalMs, announced, ...(signalInActivity ? { signalConfirmations: true } : {}) }
+        : { batchSize },
+    );
     announced = [];
     if (r.paused) {
       if (pausedFor === undefined) events.emit({ type: 'execution_halted', reason: `${r.paused.state}: ${r.paused.reason}` });

@@ -83,9 +83,18 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
     { workflowType: 'receiptPoller', end: 'terminated', patches: [] },
   ],
   [
-    'receiptPoller polling inside its activity, signalling an operation',
-    'receipt-poller-confirms.history.json',
+    'receiptPoller polling inside its activity, the workflow signalling an operation (before the activity signalled)',
+    'receipt-poller-confirms-workflow-signals.history.json',
     { workflowType: 'receiptPoller', end: 'terminated', patches: ['correlation-id-search-attribute', 'receipt-poller-polls-in-activity'] },
+  ],
+  [
+    'receiptPoller whose activity signals the operation it confirms',
+    'receipt-poller-confirms.history.json',
+    {
+      workflowType: 'receiptPoller',
+      end: 'terminated',
+      patches: ['correlation-id-search-attribute', 'receipt-poller-polls-in-activity', 'receipt-poller-signals-in-activity'],
+    },
   ],
   [
     'receiptPoller announcing a late confirmation',

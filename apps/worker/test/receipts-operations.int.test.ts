@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { WithStartWorkflowOperation, WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -147,10 +148,23 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
         .map((e) => (e as { status: string }).status),
     ).toEqual(['SUBMITTED', 'CONFIRMED']);
     await poller.terminate('test over');
+    // the activity signalled it (no SignalExternal from the poller's workflow); the operation got it
+    const pollerEvents = (await poller.fetchHistory()).events ?? [];
+    const patches = pollerEvents
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map(
+        (e) =>
+          defaultPayloadConverter.fromPayload<{ id: string }>(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!).id,
+      );
+    expect(patches).toContain('receipt-poller-signals-in-activity');
+    expect(pollerEvents.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    const opEvents = (await op.handle.fetchHistory()).events ?? [];
+    expect(opEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'receiptConfirmed')).toHaveLength(1);
 
     await saveAndReplay([
       // operation-confirmed.history.json is the same run recorded before the local submit (kept: it must still replay)
       [op.workflowId, 'operation-local-activities'],
+      // receipt-poller-confirms-workflow-signals.history.json: the same run before the activity signalled (kept: it must still replay)
       [poller.workflowId, 'receipt-poller-confirms'],
     ]);
   });

@@ -17,6 +17,7 @@ import type { LateConfirmation, PollResult, ReceiptActivities } from '@blockops/
 import type { WorkerMetrics } from '../metrics';
 import { classified } from './failure';
 import { breachesOf, checkRisk, type EmergencyDeps, type RiskSnapshot } from './emergency';
+import { confirmationSender, contextSignaller, type SignalConfirmation } from './confirmation-signals';
 
 export interface ReceiptDeps {
   chain: Pick<ChainClient, 'light' | 'receipt'>;
@@ -31,6 +32,8 @@ export interface ReceiptDeps {
   risk: EmergencyDeps;
   /** ACCOUNTS_PREFIX, named in a chain-mismatch message */
   prefix?: string;
+  /** how confirmations are signalled when the workflow asks for it (default: the activity context's client) */
+  signal?: SignalConfirmation;
 }
 
 /** The risk view of the accounting: balance and position values at cost (what each market spent), in units. */
@@ -259,9 +262,12 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
   }
 
   return {
-    async pollReceipts({ batchSize, idleMaxMs = 0, pollIntervalMs = 1000, announced = [] }): Promise<PollResult> {
+    async pollReceipts({ batchSize, idleMaxMs = 0, pollIntervalMs = 1000, announced = [], signalConfirmations }): Promise<PollResult> {
       const ctx = activityContext();
       const started = Date.now();
+      const signal = signalConfirmations ? (deps.signal ?? contextSignaller()) : undefined;
+      const sender = signal ? confirmationSender(signal) : undefined;
+      let confirmed = 0; // confirmations found by this call, signalled here or returned
       // While the call may apply more than one batch (idleMaxMs > 0), the next pages are read while
       // this batch is applied (PIPELINE_PAGES in flight). A batch is applied only if the store is
       // still at the checkpoint it follows (the apply's CAS); anything else drops what was read
@@ -343,7 +349,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               position = batch.fromCheckpoint;
               const mine = oursOf(batch.receipts);
               // one call reports at most a batch's worth of confirmations
-              if (result.fromHeight >= 0 && result.confirmations.length + mine.charges.length > batchSize) break;
+              if (result.fromHeight >= 0 && confirmed + mine.charges.length > batchSize) break;
               res = await applyFetched(batch, mine);
               if (!res.applied) {
                 // a concurrent or earlier attempt applied this range; report what this call applied, if anything
@@ -360,7 +366,11 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               result.count += mine.ours.length;
               result.caughtUp = batch.caughtUp;
               result.pnl = asDecimal({ total: summary.total, byMarket: summary.byMarket, balance: summary.balance.current });
-              for (const c of mine.charges) result.confirmations.push({ ...c, actualCost: formatUnits(c.actualCost) });
+              const cs = mine.charges.map((c) => ({ ...c, actualCost: formatUnits(c.actualCost) }));
+              confirmed += cs.length;
+              // signalled at once (the operation need not wait for this call to end), else returned
+              if (sender) sender.send(cs);
+              else result.confirmations.push(...cs);
             }
             // one round trip: the risk limits on our receipts (the balance before them marks the day's
             // start), late confirmations to announce, and — when the next batch is on its way — the
@@ -379,7 +389,7 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
               result.breaches = [...(result.breaches ?? []), ...breaches];
               break; // a breached limit halts everything: report it now
             }
-            const somethingOurs = result.count > 0 || result.confirmations.length > 0 || late.length > 0;
+            const somethingOurs = result.count > 0 || confirmed > 0 || late.length > 0;
             if (somethingOurs) oursSince ??= Date.now();
             const left = idleMaxMs - (Date.now() - started);
             if (left <= 0) break;
@@ -395,6 +405,10 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
             await (ctx ? ctx.sleep(wait) : new Promise((r) => setTimeout(r, wait)));
           }
           if (result.fromHeight < 0) result.fromHeight = result.toHeight = position;
+          if (sender) {
+            result.confirmations = await sender.unsent();
+            result.signalled = confirmed - result.confirmations.length;
+          }
           return result;
         });
       } catch (err) {
