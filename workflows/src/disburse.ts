@@ -7,7 +7,6 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
-  proxySinks,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -15,9 +14,7 @@ import { disbursementWorkflowId, type DisburseInput } from '@blockops/domain';
 import type { BatchProgress, ChunkSummary, OperationActivities, TreasuryActivities } from './activity-types';
 import { disburseStatusQuery, throttleSignal, wakeSignal, type DisburseResult } from './disburse-messages';
 import { emergencyResumedSignal } from './emergency-messages';
-import type { EventSinks } from './sinks';
-
-const { events } = proxySinks<EventSinks>();
+import { emit } from './emit';
 
 // Store reads and the nonce sync: retried until they work (a Redis or node outage only delays the batch).
 const { prepareBatch, batchProgress, finishBatch } = proxyActivities<TreasuryActivities>({
@@ -157,7 +154,7 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
     halt = h;
     if (haltAnnounced) return;
     haltAnnounced = true;
-    events.emit({
+    emit({
       type: 'execution_halted',
       reason: `${h.state}: ${h.reason}; ${held.size} chunk(s) held with their items QUEUED, nothing new is submitted until RESUME`,
     });

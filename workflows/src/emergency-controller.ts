@@ -6,7 +6,6 @@ import {
   getExternalWorkflowHandle,
   log,
   proxyActivities,
-  proxySinks,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -27,9 +26,8 @@ import {
   transitionUpdate,
   type TransitionRequest,
 } from './emergency-messages';
-import type { EventSinks } from './sinks';
+import { emit } from './emit';
 
-const { events } = proxySinks<EventSinks>();
 // Writing the state is one Redis command: quick retries, and the update waits for it.
 const { readEmergencyStatus, recordEmergencyTransition } = proxyActivities<EmergencyActivities>({
   startToCloseTimeout: '5 seconds',
@@ -79,7 +77,7 @@ export async function emergencyController(input: EmergencyControllerInput = {}):
       };
       await recordEmergencyTransition(t);
       status = { state: t.state, since: t.since, reason: t.reason, actor: t.actor };
-      events.emit({ type: 'emergency_state_changed', previous_state: t.previous, new_state: t.state, reason: t.reason, actor: t.actor });
+      emit({ type: 'emergency_state_changed', previous_state: t.previous, new_state: t.state, reason: t.reason, actor: t.actor });
       if (pausesPoller(t.previous) && !pausesPoller(t.state)) {
         // the poller re-checks on its own too; this only spares it the rest of its pause
         await getExternalWorkflowHandle(RECEIPT_POLLER_ID)

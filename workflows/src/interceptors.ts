@@ -3,7 +3,6 @@ import {
   defaultPayloadConverter,
   isCancellation,
   patched,
-  proxySinks,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityInput,
@@ -16,9 +15,8 @@ import {
   type GetLogAttributesInput,
 } from '@temporalio/workflow';
 import { CORRELATION_ID_KEY } from './search-attributes';
-import { CORRELATION_HEADER, type EventSinks } from './sinks';
-
-const { events } = proxySinks<EventSinks>();
+import { emit } from './emit';
+import { CORRELATION_HEADER } from './sinks';
 
 /** The run's correlation id: set by whoever started it (memo), else the workflow id. */
 function correlationId(): string {
@@ -38,16 +36,16 @@ class ExecutionEventsInterceptor implements WorkflowInboundCallsInterceptor {
     if (info.typedSearchAttributes.get(CORRELATION_ID_KEY) === undefined && patched(CORRELATION_SEARCH_ATTRIBUTE_PATCH)) {
       upsertSearchAttributes([{ key: CORRELATION_ID_KEY, value: correlationId() }]);
     }
-    events.emit({ type: 'execution_started', taskQueue: info.taskQueue, attempt: info.attempt });
+    emit({ type: 'execution_started', taskQueue: info.taskQueue, attempt: info.attempt });
     try {
       const result = await next(input);
-      events.emit({ type: 'execution_completed', duration_ms: Date.now() - started, result });
+      emit({ type: 'execution_completed', duration_ms: Date.now() - started, result });
       return result;
     } catch (err) {
       // continue-as-new ends this run but not the execution: no failure event.
       if (!(err instanceof ContinueAsNew)) {
         const error = isCancellation(err) ? 'cancelled' : err instanceof Error ? err.message : String(err);
-        events.emit({ type: 'execution_failed', duration_ms: Date.now() - started, error });
+        emit({ type: 'execution_failed', duration_ms: Date.now() - started, error });
       }
       throw err;
     }

@@ -6,7 +6,6 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
-  proxySinks,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -29,9 +28,7 @@ import type {
 } from './activity-types';
 import { operationStatusQuery, receiptConfirmedSignal, submitUpdate, type OperationView, type SubmitAnswer } from './operation-messages';
 import { MARKET_KEY, STATUS_KEY } from './search-attributes';
-import type { EventSinks } from './sinks';
-
-const { events } = proxySinks<EventSinks>();
+import { emit } from './emit';
 
 // Gate (cached) and reservation (one Redis script) are quick local reads/writes.
 const { checkEmergency, checkGate, reserveFunds } = proxyLocalActivities<OperationActivities>({
@@ -71,9 +68,16 @@ const SETTLE_OPTIONS: ActivityOptions = {
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
 };
-// Settling stays a remote activity: while accounting is behind it retries for as long as that
-// takes, and a local activity would hold the workflow task (and every query) that long.
+// While accounting is behind, settling retries for as long as that takes: a remote activity, so no
+// workflow task (and no query) is held meanwhile.
 const { readOperationStatus, settleOperation } = proxyActivities<OperationActivities>(SETTLE_OPTIONS);
+// First, though, settling is tried as a local activity, inside the task that took the confirmation
+// (one Redis script; the poller signals only after applying the receipt's batch, so accounting is
+// rarely behind). Any retryable failure, AccountingBehind included, hands over to the remote one.
+const { settleOperation: settleLocally } = proxyLocalActivities<OperationActivities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '100 ms', maximumAttempts: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES, 'AccountingBehind'] },
+});
 
 /**
  * Runs recorded before this change replay without it. With it: the run's market, status and
@@ -84,6 +88,8 @@ const { readOperationStatus, settleOperation } = proxyActivities<OperationActivi
 export const INSPECTABLE_PATCH = 'operation-search-attributes-and-charge-check';
 /** Runs recorded before this change submitted with a remote activity; they replay that way. */
 export const LOCAL_SUBMIT_PATCH = 'operation-local-submit';
+/** Runs recorded before this change settled with a remote activity only; they replay that way. */
+export const LOCAL_SETTLE_PATCH = 'operation-local-settle';
 
 export interface OperationResult {
   operationId: string;
@@ -116,6 +122,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   let answer: SubmitAnswer | undefined;
   let confirmation: Confirmation | undefined;
   const inspectable = patched(INSPECTABLE_PATCH);
+  const settleFirstLocally = patched(LOCAL_SETTLE_PATCH);
   /** The business status, for Temporal Web: a search attribute (history) and the current details (a query, no history). */
   const show = (status: OperationView['status'], details: string) => {
     if (!inspectable) return;
@@ -144,7 +151,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
     s: Omit<OperationSettlement, 'operationId' | 'market' | 'estimatedCost'>,
     details: Record<string, unknown> = {},
   ): Promise<OperationResult> => {
-    const recorded = await settleOperation({ operationId, market, estimatedCost, ...s });
+    const recorded = await settleOnce({ operationId, market, estimatedCost, ...s });
     // the store has the last word: an outcome that claims no charge over a booked one is CONFIRMED
     const final =
       inspectable && recorded && recorded.status !== s.outcome
@@ -152,7 +159,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
         : s;
     const said = final === s ? details : { block_height: final.blockHeight, actual_cost: final.actualCost, charged_before: s.outcome };
     Object.assign(view, { status: final.outcome, blockHeight: final.blockHeight, actualCost: final.actualCost, reason: final.reason });
-    events.emit({
+    emit({
       type: 'operation_status_changed',
       operation_id: operationId,
       status: final.outcome,
@@ -172,6 +179,17 @@ export async function operation(input: OperationInput): Promise<OperationResult>
       actualCost: final.actualCost,
       reason: final.reason,
     };
+  };
+  const settleOnce = async (args: OperationSettlement) => {
+    if (!settleFirstLocally) return settleOperation(args);
+    try {
+      return await settleLocally(args);
+    } catch (err) {
+      // a refusal that no retry changes is the answer; anything else is retried remotely
+      const type = failureOf(err).type;
+      if (NON_RETRYABLE_ERROR_TYPES.includes(type ?? '')) throw err;
+      return settleOperation(args);
+    }
   };
   /** Ends the run as failed (so the same operation id may be submitted again once it has ended) after answering. */
   const refuse = async (a: SubmitAnswer & { message: string }, outcome: 'REJECTED' | 'FAILED'): Promise<never> => {
@@ -267,7 +285,7 @@ export async function operation(input: OperationInput): Promise<OperationResult>
   answer = { status: 'submitted', code: 202, operationId, txHash: view.txHash ?? '' };
   view.status = 'SUBMITTED';
   show('SUBMITTED', `tx ${view.txHash ?? '?'}; waiting up to ${confirmTimeoutMs} ms for its receipt`);
-  events.emit({
+  emit({
     type: 'operation_status_changed',
     operation_id: operationId,
     status: 'SUBMITTED',

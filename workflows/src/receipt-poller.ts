@@ -5,7 +5,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxySinks,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -14,10 +13,8 @@ import {
 import { NON_RETRYABLE_ERROR_TYPES, operationWorkflowId, type ReceiptPollerInput } from '@blockops/domain';
 import type { Confirmation, LateConfirmation, ReceiptActivities } from './activity-types';
 import { receiptConfirmedSignal } from './operation-messages';
-import type { EventSinks } from './sinks';
+import { emit } from './emit';
 import { EMERGENCY_CONTROLLER_ID, emergencyResumedSignal, riskBreachSignal } from './emergency-messages';
-
-const { events } = proxySinks<EventSinks>();
 
 /**
  * Runs from before the poll moved into the activity (one activity and one timer per poll) take
@@ -91,7 +88,7 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
     );
     announced = [];
     if (r.paused) {
-      if (pausedFor === undefined) events.emit({ type: 'execution_halted', reason: `${r.paused.state}: ${r.paused.reason}` });
+      if (pausedFor === undefined) emit({ type: 'execution_halted', reason: `${r.paused.state}: ${r.paused.reason}` });
       pausedFor = r.paused.reason;
       resumed = false;
       await condition(() => resumed, pauseRecheckMs);
@@ -103,8 +100,8 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
     if (r.breaches?.length) await askToHalt(r.breaches[0]!);
     if (r.applied && r.seen > 0) {
       receiptsProcessed += r.seen;
-      events.emit({ type: 'receipts_processed', count: r.seen, applied: r.count, from_height: r.fromHeight, to_height: r.toHeight });
-      if (r.count > 0) events.emit({ type: 'pnl_updated', total: r.pnl.total, by_market: r.pnl.byMarket, balance: r.pnl.balance });
+      emit({ type: 'receipts_processed', count: r.seen, applied: r.count, from_height: r.fromHeight, to_height: r.toHeight });
+      if (r.count > 0) emit({ type: 'pnl_updated', total: r.pnl.total, by_market: r.pnl.byMarket, balance: r.pnl.balance });
     }
     for (const late of r.late ?? []) {
       announceLate(late);
@@ -143,7 +140,7 @@ async function signalOperation(c: Confirmation) {
 
 /** An operation that had ended uncharged was charged by its receipt: the store has it CONFIRMED (late); say so. */
 function announceLate(l: LateConfirmation) {
-  events.emit({
+  emit({
     type: 'operation_status_changed',
     operation_id: l.operationId,
     status: 'CONFIRMED',

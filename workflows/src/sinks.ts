@@ -18,7 +18,8 @@ export type WorkflowEvent =
 
 export interface EventSinks extends Sinks {
   events: {
-    emit(event: WorkflowEvent): void;
+    /** `seq`: the event's number in its run (emit.ts), so an event emitted twice is published once */
+    emit(event: WorkflowEvent, seq?: number): void;
   };
 }
 

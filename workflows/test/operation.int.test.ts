@@ -331,9 +331,14 @@ describe('submitted, then confirmed or expired', () => {
       actualCost: '24.5',
     });
     expect(acts.readOperationStatus).not.toHaveBeenCalled(); // the fallback poll (60 s) never came due
-    expect(acts.settleOperation.mock.calls).toEqual([
-      [{ operationId: op.operationId, market: 'compute', estimatedCost: '25', outcome: 'CONFIRMED', blockHeight: 12, actualCost: '24.5' }],
-    ]);
+    // Settled by the first signal's receipt only. A local activity runs at least once: when the second
+    // signal lands while it runs, the server refuses that task's completion and the settle runs again,
+    // with the same settlement (the settle script is idempotent on the operation id).
+    expect(acts.settleOperation.mock.calls.length).toBeGreaterThanOrEqual(1);
+    for (const call of acts.settleOperation.mock.calls)
+      expect(call).toEqual([
+        { operationId: op.operationId, market: 'compute', estimatedCost: '25', outcome: 'CONFIRMED', blockHeight: 12, actualCost: '24.5' },
+      ]);
     expect(statuses(op.workflowId)).toEqual(['SUBMITTED', 'CONFIRMED']);
   });
 

@@ -63,6 +63,22 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
     },
   ],
   [
+    'operation admitted in its first task and settled in the task that took the signal (local activities: two tasks in all)',
+    'operation-local-settle.history.json',
+    {
+      workflowType: 'operation',
+      end: 'completed',
+      patches: [
+        'correlation-id-search-attribute',
+        'operation-search-attributes-and-charge-check',
+        'operation-local-settle',
+        'emergency-check',
+        'operation-local-submit',
+      ],
+      statuses: ['SUBMITTED', 'CONFIRMED'],
+    },
+  ],
+  [
     'operation that asked the node at its deadline and expired',
     'operation-expired-late.history.json',
     {

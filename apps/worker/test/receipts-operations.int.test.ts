@@ -162,8 +162,9 @@ test('a receipt confirms an operation: the poller signals it, CONFIRMED with hei
     expect(opEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'receiptConfirmed')).toHaveLength(1);
 
     await saveAndReplay([
-      // operation-confirmed.history.json is the same run recorded before the local submit (kept: it must still replay)
-      [op.workflowId, 'operation-local-activities'],
+      // operation-confirmed.history.json and operation-local-activities.history.json are the same run recorded
+      // before the local submit and before the local settle (kept: they must still replay)
+      [op.workflowId, 'operation-local-settle'],
       // receipt-poller-confirms-workflow-signals.history.json: the same run before the activity signalled (kept: it must still replay)
       [poller.workflowId, 'receipt-poller-confirms'],
     ]);

@@ -23,3 +23,4 @@ export {
   type AlertRecord,
   type AlertmanagerWebhook,
 } from './alerts';
+export { workflowEmitDeduper } from './workflow-emits';

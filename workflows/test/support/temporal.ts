@@ -14,6 +14,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { DEV_SERVER_DYNAMIC_CONFIG, resolveTemporalCli } from '@blockops/stack';
+import { workflowEmitDeduper } from '@blockops/events';
 import { workflowInterceptorModules, workflowsPath, type EventSinks, type WorkflowEvent } from '../../src/public';
 
 const root = path.resolve(__dirname, '../../..');
@@ -46,6 +47,7 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
     events,
     async withWorker(activities, fn) {
       const taskQueue = `wf-test-${randomUUID()}`;
+      const fresh = workflowEmitDeduper(); // as the worker's sink does
       const worker = await Worker.create({
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
@@ -55,8 +57,8 @@ export async function startWorkflowTestEnv(): Promise<WorkflowTestEnv> {
         sinks: {
           events: {
             emit: {
-              fn(info, event) {
-                events.push({ ...event, workflowId: info.workflowId, runId: info.runId });
+              fn(info, event, seq) {
+                if (fresh(info.runId, seq)) events.push({ ...event, workflowId: info.workflowId, runId: info.runId });
               },
               callDuringReplay: false,
             },
