@@ -61,6 +61,12 @@ export interface PollInput {
    * `confirmations` then holds only those it could not signal (the workflow signals them).
    */
   signalConfirmations?: boolean;
+  /**
+   * With signalConfirmations: once something of ours was applied, the call keeps polling for up to
+   * this long before it returns the summary the workflow announces (receipts_processed,
+   * pnl_updated), so a busy chain costs one activity per interval, not one per poll.
+   */
+  reportIntervalMs?: number;
 }
 
 export interface PollResult {

@@ -44,6 +44,8 @@ export interface ReceiptPollerState extends ReceiptPollerInput {
   announced?: string[];
   /** while SHUTDOWN pauses it, the poller re-checks this often (a RESUME signal ends the wait early) */
   pauseRecheckMs?: number;
+  /** P&L and receipt summaries at most this often while receipts of ours keep coming (confirmations go at once) */
+  reportIntervalMs?: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
   const cyclesPerRun = input.cyclesPerRun ?? 500;
   const batchTimeoutMs = input.batchTimeoutMs ?? 60_000;
   const idleMaxMs = input.idleMaxMs ?? 60_000;
+  const reportIntervalMs = input.reportIntervalMs ?? 1000;
   const inActivity = patched(POLL_IN_ACTIVITY_PATCH);
   const signalInActivity = inActivity && patched(SIGNAL_IN_ACTIVITY_PATCH);
   const { pollReceipts } = proxyActivities<ReceiptActivities>(
@@ -83,7 +86,7 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
   for (let cycle = 0; cycle < cyclesPerRun; cycle++) {
     const r = await pollReceipts(
       inActivity
-        ? { batchSize, idleMaxMs, pollIntervalMs, announced, ...(signalInActivity ? { signalConfirmations: true } : {}) }
+        ? { batchSize, idleMaxMs, pollIntervalMs, announced, ...(signalInActivity ? { signalConfirmations: true, reportIntervalMs } : {}) }
         : { batchSize },
     );
     announced = [];
@@ -125,6 +128,7 @@ export async function receiptPoller(input: ReceiptPollerState = {}): Promise<voi
     checkpoint,
     receiptsProcessed,
     pauseRecheckMs,
+    ...(input.reportIntervalMs !== undefined ? { reportIntervalMs } : {}),
     ...(announced.length ? { announced } : {}),
   });
 }

@@ -262,12 +262,21 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
   }
 
   return {
-    async pollReceipts({ batchSize, idleMaxMs = 0, pollIntervalMs = 1000, announced = [], signalConfirmations }): Promise<PollResult> {
+    async pollReceipts({
+      batchSize,
+      idleMaxMs = 0,
+      pollIntervalMs = 1000,
+      announced = [],
+      signalConfirmations,
+      reportIntervalMs = 0,
+    }): Promise<PollResult> {
       const ctx = activityContext();
       const started = Date.now();
       const signal = signalConfirmations ? (deps.signal ?? contextSignaller()) : undefined;
       const sender = signal ? confirmationSender(signal) : undefined;
       let confirmed = 0; // confirmations found by this call, signalled here or returned
+      // confirmations signalled here need no early return: the summary waits up to reportIntervalMs
+      const holdMs = sender ? Math.max(reportIntervalMs, pollIntervalMs) : pollIntervalMs;
       // While the call may apply more than one batch (idleMaxMs > 0), the next pages are read while
       // this batch is applied (PIPELINE_PAGES in flight). A batch is applied only if the store is
       // still at the checkpoint it follows (the apply's CAS); anything else drops what was read
@@ -394,11 +403,12 @@ export function createReceiptActivities(deps: ReceiptDeps): ReceiptActivities {
             const left = idleMaxMs - (Date.now() - started);
             if (left <= 0) break;
             // more blocks waiting: no pause; what is ours is reported once caught up, or after a poll interval
+            const held = oursSince === undefined ? 0 : Date.now() - oursSince;
             if (more) {
-              if (oursSince === undefined || Date.now() - oursSince < pollIntervalMs) continue;
+              if (oursSince === undefined || held < holdMs) continue;
               break;
             }
-            if (somethingOurs) break;
+            if (somethingOurs && held >= holdMs - pollIntervalMs) break;
             if (batch && !result.caughtUp) continue;
             nextEmergency = undefined; // read again after the wait
             const wait = Math.min(pollIntervalMs, left);
