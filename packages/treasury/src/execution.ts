@@ -1,6 +1,6 @@
 import { unitsFromString, unitsToString, type DisbursementStatus, type Units } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-import { toChanged, toCounts } from './changed';
+import { parseChanged, toCounts } from './changed';
 import type { TreasuryKeys } from './keys';
 import { claimScript, finishScript, raiseNoncesScript, recordScript } from './scripts';
 import type { ChangedItem, StatusCounts } from './views';
@@ -33,23 +33,26 @@ export interface Claim {
   fresh: boolean;
 }
 
+/** A claim as the scripts return it: per item 'id status executor nonce destination units attempts claimedAt', then its chain memo. */
 function toClaim(reply: unknown): Claim {
-  const [rows, readyLeft, fresh] = reply as [(string | number | null)[][], number, number];
-  return {
-    items: rows.map(([id, status, executor, nonce, destination, units, cmemo, att, claimedAt]) => ({
-      id: String(id),
+  const [rows, readyLeft, fresh] = reply as [string[], number, number];
+  const items: ClaimedItem[] = [];
+  for (let i = 0; i < rows.length; i += 2) {
+    const [id, status, executor, nonce, destination, units, att, claimedAt] = rows[i]!.split(' ') as string[];
+    const cmemo = rows[i + 1];
+    items.push({
+      id: id!,
       status: status as DisbursementStatus,
-      executor: String(executor),
+      executor: executor!,
       nonce: Number(nonce),
-      destination: String(destination),
-      units: unitsFromString(String(units)),
-      ...(cmemo ? { chainMemo: String(cmemo) } : {}),
-      attempts: Number(att ?? 0),
-      claimedAt: Number(claimedAt ?? 0),
-    })),
-    readyLeft: Number(readyLeft),
-    fresh: fresh === 1,
-  };
+      destination: destination!,
+      units: unitsFromString(units!),
+      ...(cmemo ? { chainMemo: cmemo } : {}),
+      attempts: Number(att || 0),
+      claimedAt: Number(claimedAt || 0),
+    });
+  }
+  return { items, readyLeft: Number(readyLeft), fresh: fresh === 1 };
 }
 
 export interface RecordOutcome {
@@ -128,7 +131,7 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
         unknown,
       ];
       return {
-        changed: out.map(toChanged),
+        changed: parseChanged(out),
         counts: toCounts(counts),
         readyLeft: Number(readyLeft),
         others: others.map(([b, ...c]) => ({ batchId: b!, counts: toCounts(c) })),

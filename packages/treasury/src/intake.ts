@@ -1,6 +1,6 @@
 import { unitsToString, type Units, type ValidatedDisbursement } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
-import { toChanged } from './changed';
+import { parseChanged } from './changed';
 import type { TreasuryKeys } from './keys';
 import { intakeScript } from './scripts';
 import type { ChangedItem } from './views';
@@ -64,7 +64,7 @@ export function createIntake(redis: RedisClient, keys: TreasuryKeys) {
       }
       const [r] = (await Promise.all([intakeScript(redis, [], args), staged])) as [unknown[], unknown];
       let result: IntakeResult;
-      if (r[0] === 'ok') result = { ok: true, ready: Number(r[1]), cancelled: (r[2] as unknown[]).map(toChanged) };
+      if (r[0] === 'ok') result = { ok: true, ready: Number(r[1]), cancelled: parseChanged(r[2]) };
       else if (r[0] === 'conflict_batch') result = { ok: false, conflict: 'batch' };
       else if (r[0] === 'conflict_ids') result = { ok: false, conflict: 'ids', ids: r.slice(1) as string[] };
       else result = { ok: false, unknown: { id: String(r[1]), dependency: String(r[2]) } };

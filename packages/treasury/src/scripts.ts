@@ -92,6 +92,26 @@ local function cancelDependents(id, root, reason, now, out, touched)
     end
   end
 end
+-- changed items for a reply, flat: 'id batch status nonce' (none holds a space), then the tx hash,
+-- and for an item not EXECUTED its reason and root cause (2 or 4 strings, not a 7-field table each)
+local function encodeChanged(out)
+  local flat = {}
+  for _, c in ipairs(out) do
+    flat[#flat + 1] = c[1] .. ' ' .. c[2] .. ' ' .. c[3] .. ' ' .. (c[5] or '')
+    flat[#flat + 1] = c[4] or ''
+    if c[3] ~= 'EXECUTED' then
+      flat[#flat + 1] = c[6] or ''
+      flat[#flat + 1] = c[7] or ''
+    end
+  end
+  return flat
+end
+-- a claimed item for a reply: 'id status executor nonce destination units attempts claimedAt' (none
+-- holds a space), then its chain memo
+local function claimed(items, id, st, ex, nonce, dest, units, cmemo, att, at)
+  items[#items + 1] = table.concat({id, st or '', ex or '', nonce or '', dest or '', units or '', att or '0', at or '0'}, ' ')
+  items[#items + 1] = cmemo or ''
+end
 -- Claims round 'chunk' of batch B once (see claimScript): a claim made before is returned as it
 -- was; else (unless replayOnly) up to size ready items, each with a free executor and its next nonce.
 local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
@@ -102,8 +122,7 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   if redis.call('EXISTS', ck) == 1 then
     for _, id in ipairs(redis.call('LRANGE', ck, 0, -1)) do
       local h = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att', 'claimedAt')
-      table.insert(h, 1, id)
-      items[#items + 1] = h
+      claimed(items, id, h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8])
     end
     return {items, redis.call('LLEN', readyKey), 0}
   end
@@ -128,7 +147,7 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
     bump[#bump + 1] = nonce
     local h = redis.call('HMGET', ik(id), 'dest', 'units', 'cmemo', 'att')
     redis.call('HSET', ik(id), 'exec', execs[i], 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
-    items[#items + 1] = {id, 'QUEUED', execs[i], nonce, h[1], h[2], h[3], h[4], now}
+    claimed(items, id, 'QUEUED', execs[i], nonce, h[1], h[2], h[3], h[4], now)
   end
   redis.call('HSET', P .. ':x:nonce', unpack(bump))
   redis.call('RPUSH', ck, unpack(ids))
@@ -148,7 +167,7 @@ end
  * Refuses (writing nothing) a used batch id, used item ids (all of them listed) or an unknown
  * dependency; otherwise stores items, remaining counts, the ready list, and cancels at once items
  * whose dependency from an earlier batch was cancelled or failed.
- * Returns {'ok', ready, changed} | {'conflict_batch'} | {'conflict_ids', id…} | {'unknown', id, dependency}.
+ * Returns {'ok', ready, changed (as encodeChanged)} | {'conflict_batch'} | {'conflict_ids', id…} | {'unknown', id, dependency}.
  */
 export const intakeScript = luaScript(`${LIB}
 local B, WF, now, stage = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
@@ -239,7 +258,7 @@ if stage ~= '' and redis.call('EXISTS', stage) == 1 then
   redis.call('RENAME', stage, bkey .. ':memo')
   redis.call('PERSIST', bkey .. ':memo')
 end
-return {'ok', nReady, out}
+return {'ok', nReady, encodeChanged(out)}
 `);
 
 /**
@@ -248,7 +267,7 @@ return {'ok', nReady, out}
  * (kept for every retry; the item holds the executor until it is resolved, so no executor ever has
  * two items in flight). A round claimed before is returned as it was. ARGV: prefix, batchId,
  * claim key, size, now, executor name prefix, pool size, '1' = replay only (claim nothing new).
- * Returns {items (id, status, executor, nonce, destination, units, chain memo, attempts, claimed at)…, ready left, new?}.
+ * Returns {items (per item: 'id status executor nonce destination units attempts claimedAt', chain memo), ready left, new?}.
  */
 export const claimScript = luaScript(`${LIB}
 return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] == '1')
@@ -263,7 +282,7 @@ return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] 
  * hash or reason, units as claimed (E) or ''.
  * EXECUTED releases dependents (remaining − 1; at 0 onto their batch's ready list); CANCELLED and
  * FAILED cancel every dependent transitively, naming the root cause. Executors are freed on a final status.
- * Returns {changed items, counts of the batch, ready left, batches woken or changed elsewhere, their
+ * Returns {changed items (as encodeChanged), counts of the batch, ready left, batches woken or changed elsewhere, their
  * counts, the next claim (as claimScript) or false}.
  */
 export const recordScript = luaScript(`${LIB}
@@ -370,7 +389,7 @@ for b in pairs(touched) do
 end
 local nextClaim = false
 if ARGV[5] ~= '' then nextClaim = claimRound(B, ARGV[5], ARGV[6], now, ARGV[7], ARGV[8], false) end
-return {out, counts(B), redis.call('LLEN', bk(B) .. ':ready'), others, nextClaim}
+return {encodeChanged(out), counts(B), redis.call('LLEN', bk(B) .. ':ready'), others, nextClaim}
 `);
 
 /**

@@ -212,11 +212,13 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     );
     const now = Date.now();
     const claimedAt = new Map(r.pending.map((i) => [i.id, i.claimedAt]));
+    const byStatus = new Map<string, number>();
     for (const c of record.changed) {
-      metrics.treasuryDisbursements.inc({ status: c.status });
+      byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
       const at = claimedAt.get(c.id);
       if (c.status === 'EXECUTED' && at) metrics.treasuryLatency.observe((now - at) / 1000);
     }
+    for (const [status, n] of byStatus) metrics.treasuryDisbursements.inc({ status }, n);
     const tally = { executed: 0, cancelled: 0, failed: 0, transient: 0 };
     let first: string | undefined;
     for (const { result, reason } of sub.answers) {

@@ -38,7 +38,7 @@ function toIntent(item: ClaimedItem): DisbursementIntent {
  * escape, so only the memo is measured as JSON.
  */
 const ENVELOPE_BYTES = 240;
-function sentBytes(i: DisbursementIntent): number {
+function sentBytes(i: DisbursementIntent, memoBytes: (memo: string) => number): number {
   return (
     ENVELOPE_BYTES +
     i.disbursement_id.length +
@@ -48,17 +48,24 @@ function sentBytes(i: DisbursementIntent): number {
     Math.max(i.amount.toString().length, 7) +
     1 +
     i.signature.length +
-    (i.memo === undefined ? 0 : Buffer.byteLength(JSON.stringify(i.memo)))
+    (i.memo === undefined ? 0 : memoBytes(i.memo))
   );
 }
+const memoAsJson = (memo: string) => Buffer.byteLength(JSON.stringify(memo));
+/** Above the memo's JSON bytes without encoding it: an escaped UTF-16 unit takes at most 6 bytes, plus the quotes. */
+const memoBound = (memo: string) => memo.length * 6 + 2;
 
 /** Groups intents into requests of at most `maxBytes` (the node's body limit), in order. */
 function split(intents: DisbursementIntent[], maxBytes: number): DisbursementIntent[][] {
+  // most rounds fit one request, which a bound settles without encoding a memo
+  let bound = 2;
+  for (const intent of intents) bound += sentBytes(intent, memoBound);
+  if (bound <= maxBytes) return intents.length ? [intents] : [];
   const groups: DisbursementIntent[][] = [];
   let group: DisbursementIntent[] = [];
   let bytes = 2;
   for (const intent of intents) {
-    const size = sentBytes(intent);
+    const size = sentBytes(intent, memoAsJson);
     if (group.length && bytes + size > maxBytes) {
       groups.push(group);
       group = [];
