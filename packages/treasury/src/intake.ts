@@ -48,20 +48,21 @@ export function createIntake(redis: RedisClient, keys: TreasuryKeys) {
         m.expire(staging, 3600);
         staged = m.exec();
       }
-      // each item's dependents inside the batch (the DAG is known here; the script keeps them in the item's hash)
+      // each item's dependents inside the batch (the DAG is known here; the script keeps them in the item's entry)
       const dependents = new Map<string, string[]>();
       for (const i of b.items) dependents.set(i.id, []);
       const args = [keys.prefix, b.batchId, b.workflowId, String(Date.now()), staging, unitsToString(b.totalUnits), String(b.levels)];
       for (const i of b.items) for (const d of i.dependsOn) dependents.get(d)?.push(i.id);
-      for (const i of b.items) {
+      b.items.forEach((i, k) => {
         const inside = i.dependsOn.filter((d) => dependents.has(d));
         const outside = inside.length === i.dependsOn.length ? '' : i.dependsOn.filter((d) => !dependents.has(d)).join(',');
-        // ids, destinations, units and levels hold no space (ids: DISBURSEMENT_ID_PATTERN); the chain memo goes apart
+        // the ':it' entry (scripts.ts): ids, destinations, units and levels hold no space; the chain memo comes last
         args.push(
-          `${i.id} ${i.destination} ${unitsToString(i.units)} ${i.level} ${inside.length} ${i.dependsOn.join(',')} ${dependents.get(i.id)!.join(',')} ${outside}`,
-          i.chainMemo ?? '',
+          i.id,
+          `${k} ${i.destination} ${unitsToString(i.units)} ${i.level} ${i.dependsOn.join(',')} ${dependents.get(i.id)!.join(',')} ${i.chainMemo ?? ''}`,
+          `${inside.length} ${outside}`,
         );
-      }
+      });
       const [r] = (await Promise.all([intakeScript(redis, [], args), staged])) as [unknown[], unknown];
       let result: IntakeResult;
       if (r[0] === 'ok') result = { ok: true, ready: Number(r[1]), cancelled: parseChanged(r[2]) };

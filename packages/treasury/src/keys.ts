@@ -22,7 +22,12 @@ export function treasuryKeys(prefix: string) {
     ready: (b: string) => `${batch(b)}:ready`,
     /** id → the full memo when longer than the chain memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */
     memos: (b: string) => `${batch(b)}:memo`,
+    /** an item's hash, written at its first transition (claim or cancel); until then its batch's `items` entry stands for it */
     item,
+    /** id → 'idx dest units level deps dn chainMemo' of a batch's items, written at intake (dropped when the batch completes) */
+    items: (b: string) => `${batch(b)}:it`,
+    /** id → batch of items whose hash is not yet written (an entry goes when its batch completes) */
+    itemBatch: `${prefix}:ib`,
     /** dependents of an item in later batches, as '<batchId> <id>' (its own batch's are the item hash's 'dn' field; items stored before that field existed: all of them) */
     dependents: (id: string) => `${item(id)}:dn`,
     /** memos written before intake commits, renamed into the batch by the intake script */

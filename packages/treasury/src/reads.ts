@@ -60,12 +60,32 @@ function toItem(id: string, h: Record<string, string>, memo: string | null | und
   };
 }
 
+/**
+ * An item's fields from its batch's intake entry ('idx dest units level deps dn chainMemo', see
+ * scripts.ts), as its hash would hold them before any transition; `h` (e.g. 'xdn') is kept.
+ */
+function fromEntry(batchId: string, entry: string, h: Record<string, string>): Record<string, string> {
+  const parts = entry.split(' ');
+  const [idx, dest, units, level, deps, dn] = parts as [string, string, string, string, string, string];
+  const cmemo = parts.slice(6).join(' ');
+  return { ...h, batch: batchId, idx, dest, units, level, deps, dn, cmemo, status: 'QUEUED', att: '0' };
+}
+
 export function createReads(redis: RedisClient, keys: TreasuryKeys) {
-  async function items(ids: string[]): Promise<Record<string, string>[]> {
+  /** Item hashes of one batch; an item not yet written is read from its intake entry. */
+  async function items(batchId: string, ids: string[]): Promise<Record<string, string>[]> {
     if (!ids.length) return [];
     const p = redis.multi();
     for (const id of ids) p.hGetAll(keys.item(id));
-    return (await p.execAsPipeline()) as unknown as Record<string, string>[];
+    const hashes = (await p.execAsPipeline()) as unknown as Record<string, string>[];
+    const unwritten = ids.filter((_, i) => !hashes[i]!.batch);
+    if (!unwritten.length) return hashes;
+    const entries = new Map(unwritten.map((id, i) => [id, i]));
+    const found = await redis.hmGet(keys.items(batchId), unwritten);
+    return hashes.map((h, i) => {
+      const e = h.batch ? undefined : found[entries.get(ids[i]!)!];
+      return e ? fromEntry(batchId, e, h) : h;
+    });
   }
 
   return {
@@ -115,15 +135,21 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
             redis.zCard(keys.byStatus(batchId, q.status)),
           ])
         : await Promise.all([redis.lRange(keys.order(batchId), offset, offset + limit - 1), redis.lLen(keys.order(batchId))]);
-      const hashes = await items(ids);
-      return { items: ids.map((id, i) => toItem(id, hashes[i]!, undefined)), total };
+      const hashes = await items(batchId, ids);
+      return { items: ids.map((id, i) => toItem(id, hashes[i]!, undefined)).filter((_, i) => hashes[i]!.batch), total };
     },
 
     /** One item with its dependents (in any batch) and its full memo. */
     async item(id: string): Promise<(DisbursementItem & { dependents: string[] }) | undefined> {
-      const [h, dependents] = await Promise.all([redis.hGetAll(keys.item(id)), redis.sMembers(keys.dependents(id))]);
-      if (!h.batch) return undefined;
-      const memo = await redis.hGet(keys.memos(h.batch), id);
+      const [written, dependents] = await Promise.all([redis.hGetAll(keys.item(id)), redis.sMembers(keys.dependents(id))]);
+      let h = written;
+      if (!h.batch) {
+        const b = await redis.hGet(keys.itemBatch, id);
+        const entry = b ? await redis.hGet(keys.items(b), id) : null;
+        if (!b || !entry) return undefined;
+        h = fromEntry(b, entry, written);
+      }
+      const memo = await redis.hGet(keys.memos(h.batch!), id);
       // its own batch's dependents are in the hash ('dn', since it exists); later batches' in the set, as '<batch> <id>'
       const all = [...(h.dn ? h.dn.split(',') : []), ...dependents.map((m) => m.slice(m.indexOf(' ') + 1))];
       return { ...toItem(id, h, memo), dependents: [...new Set(all)].sort() };
@@ -135,7 +161,17 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       if (!ids.length) return (await redis.exists(keys.batch(batchId))) ? { batchId, ids: [], status: [], edges: [] } : undefined;
       const p = redis.multi();
       for (const id of ids) p.hmGet(keys.item(id), ['status', 'deps']);
-      const rows = (await p.execAsPipeline()) as unknown as [string, string | null][];
+      const rows = (await p.execAsPipeline()) as unknown as [string | null, string | null][];
+      // items not yet written: QUEUED, their dependencies in the intake entry
+      const unwritten = ids.filter((_, i) => rows[i]![0] === null);
+      if (unwritten.length) {
+        const found = await redis.hmGet(keys.items(batchId), unwritten);
+        const entries = new Map(unwritten.map((id, i) => [id, found[i]]));
+        rows.forEach((row, i) => {
+          const e = row[0] === null ? entries.get(ids[i]!) : undefined;
+          if (e) rows[i] = ['QUEUED', e.split(' ')[4]!];
+        });
+      }
       const index = new Map(ids.map((id, i) => [id, i]));
       const edges: [number, number][] = [];
       rows.forEach(([, deps], i) => {

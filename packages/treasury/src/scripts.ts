@@ -18,6 +18,30 @@ local function counts(b) return redis.call('HMGET', bk(b), 'QUEUED', 'EXECUTED',
 local function bulk(cmd, key, list)
   for s = 1, #list, 1000 do redis.call(cmd, key, unpack(list, s, math.min(s + 999, #list))) end
 end
+-- An item's own hash is written at its first transition (its claim, or a cancel); until then its
+-- fields are its batch's ':it' entry, 'idx dest units level deps dn chainMemo' (the first six hold
+-- no space), and ':ib' names its batch. Items stored before that layout have their hash from intake.
+local function unpackItem(s)
+  return string.match(s, '^(%S+) (%S+) (%S+) (%S+) (%S*) (%S*) (.*)$')
+end
+local function itemFields(b, s)
+  local idx, dest, units, level, deps, dn, cmemo = unpackItem(s)
+  return {'batch', b, 'idx', idx, 'dest', dest, 'units', units, 'cmemo', cmemo, 'deps', deps, 'level', level, 'status', 'QUEUED', 'att', 0, 'dn', dn}
+end
+-- the batch and ':it' entry of an item not yet written, or nil (written, or unknown)
+local function unwritten(id)
+  if redis.call('HEXISTS', ik(id), 'batch') == 1 then return nil end
+  local b = redis.call('HGET', P .. ':ib', id)
+  if not b then return nil end
+  local s = redis.call('HGET', bk(b) .. ':it', id)
+  if not s then return nil end
+  return b, s
+end
+-- writes an item's hash from its ':it' entry if not yet written (before any transition reads it)
+local function materialize(id)
+  local b, s = unwritten(id)
+  if b then redis.call('HSET', ik(id), unpack(itemFields(b, s))) end
+end
 local moves = {delta = {}, zrem = {}, zadd = {}, free = {}}
 local function append(t, k, a, b)
   local l = t[k]
@@ -81,6 +105,7 @@ local function cancelDependents(id, root, reason, now, out, touched)
     head = head + 1
     for _, bd in ipairs(dependentsOf(u[1], u[2], u[3], u[4])) do
       local b, d = bd[1], bd[2]
+      materialize(d)
       local h = redis.call('HMGET', ik(d), 'status', 'idx', 'dn', 'xdn')
       if h[1] == 'QUEUED' then
         redis.call('HSET', ik(d), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
@@ -141,13 +166,30 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   -- every executor's next nonce: one read and one write of the counters (nonces are small integers)
   local nonces = redis.call('HMGET', P .. ':x:nonce', unpack(execs))
   local bump = {}
+  -- a ready item is QUEUED (every dependency executed: nothing can cancel it), so its claim writes its hash
+  local stored = redis.call('HMGET', bk(B) .. ':it', unpack(ids))
   for i, id in ipairs(ids) do
     local nonce = tonumber(nonces[i] or '0') + 1
     bump[#bump + 1] = execs[i]
     bump[#bump + 1] = nonce
-    local h = redis.call('HMGET', ik(id), 'dest', 'units', 'cmemo', 'att')
-    redis.call('HSET', ik(id), 'exec', execs[i], 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
-    claimed(items, id, 'QUEUED', execs[i], nonce, h[1], h[2], h[3], h[4], now)
+    if stored[i] then
+      local f = itemFields(B, stored[i])
+      f[#f + 1] = 'exec'
+      f[#f + 1] = execs[i]
+      f[#f + 1] = 'nonce'
+      f[#f + 1] = nonce
+      f[#f + 1] = 'chunk'
+      f[#f + 1] = chunk
+      f[#f + 1] = 'claimedAt'
+      f[#f + 1] = now
+      redis.call('HSET', ik(id), unpack(f))
+      -- itemFields: dest [6], units [8], cmemo [10]
+      claimed(items, id, 'QUEUED', execs[i], nonce, f[6], f[8], f[10], 0, now)
+    else
+      local h = redis.call('HMGET', ik(id), 'dest', 'units', 'cmemo', 'att')
+      redis.call('HSET', ik(id), 'exec', execs[i], 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
+      claimed(items, id, 'QUEUED', execs[i], nonce, h[1], h[2], h[3], h[4], now)
+    end
   end
   redis.call('HSET', P .. ':x:nonce', unpack(bump))
   redis.call('RPUSH', ck, unpack(ids))
@@ -159,11 +201,12 @@ end
 
 /**
  * Intake of a whole batch, all or nothing. ARGV: prefix, batchId, workflowId, now, staging memo key
- * ('' = none), total units, levels, then two per item: its fields joined by single spaces (none can
- * hold one) — id, destination, units, level, dependencies in this batch (count), dependencies
- * (comma-joined), dependents in this batch (comma-joined), dependencies outside it (comma-joined) —
- * and its chain memo. An item's dependents in this batch are kept in its hash ('dn'), so a batch
- * adds no key per edge; a later batch's dependents go to the item's ':dn' set (and 'xdn' says so).
+ * ('' = none), total units, levels, then three per item: its id; its ':it' entry ('idx dest units
+ * level deps dn chainMemo': index in the batch, destination, units, level, dependencies and
+ * dependents in this batch, comma-joined, then the chain memo); and 'n outside' (how many of its
+ * dependencies are in this batch, and those outside it, comma-joined). Items are stored with bulk
+ * commands, no key per item: an item's hash is written at its first transition (see unwritten). A
+ * later batch's dependents go to the item's ':dn' set (and 'xdn' says so).
  * Refuses (writing nothing) a used batch id, used item ids (all of them listed) or an unknown
  * dependency; otherwise stores items, remaining counts, the ready list, and cancels at once items
  * whose dependency from an earlier batch was cancelled or failed.
@@ -172,13 +215,14 @@ end
 export const intakeScript = luaScript(`${LIB}
 local B, WF, now, stage = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local first = 8
-local n = (#ARGV - first + 1) / 2
+local n = (#ARGV - first + 1) / 3
 local bkey = bk(B)
 if redis.call('EXISTS', bkey) == 1 then return {'conflict_batch'} end
-local ids, dest, units, level, nIn, deps, dn, extDeps = {}, {}, {}, {}, {}, {}, {}, {}
+local ids, nIn, extDeps = {}, {}, {}
 for k = 1, n do
-  ids[k], dest[k], units[k], level[k], nIn[k], deps[k], dn[k], extDeps[k] =
-    string.match(ARGV[first + (k - 1) * 2], '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S*) (%S*) (%S*)$')
+  local a = first + (k - 1) * 3
+  ids[k] = ARGV[a]
+  nIn[k], extDeps[k] = string.match(ARGV[a + 2], '^(%d+) (%S*)$')
 end
 local conflicts = {'conflict_ids'}
 for s = 1, n, 1000 do
@@ -188,13 +232,19 @@ for s = 1, n, 1000 do
   end
 end
 if #conflicts > 1 then return conflicts end
+-- an earlier batch's item: its status, reason and root cause (QUEUED while its hash is unwritten)
+local function earlier(d)
+  local h = redis.call('HMGET', ik(d), 'status', 'reason', 'root')
+  if not h[1] and unwritten(d) then h[1] = 'QUEUED' end
+  return h
+end
 local ext = {}
 for k = 1, n do
   if extDeps[k] ~= '' then
     for d in string.gmatch(extDeps[k], '[^,]+') do
       if ext[d] == nil then
         if redis.call('SISMEMBER', P .. ':ids', d) == 0 then return {'unknown', ids[k], d} end
-        ext[d] = redis.call('HMGET', ik(d), 'status', 'reason', 'root')
+        ext[d] = earlier(d)
       end
     end
   end
@@ -204,7 +254,7 @@ redis.call('HSET', bkey, 'batchId', B, 'workflowId', WF, 'createdAt', now, 'upda
   'QUEUED', n, 'EXECUTED', 0, 'CANCELLED', 0, 'FAILED', 0, 'totalUnits', ARGV[6], 'executedUnits', 0, 'levels', ARGV[7], 'halted', '')
 redis.call('ZADD', P .. ':batches', now, B)
 redis.call('HINCRBY', P .. ':stats', 'queued', n)
-local rem, dead, queued, remaining = {}, {}, {}, {}
+local rem, dead, queued, remaining, entries, owner = {}, {}, {}, {}, {}, {}
 for k = 1, n do
   local id = ids[k]
   local r = tonumber(nIn[k])
@@ -221,13 +271,17 @@ for k = 1, n do
     end
   end
   rem[k] = r
-  redis.call('HSET', ik(id), 'batch', B, 'idx', k - 1, 'dest', dest[k], 'units', units[k], 'cmemo', ARGV[first + (k - 1) * 2 + 1],
-    'deps', deps[k], 'level', level[k], 'status', 'QUEUED', 'att', 0, 'dn', dn[k])
+  entries[#entries + 1] = id
+  entries[#entries + 1] = ARGV[first + (k - 1) * 3 + 1]
+  owner[#owner + 1] = id
+  owner[#owner + 1] = B
   queued[#queued + 1] = k - 1
   queued[#queued + 1] = id
   remaining[#remaining + 1] = id
   remaining[#remaining + 1] = r
 end
+bulk('HSET', bkey .. ':it', entries)
+bulk('HSET', P .. ':ib', owner)
 bulk('HSET', bkey .. ':rem', remaining)
 bulk('SADD', P .. ':ids', ids)
 bulk('RPUSH', bkey .. ':order', ids)
@@ -235,14 +289,17 @@ bulk('ZADD', bkey .. ':s:QUEUED', queued)
 local out, touched = {}, {}
 for k = 1, n do
   local d = dead[k]
-  if d and redis.call('HGET', ik(ids[k]), 'status') == 'QUEUED' then
-    local e = ext[d]
-    local root = (e[3] and e[3] ~= '') and e[3] or d
-    local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
-    redis.call('HSET', ik(ids[k]), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
-    move(ids[k], B, k - 1, 'QUEUED', 'CANCELLED')
-    out[#out + 1] = {ids[k], B, 'CANCELLED', '', '', why, root}
-    cancelDependents(ids[k], root, why, now, out, touched)
+  if d then
+    materialize(ids[k])
+    if redis.call('HGET', ik(ids[k]), 'status') == 'QUEUED' then
+      local e = ext[d]
+      local root = (e[3] and e[3] ~= '') and e[3] or d
+      local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
+      redis.call('HSET', ik(ids[k]), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
+      move(ids[k], B, k - 1, 'QUEUED', 'CANCELLED')
+      out[#out + 1] = {ids[k], B, 'CANCELLED', '', '', why, root}
+      cancelDependents(ids[k], root, why, now, out, touched)
+    end
   end
 end
 flush(now)
@@ -393,8 +450,8 @@ return {encodeChanged(out), counts(B), redis.call('LLEN', bk(B) .. ':ready'), ot
 `);
 
 /**
- * Ends a batch once nothing is QUEUED: COMPLETED with its time; the ready list and chunk records
- * go (items, counts and memos stay). ARGV: prefix, batchId, now. Returns {1|0, queued}.
+ * Ends a batch once nothing is QUEUED: COMPLETED with its time; the ready list, chunk records and
+ * intake entries go (item hashes, counts and memos stay). ARGV: prefix, batchId, now. Returns {1|0, queued}.
  */
 export const finishScript = luaScript(`${LIB}
 local B, now = ARGV[2], ARGV[3]
@@ -402,7 +459,10 @@ local key = bk(B)
 local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
 if q ~= 0 then return {0, q} end
 if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
-redis.call('DEL', key .. ':ready', key .. ':rem')
+-- every item has had its transition, so its hash is written: the ':it' entries and ':ib' names go
+local ids = redis.call('LRANGE', key .. ':order', 0, -1)
+bulk('HDEL', P .. ':ib', ids)
+redis.call('DEL', key .. ':ready', key .. ':rem', key .. ':it')
 for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
 redis.call('DEL', key .. ':chunks')
 return {1, 0}

@@ -173,26 +173,86 @@ test('a round’s record claims the chunk’s next round in the same step, as a 
   expect(await s.batchSummary('b')).toMatchObject({ executedAmount: '3.3' });
 });
 
-test('items stored before dependents moved into the item hash still release them (the set is read)', async () => {
+/**
+ * Rewrites stored items as an earlier intake wrote them: a hash per item from the start (no ':it'
+ * entry, no ':ib' name) and — the layout before that — no 'dn' field, the batch's own dependents in
+ * the item's ':dn' set.
+ */
+async function asEarlierLayout(s: TreasuryStore, batchId: string, ids: string[]) {
+  for (const id of ids) {
+    const entry = (await redis.hGet(s.keys.items(batchId), id))!;
+    const [idx, dest, units, level, deps, dn] = entry.split(' ');
+    const fields = {
+      batch: batchId,
+      idx,
+      dest,
+      units,
+      level,
+      deps,
+      status: 'QUEUED',
+      att: '0',
+      cmemo: entry.split(' ').slice(6).join(' '),
+    };
+    await redis.hSet(s.keys.item(id), fields as Record<string, string>);
+    for (const d of dn ? dn.split(',') : []) await redis.sAdd(s.keys.dependents(id), `${batchId} ${d}`);
+    await redis.hDel(s.keys.items(batchId), id);
+    await redis.hDel(s.keys.itemBatch, id);
+  }
+}
+
+test('items stored by earlier intakes (a hash per item, dependents in a set) are read, claimed, released and cancelled as before', async () => {
   const s = store();
   await submit(s, 'old', [{ id: 'o1' }, { id: 'o2', memo: 'depends_on=o1' }]);
-  // the earlier layout: no 'dn' field, the batch's own dependents in the set
-  await redis.hDel(s.keys.item('o1'), 'dn');
-  await redis.sAdd(s.keys.dependents('o1'), 'old o2');
-  expect((await s.item('o1'))!.dependents).toEqual(['o2']);
-  await s.claimChunk('old', '0.0', 10);
+  await asEarlierLayout(s, 'old', ['o1', 'o2']);
+  expect(await s.item('o1')).toMatchObject({ batchId: 'old', status: 'QUEUED', dependents: ['o2'] });
+  expect((await s.claimChunk('old', '0.0', 10)).items).toMatchObject([{ id: 'o1', destination: '0xabcd01', units: 1_100_000n }]);
   const r = await s.recordResults('old', '0.0', [{ id: 'o1', kind: 'E', txHash: '0x1' }]);
   expect(r.readyLeft).toBe(1);
   // and a cancel reaches them the same way
   await submit(s, 'old2', [{ id: 'p1' }, { id: 'p2', memo: 'depends_on=p1' }]);
-  await redis.hDel(s.keys.item('p1'), 'dn');
-  await redis.sAdd(s.keys.dependents('p1'), 'old2 p2');
+  await asEarlierLayout(s, 'old2', ['p1', 'p2']);
   await s.claimChunk('old2', '0.0', 10);
   const x = await s.recordResults('old2', '0.0', [{ id: 'p1', kind: 'C', reason: 'refused' }]);
   expect(x.changed.map((c) => [c.id, c.status, c.rootCause])).toEqual([
     ['p1', 'CANCELLED', undefined],
     ['p2', 'CANCELLED', 'p1'],
   ]);
+  expect(await s.finish('old2')).toEqual({ completed: true, queued: 0 });
+});
+
+test('intake writes no key per item: an item’s hash is written at its claim or cancel, read from the intake entry until then', async () => {
+  const s = store();
+  await submit(s, 'lz', [
+    { id: 'z1', memo: 'first' },
+    { id: 'z2', memo: 'depends_on=z1' },
+    { id: 'z3', memo: 'depends_on=z2' },
+  ]);
+  expect(await redis.exists([s.keys.item('z1'), s.keys.item('z2'), s.keys.item('z3')])).toBe(0);
+  expect(await s.item('z2')).toMatchObject({
+    batchId: 'lz',
+    status: 'QUEUED',
+    dependsOn: ['z1'],
+    dependents: ['z3'],
+    attempts: 0,
+    level: 1,
+  });
+  expect((await s.listItems('lz')).items.map((i) => [i.id, i.status, i.memo])).toEqual([
+    ['z1', 'QUEUED', 'first'],
+    ['z2', 'QUEUED', 'depends_on=z1'],
+    ['z3', 'QUEUED', 'depends_on=z2'],
+  ]);
+  const c = await s.claimChunk('lz', '0.0', 10);
+  expect(c.items).toMatchObject([{ id: 'z1', status: 'QUEUED', chainMemo: 'first', units: 1_100_000n, attempts: 0 }]);
+  expect(await redis.hGetAll(s.keys.item('z1'))).toMatchObject({ batch: 'lz', status: 'QUEUED', dn: 'z2', exec: c.items[0]!.executor });
+  // a cancel writes the hashes of the dependents it reaches
+  await s.recordResults('lz', '0.0', [{ id: 'z1', kind: 'F', reason: 'storage' }]);
+  expect(await s.item('z3')).toMatchObject({ status: 'CANCELLED', rootCause: 'z1' });
+  expect((await s.graph('lz'))!.status).toEqual(['FAILED', 'CANCELLED', 'CANCELLED']);
+  // once the batch completes, the intake entries and batch names go; the items stay readable
+  expect(await s.finish('lz')).toEqual({ completed: true, queued: 0 });
+  expect(await redis.exists([s.keys.items('lz')])).toBe(0);
+  expect(await redis.hmGet(s.keys.itemBatch, ['z1', 'z2', 'z3'])).toEqual([null, null, null]);
+  expect(await s.item('z2')).toMatchObject({ status: 'CANCELLED', memo: 'depends_on=z1' });
 });
 
 test('a cancelled item cancels its dependents transitively with itself as root cause; a failed one too', async () => {
