@@ -23,6 +23,7 @@ import { median, round } from './stats';
 const CHUNK = Number(process.env.BENCH_TREASURY_CHUNK ?? 250);
 const IN_FLIGHT = Number(process.env.BENCH_TREASURY_IN_FLIGHT ?? 8);
 const EXECUTORS = 2048;
+const REPEATS = Number(process.env.BENCH_TREASURY_REPEATS ?? 3);
 
 function intake(): BenchSection {
   const items = chainBatch({ tag: 'in', chains: 10_000, depth: 10, fanIn: true });
@@ -84,7 +85,9 @@ export async function execution(): Promise<BenchSection[]> {
       TREASURY_CHUNK_SIZE: String(CHUNK),
       TREASURY_MAX_IN_FLIGHT_CHUNKS: String(IN_FLIGHT),
     },
-    devnetArgs: ['--block-interval-ms', '3600000', '--seed', '31', '--treasury-balance', '1000000000'],
+    // no state file: the devnet rewrites its whole chain every second while it changes (tens of MB
+    // here), a pause that lands on whichever side runs then — not a cost of either
+    devnetArgs: ['--block-interval-ms', '3600000', '--seed', '31', '--treasury-balance', '1000000000', '--state', ''],
   });
   const redis = await connectRedis(stack.env.REDIS_URL!);
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
@@ -129,47 +132,62 @@ export async function execution(): Promise<BenchSection[]> {
     // warm-up: worker bundle, JIT, connections
     await runBatch('warmup', chainBatch({ tag: 'warm', chains: 100, depth: 5, fanIn: true }));
 
-    const items = chainBatch({ tag: 'ex', chains: 1000, depth: 10, fanIn: true });
-    const ours = await runBatch('bench-10k', items);
-    if (ours.result.counts.EXECUTED !== 10_000) throw new Error(`not all executed: ${JSON.stringify(ours.result.counts)}`);
+    // baseline: the same items straight to the devnet, level by level (the order is known up front),
+    // in JSON-RPC batches of the same size, the same number in flight; one executor per chain, its
+    // nonce rising with the level
+    const runRaw = async (items: ReturnType<typeof chainBatch>, tag: string) => {
+      const byLevel: DisbursementIntent[][] = Array.from({ length: 10 }, () => []);
+      for (const item of items) {
+        const [, chainNo, level] = /-c(\d+)-l(\d+)$/.exec(item.id)!.map(Number) as [number, number, number];
+        byLevel[level]!.push({
+          disbursement_id: `raw-${item.id}`,
+          executor: `raw-${tag}-${chainNo}`,
+          nonce: level + 1,
+          destination: item.destination,
+          amount: parseAmount(item.amount),
+          memo: item.memo,
+          signature: 'raw',
+        });
+      }
+      const cpu = meter();
+      const r0 = performance.now();
+      for (const level of byLevel) {
+        const groups: DisbursementIntent[][] = [];
+        for (let s = 0; s < level.length; s += CHUNK) groups.push(level.slice(s, s + CHUNK));
+        for (let g = 0; g < groups.length; g += IN_FLIGHT) {
+          const answers = await Promise.all(groups.slice(g, g + IN_FLIGHT).map((group) => chain.treasury.submitDisbursements(group)));
+          if (answers.flat().some((a) => !a.ok)) throw new Error('raw submission refused an item');
+        }
+      }
+      return { ms: performance.now() - r0, cpu: cpu() };
+    };
+
+    // ours and raw alternate, REPEATS times each (new ids every time): the figures are the medians,
+    // and each ratio pairs runs made back to back, so a busy moment of the machine hits both sides
+    const pairs: { ours: Awaited<ReturnType<typeof runBatch>>; raw: Awaited<ReturnType<typeof runRaw>> }[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const items = chainBatch({ tag: `ex${r}`, chains: 1000, depth: 10, fanIn: true });
+      const ours = await runBatch(`bench-10k-${r}`, items);
+      if (ours.result.counts.EXECUTED !== 10_000) throw new Error(`not all executed: ${JSON.stringify(ours.result.counts)}`);
+      pairs.push({ ours, raw: await runRaw(items, `r${r}`) });
+    }
+    // the run whose ratio is the median one stands for CPU and history figures
+    const ratioOf = (p: (typeof pairs)[number]) => p.raw.ms / p.ours.totalMs;
+    const mid = [...pairs].sort((a, b) => ratioOf(a) - ratioOf(b))[pairs.length >> 1]!;
+    const ours = mid.ours;
+    const rawMs = median(pairs.map((p) => p.raw.ms));
+    const rawUsed = mid.raw.cpu;
 
     // history per run
     const perRun: number[] = [];
     for await (const e of client.workflow.list({ query: `WorkflowId = '${ours.workflowId}'` })) {
       perRun.push((await client.workflow.getHandle(ours.workflowId, e.runId).fetchHistory()).events?.length ?? 0);
     }
-
-    // baseline: the same items straight to the devnet, level by level (the order is known up front),
-    // in JSON-RPC batches of the same size, the same number in flight; one executor per chain, its
-    // nonce rising with the level
-    const byLevel: DisbursementIntent[][] = Array.from({ length: 10 }, () => []);
-    for (const item of items) {
-      const [, chainNo, level] = /-c(\d+)-l(\d+)$/.exec(item.id)!.map(Number) as [number, number, number];
-      byLevel[level]!.push({
-        disbursement_id: `raw-${item.id}`,
-        executor: `raw-ex-${chainNo}`,
-        nonce: level + 1,
-        destination: item.destination,
-        amount: parseAmount(item.amount),
-        memo: item.memo,
-        signature: 'raw',
-      });
-    }
-    const rawCpu = meter();
-    const r0 = performance.now();
-    for (const level of byLevel) {
-      const groups: DisbursementIntent[][] = [];
-      for (let s = 0; s < level.length; s += CHUNK) groups.push(level.slice(s, s + CHUNK));
-      for (let g = 0; g < groups.length; g += IN_FLIGHT) {
-        const answers = await Promise.all(groups.slice(g, g + IN_FLIGHT).map((group) => chain.treasury.submitDisbursements(group)));
-        if (answers.flat().some((a) => !a.ok)) throw new Error('raw submission refused an item');
-      }
-    }
-    const rawMs = performance.now() - r0;
-    const rawUsed = rawCpu();
     const cpuFigures = (used: Record<string, number>, prefix: string) =>
       Object.fromEntries(Object.entries(used).map(([name, ms]) => [`${prefix}cpu_ms_${name}`, Math.round(ms)]));
-    const oursPerS = 10_000 / (ours.totalMs / 1000);
+    const oursMs = median(pairs.map((p) => p.ours.totalMs));
+    const intakeMs = median(pairs.map((p) => p.ours.intakeMs));
+    const oursPerS = 10_000 / (oursMs / 1000);
     const rawPerS = 10_000 / (rawMs / 1000);
     return [
       {
@@ -179,14 +197,18 @@ export async function execution(): Promise<BenchSection[]> {
           chunk_size: CHUNK,
           chunks_in_flight: IN_FLIGHT,
           executors: EXECUTORS,
-          intake_ms: round(ours.intakeMs, 1),
-          intake_to_all_executed_ms: round(ours.totalMs, 1),
+          repeats: REPEATS,
+          intake_ms: round(intakeMs, 1),
+          intake_to_all_executed_ms: round(oursMs, 1),
+          intake_to_all_executed_ms_each: pairs.map((p) => Math.round(p.ours.totalMs)).join(' '),
           items_per_s: Math.round(oursPerS),
+          raw_devnet_ms_each: pairs.map((p) => Math.round(p.raw.ms)).join(' '),
           raw_devnet_items_per_s: Math.round(rawPerS),
-          ratio_vs_raw_devnet: round(oursPerS / rawPerS, 3),
+          ratio_vs_raw_devnet: round(median(pairs.map(ratioOf)), 3),
+          ratio_each: pairs.map((p) => round(ratioOf(p), 3)).join(' '),
           // the whole batch is validated and stored before anything is submitted: even an execution
           // as fast as the raw client leaves the ratio at most this
-          ratio_ceiling_given_intake: round(rawMs / (ours.intakeMs + rawMs), 3),
+          ratio_ceiling_given_intake: round(rawMs / (intakeMs + rawMs), 3),
           ...cpuFigures(ours.cpu, ''),
           ...cpuFigures(rawUsed, 'raw_'),
           workflow_runs: perRun.length,
@@ -200,6 +222,7 @@ export async function execution(): Promise<BenchSection[]> {
           'Ours: acceptBatch (validation + one intake Lua script) → disburse workflow → chunk activities in a worker process (claim Lua, JSON-RPC batch to the devnet, record Lua, one event per chunk) until the workflow returns.',
           `Raw: the same 10,000 items (other ids) sent level by level in JSON-RPC batches of ${CHUNK}, ${IN_FLIGHT} requests at a time, no store, no workflow — a client that knows the order up front and never retries.`,
           'Same machine and run; the devnet, Temporal dev server, Redis, the worker and this process share its cores.',
+          `Ours and raw alternate ${REPEATS} times (new ids each time): times are medians, ratio_vs_raw_devnet the median of the back-to-back pairs' ratios (raw alone took 150–370 ms from one run to the next while the devnet kept its state file, whose rewrite of the whole chain every second — tens of MB here — stalled whichever side ran then; the bench's devnet now runs without one, ~150–180 ms); CPU and history figures are from the pair with the median ratio.`,
           'cpu_ms_<process>: CPU (user + system, /proc) each process spent from intake to all EXECUTED (this_process = the intake and the bench client); raw_cpu_ms_*: the same during the raw submission. ratio_ceiling_given_intake = raw time ÷ (intake + raw time).',
           ...PROFILE,
         ],
@@ -234,6 +257,8 @@ const PROFILE = [
     'chunk-ms: permit 863–1,296, RPC 2,690–2,900, record+next claim 2,300–2,730, events 83, signing 66–154; ~50,000 redis.call()s (HSET 31.7k, HMGET 21.1k); ' +
     'CPU ms Redis 494–568, devnet 351–440, worker 357–434, bench 105–129 (−15–17 %). What bounds the ratio: the intake (validation + one script over 10,000 items) alone ' +
     'takes about what the raw client needs for everything, and per item Redis still costs more CPU than the devnet (an HSET + HMGET at claim and at record on the item hash).',
+  "Changed next (profiled the same way on a quiet machine, worker and devnet with --cpu-prof, Redis with INFO commandstats): claims and records answer in packed strings (2 per item, not 9 and 7 fields: the worker's Redis reply decoding fell from ~100 to ~30 ms per 10,000), disbursement counters added once per status per round, a round that fits one request is not measured memo by memo; the intake writes no key per item (entries in a batch hash, item hashes written at the claim: intake 150 → 90–110 ms, its script 110 → 50 ms of Redis). Intake → all EXECUTED 1,030–1,180 → 870–940 ms (with the devnet's state file, as before).",
+  "What bounds the ratio now: the run is CPU-bound — ~1,350 ms of CPU (worker ~470, Redis ~360, devnet ~250, intake and client ~210, Temporal ~60) in ~740 ms on 2 cores (~90 %) — while the raw client needs ~300 ms of CPU (devnet ~140, client ~160) in ~150 ms. Redis still does an HMGET and an HSET per item at the claim and at the record (~30,000 calls per 10,000 items); the worker spends ~300 ms more than the raw client on the same requests (Redis commands and replies, signing, event publication, metrics, the activity). Reaching 0.5 needs our whole run within ~2× the raw client's CPU.",
 ];
 
 export async function run(): Promise<BenchSection[]> {

@@ -36,7 +36,7 @@ export interface StackOptions {
   output?: 'inherit' | 'files';
   /** Extra environment for every child (and the user's own overrides). */
   env?: Record<string, string | undefined>;
-  /** Extra devnet flags, e.g. ['--block-interval-ms', '100']. */
+  /** Extra devnet flags, e.g. ['--block-interval-ms', '100']; ['--state', ''] runs it without a state file. */
   devnetArgs?: string[];
   /** Redis logical database to use when Redis is found or started here (tests isolate by db). */
   redisDb?: number;

@@ -20,7 +20,9 @@ export async function startDevnet(ctx: StackContext): Promise<void> {
         command,
         args: [
           ...args,
-          ...['--port', String(port), '--host', '127.0.0.1', '--state', path.join(opts.dataDir, 'devnet-state.json')],
+          ...['--port', String(port), '--host', '127.0.0.1'],
+          // the chain persists under dataDir unless devnetArgs names its own state file ('' = none)
+          ...(opts.devnetArgs?.includes('--state') ? [] : ['--state', path.join(opts.dataDir, 'devnet-state.json')]),
           // our account starts with the balance the accounting starts from, and earns as a provider
           ...['--fund', `${account}=${userEnv.TB_STARTING_BALANCE ?? 100_000}`, '--provider-account', account],
           ...(opts.devnetArgs ?? []),
