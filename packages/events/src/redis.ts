@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
+import { restoreStringPrototypeFastMode } from './string-fast-mode';
+
+// loading redis slowed every string builtin of the process (string-fast-mode.ts)
+restoreStringPrototypeFastMode();
 
 export type RedisClient = ReturnType<typeof createClient>;
 
