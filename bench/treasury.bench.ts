@@ -69,6 +69,7 @@ function intake(): BenchSection {
       `10,000 chains 10 deep; every item but the first chain's also depends on the neighbouring chain's previous level (fan-in ${round(edges / items.length, 2)} per item).`,
       'validateBatch (packages/domain) on the parsed body: every field checked, memos parsed (key-value), duplicates, Kahn levels, Tarjan only when Kahn leaves a remainder. 7 measured runs after 2 warm-ups; the baseline is JSON.parse of the same body, which any intake pays first.',
       'cpu = process CPU time during the run (GC threads included): steadier than wall time on a machine shared with other work; wall time is the figure the goal names.',
+      'This process has loaded redis, as the web app that runs the intake has. Loading it used to put String.prototype into V8 dictionary mode (node-redis subclasses String), which made this figure 210–310 ms; @blockops/events now restores fast mode (string-fast-mode.ts): ~120 ms.',
     ],
   };
 }
