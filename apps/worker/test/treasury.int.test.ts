@@ -378,3 +378,26 @@ test('a batch may depend on items of an earlier batch still running: it waits fo
   const paid = await payments(h, [`${tag}a-c2-l4`, `${tag}-x`]);
   expect(paid.map((p) => p.disbursement_id)).toEqual([`${tag}a-c2-l4`, `${tag}-x`]);
 });
+
+test('an item cancelled at intake by a dead dependency of an earlier batch is never paid, though its other dependencies execute', async () => {
+  const h = setup();
+  const tag = randomUUID().slice(0, 6);
+  const bad: RawDisbursement = { id: `${tag}-bad`, destination: '0xbad2bad2', amount: '1' };
+  await h.chain.dev.rejectDestination({ destination: bad.destination, reason: 'sanctioned address' });
+  const later: RawDisbursement[] = [
+    { id: `${tag}-z`, destination: '0xabcd06', amount: '1' },
+    { id: `${tag}-y`, destination: '0xabcd07', amount: '1', memo: `depends_on=${tag}-bad,${tag}-z` },
+    { id: `${tag}-w`, destination: '0xabcd08', amount: '1', memo: `depends_on=${tag}-y` },
+  ];
+  const results = await h.withWorker(async (tq) => {
+    const first = (await (await run(h, tq, [bad])).handle.result()) as DisburseResult;
+    const second = (await (await run(h, tq, later)).handle.result()) as DisburseResult;
+    return [first, second];
+  });
+  expect(results.map((r) => r.counts)).toEqual([
+    { QUEUED: 0, EXECUTED: 0, CANCELLED: 1, FAILED: 0 },
+    { QUEUED: 0, EXECUTED: 1, CANCELLED: 2, FAILED: 0 },
+  ]);
+  expect(await h.treasury.item(`${tag}-y`)).toMatchObject({ status: 'CANCELLED', rootCause: bad.id });
+  expect((await payments(h, [bad.id, ...later.map((i) => i.id)])).map((p) => p.disbursement_id)).toEqual([`${tag}-z`]);
+});

@@ -72,20 +72,32 @@ function fromEntry(batchId: string, entry: string, h: Record<string, string>): R
 }
 
 export function createReads(redis: RedisClient, keys: TreasuryKeys) {
-  /** Item hashes of one batch; an item not yet written is read from its intake entry. */
-  async function items(batchId: string, ids: string[]): Promise<Record<string, string>[]> {
-    if (!ids.length) return [];
+  const hashesOf = async (ids: string[]) => {
     const p = redis.multi();
     for (const id of ids) p.hGetAll(keys.item(id));
-    const hashes = (await p.execAsPipeline()) as unknown as Record<string, string>[];
-    const unwritten = ids.filter((_, i) => !hashes[i]!.batch);
+    return (await p.execAsPipeline()) as unknown as Record<string, string>[];
+  };
+
+  /**
+   * Item hashes of one batch; an item not yet written is read from its intake entry. One written
+   * between the two reads (its entry gone when its batch completed) is read again.
+   */
+  async function items(batchId: string, ids: string[]): Promise<Record<string, string>[]> {
+    if (!ids.length) return [];
+    const hashes = await hashesOf(ids);
+    const unwritten = ids.flatMap((id, i) => (hashes[i]!.batch ? [] : [i]));
     if (!unwritten.length) return hashes;
-    const entries = new Map(unwritten.map((id, i) => [id, i]));
-    const found = await redis.hmGet(keys.items(batchId), unwritten);
-    return hashes.map((h, i) => {
-      const e = h.batch ? undefined : found[entries.get(ids[i]!)!];
-      return e ? fromEntry(batchId, e, h) : h;
+    const found = await redis.hmGet(
+      keys.items(batchId),
+      unwritten.map((i) => ids[i]!),
+    );
+    const again = unwritten.filter((_, j) => !found[j]);
+    const reread = again.length ? await hashesOf(again.map((i) => ids[i]!)) : [];
+    unwritten.forEach((i, j) => {
+      if (found[j]) hashes[i] = fromEntry(batchId, found[j], hashes[i]!);
     });
+    again.forEach((i, j) => (hashes[i] = reread[j]!));
+    return hashes;
   }
 
   return {
@@ -136,7 +148,7 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
           ])
         : await Promise.all([redis.lRange(keys.order(batchId), offset, offset + limit - 1), redis.lLen(keys.order(batchId))]);
       const hashes = await items(batchId, ids);
-      return { items: ids.map((id, i) => toItem(id, hashes[i]!, undefined)).filter((_, i) => hashes[i]!.batch), total };
+      return { items: ids.flatMap((id, i) => (hashes[i]!.batch ? [toItem(id, hashes[i]!, undefined)] : [])), total };
     },
 
     /** One item with its dependents (in any batch) and its full memo. */
@@ -146,8 +158,9 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       if (!h.batch) {
         const b = await redis.hGet(keys.itemBatch, id);
         const entry = b ? await redis.hGet(keys.items(b), id) : null;
-        if (!b || !entry) return undefined;
-        h = fromEntry(b, entry, written);
+        // no entry: unknown, or written (and its batch completed) since the first read
+        h = b && entry ? fromEntry(b, entry, written) : await redis.hGetAll(keys.item(id));
+        if (!h.batch) return undefined;
       }
       const memo = await redis.hGet(keys.memos(h.batch!), id);
       // its own batch's dependents are in the hash ('dn', since it exists); later batches' in the set, as '<batch> <id>'
@@ -167,10 +180,19 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       if (unwritten.length) {
         const found = await redis.hmGet(keys.items(batchId), unwritten);
         const entries = new Map(unwritten.map((id, i) => [id, found[i]]));
+        const again: number[] = [];
         rows.forEach((row, i) => {
-          const e = row[0] === null ? entries.get(ids[i]!) : undefined;
+          if (row[0] !== null) return;
+          const e = entries.get(ids[i]!);
           if (e) rows[i] = ['QUEUED', e.split(' ')[4]!];
+          else again.push(i); // written since the first read (its batch completed)
         });
+        if (again.length) {
+          const q = redis.multi();
+          for (const i of again) q.hmGet(keys.item(ids[i]!), ['status', 'deps']);
+          const reread = (await q.execAsPipeline()) as unknown as [string | null, string | null][];
+          again.forEach((i, j) => (rows[i] = reread[j]!));
+        }
       }
       const index = new Map(ids.map((id, i) => [id, i]));
       const edges: [number, number][] = [];

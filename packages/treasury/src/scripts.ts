@@ -94,6 +94,12 @@ local function dependentsOf(id, b, dn, xdn)
   end
   return list
 end
+-- a cancelled item never becomes ready: its remaining count goes below zero, so no dependency that
+-- executes later (one counted while another, dead, was not) can bring it to 0
+local function neverReady(b, d)
+  if redis.call('HEXISTS', bk(b) .. ':rem', d) == 1 then redis.call('HSET', bk(b) .. ':rem', d, -1)
+  else redis.call('HSET', ik(d), 'rem', -1) end
+end
 -- every QUEUED item reachable through the dependents of id is CANCELLED, naming root as its cause
 -- (ids and batch ids have no spaces or commas)
 local function cancelDependents(id, root, reason, now, out, touched)
@@ -109,6 +115,7 @@ local function cancelDependents(id, root, reason, now, out, touched)
       local h = redis.call('HMGET', ik(d), 'status', 'idx', 'dn', 'xdn')
       if h[1] == 'QUEUED' then
         redis.call('HSET', ik(d), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
+        neverReady(b, d)
         move(d, b, h[2], 'QUEUED', 'CANCELLED')
         out[#out + 1] = {d, b, 'CANCELLED', '', '', why, root}
         touched[b] = true
@@ -165,34 +172,49 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   local execs = redis.call('SPOP', P .. ':x:free', k)
   -- every executor's next nonce: one read and one write of the counters (nonces are small integers)
   local nonces = redis.call('HMGET', P .. ':x:nonce', unpack(execs))
-  local bump = {}
-  -- a ready item is QUEUED (every dependency executed: nothing can cancel it), so its claim writes its hash
+  local bump, taken, used = {}, {}, 0
   local stored = redis.call('HMGET', bk(B) .. ':it', unpack(ids))
   for i, id in ipairs(ids) do
-    local nonce = tonumber(nonces[i] or '0') + 1
-    bump[#bump + 1] = execs[i]
-    bump[#bump + 1] = nonce
+    -- only a QUEUED item is ever claimed: a ready list must never send anything else to the node
+    -- (an item not yet written is QUEUED; its claim writes its hash from the intake entry)
+    local st, h
     if stored[i] then
-      local f = itemFields(B, stored[i])
-      f[#f + 1] = 'exec'
-      f[#f + 1] = execs[i]
-      f[#f + 1] = 'nonce'
-      f[#f + 1] = nonce
-      f[#f + 1] = 'chunk'
-      f[#f + 1] = chunk
-      f[#f + 1] = 'claimedAt'
-      f[#f + 1] = now
-      redis.call('HSET', ik(id), unpack(f))
-      -- itemFields: dest [6], units [8], cmemo [10]
-      claimed(items, id, 'QUEUED', execs[i], nonce, f[6], f[8], f[10], 0, now)
+      st = redis.call('HGET', ik(id), 'status')
     else
-      local h = redis.call('HMGET', ik(id), 'dest', 'units', 'cmemo', 'att')
-      redis.call('HSET', ik(id), 'exec', execs[i], 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
-      claimed(items, id, 'QUEUED', execs[i], nonce, h[1], h[2], h[3], h[4], now)
+      h = redis.call('HMGET', ik(id), 'dest', 'units', 'cmemo', 'att', 'status')
+      st = h[5]
+    end
+    if not st or st == 'QUEUED' then
+      used = used + 1
+      local ex = execs[used]
+      local nonce = tonumber(nonces[used] or '0') + 1
+      bump[#bump + 1] = ex
+      bump[#bump + 1] = nonce
+      taken[#taken + 1] = id
+      if stored[i] then
+        local f = itemFields(B, stored[i])
+        f[#f + 1] = 'exec'
+        f[#f + 1] = ex
+        f[#f + 1] = 'nonce'
+        f[#f + 1] = nonce
+        f[#f + 1] = 'chunk'
+        f[#f + 1] = chunk
+        f[#f + 1] = 'claimedAt'
+        f[#f + 1] = now
+        redis.call('HSET', ik(id), unpack(f))
+        -- itemFields: dest [6], units [8], cmemo [10]
+        claimed(items, id, 'QUEUED', ex, nonce, f[6], f[8], f[10], 0, now)
+      else
+        redis.call('HSET', ik(id), 'exec', ex, 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
+        claimed(items, id, 'QUEUED', ex, nonce, h[1], h[2], h[3], h[4], now)
+      end
     end
   end
+  -- executors not needed go back to the pool, their nonces untouched
+  if used < #execs then redis.call('SADD', P .. ':x:free', unpack(execs, used + 1, #execs)) end
+  if used == 0 then return {items, redis.call('LLEN', readyKey), 0} end
   redis.call('HSET', P .. ':x:nonce', unpack(bump))
-  redis.call('RPUSH', ck, unpack(ids))
+  redis.call('RPUSH', ck, unpack(taken))
   redis.call('HSETNX', bk(B), 'firstSubmitAt', now)
   redis.call('SADD', bk(B) .. ':chunks', ck)
   return {items, redis.call('LLEN', readyKey), 1}
@@ -296,6 +318,7 @@ for k = 1, n do
       local root = (e[3] and e[3] ~= '') and e[3] or d
       local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
       redis.call('HSET', ik(ids[k]), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
+      neverReady(B, ids[k])
       move(ids[k], B, k - 1, 'QUEUED', 'CANCELLED')
       out[#out + 1] = {ids[k], B, 'CANCELLED', '', '', why, root}
       cancelDependents(ids[k], root, why, now, out, touched)

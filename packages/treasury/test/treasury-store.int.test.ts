@@ -314,6 +314,41 @@ test('dependencies across batches: a later batch waits for an earlier queued ite
   expect(await s.finish('later')).toEqual({ completed: true, queued: 0 });
 });
 
+test('an item cancelled at intake by a dead dependency never becomes ready, whatever its other dependencies do', async () => {
+  const s = store();
+  await submit(s, 'd0', [{ id: 'dead' }]);
+  await s.claimChunk('d0', '0.0', 10);
+  await s.recordResults('d0', '0.0', [{ id: 'dead', kind: 'C', reason: 'invalid destination' }]);
+  // y depends on the dead item and on z of its own batch
+  const r = await submit(s, 'd1', [{ id: 'z' }, { id: 'y', memo: 'depends_on=dead,z' }]);
+  expect(r).toMatchObject({ ok: true, ready: 1, cancelled: [{ id: 'y', status: 'CANCELLED', rootCause: 'dead' }] });
+  const c = await s.claimChunk('d1', '0.0', 10);
+  expect(c.items.map((i) => i.id)).toEqual(['z']);
+  // z executes: y must not be released (it was, and was claimed and paid, before)
+  const rec = await s.recordResults('d1', '0.0', [{ id: 'z', kind: 'E', txHash: '0xz' }], { claim: '0.1', size: 10 });
+  expect(rec.next?.items ?? []).toEqual([]);
+  expect(rec.readyLeft).toBe(0);
+  expect(rec.counts).toEqual({ QUEUED: 0, EXECUTED: 1, CANCELLED: 1, FAILED: 0 });
+  expect((await s.claimChunk('d1', '1.0', 10)).items).toEqual([]);
+  expect(await s.item('y')).toMatchObject({ status: 'CANCELLED', rootCause: 'dead' });
+  expect(await s.finish('d1')).toEqual({ completed: true, queued: 0 });
+});
+
+test('a claim takes only QUEUED items: anything else on a ready list is dropped and its executor kept free', async () => {
+  const s = store(2);
+  await submit(s, 'q', [{ id: 'q1' }, { id: 'q2' }, { id: 'q3', memo: 'depends_on=q1' }]);
+  await s.claimChunk('q', '0.0', 1);
+  await s.recordResults('q', '0.0', [{ id: 'q1', kind: 'F', reason: 'storage' }]); // q3 is cancelled
+  // a ready list that (wrongly) holds a cancelled item, a legacy-layout one too
+  await redis.rPush(s.keys.ready('q'), ['q3', 'q1']);
+  const c = await s.claimChunk('q', '0.1', 10);
+  expect(c.items.map((i) => [i.id, i.status])).toEqual([['q2', 'QUEUED']]);
+  expect(await redis.sCard(s.keys.freeExecutors)).toBe(1); // q2 holds one of the two
+  expect(await s.item('q3')).toMatchObject({ status: 'CANCELLED' });
+  // nothing claimable: no round is recorded, so the same round can claim later
+  expect((await s.claimChunk('q', '0.2', 10)).fresh).toBe(false);
+});
+
 test('reads: items by status in batch order, the compact graph, batches newest first, the throttle', async () => {
   const s = store();
   await submit(s, 'g1', [{ id: 'n0' }, { id: 'n1', memo: 'depends_on=n0' }, { id: 'n2', memo: '{"depends_on":["n0","n1"]}' }]);
