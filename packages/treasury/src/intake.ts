@@ -1,6 +1,7 @@
 import { unitsToString, type Units, type ValidatedDisbursement } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
 import { parseChanged } from './changed';
+import { encodeItemEntry } from './item-entry';
 import type { TreasuryKeys } from './keys';
 import { intakeScript } from './scripts';
 import type { ChangedItem } from './views';
@@ -56,12 +57,7 @@ export function createIntake(redis: RedisClient, keys: TreasuryKeys) {
       b.items.forEach((i, k) => {
         const inside = i.dependsOn.filter((d) => dependents.has(d));
         const outside = inside.length === i.dependsOn.length ? '' : i.dependsOn.filter((d) => !dependents.has(d)).join(',');
-        // the ':it' entry (scripts.ts): ids, destinations, units and levels hold no space; the chain memo comes last
-        args.push(
-          i.id,
-          `${k} ${i.destination} ${unitsToString(i.units)} ${i.level} ${i.dependsOn.join(',')} ${dependents.get(i.id)!.join(',')} ${i.chainMemo ?? ''}`,
-          `${inside.length} ${outside}`,
-        );
+        args.push(i.id, encodeItemEntry(k, i, dependents.get(i.id)!), `${inside.length} ${outside}`);
       });
       const [r] = (await Promise.all([intakeScript(redis, [], args), staged])) as [unknown[], unknown];
       let result: IntakeResult;

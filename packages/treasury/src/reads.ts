@@ -1,6 +1,7 @@
 import { formatUnits, unitsFromString, type DisbursementStatus } from '@blockops/domain';
 import type { RedisClient } from '@blockops/events';
 import { toCounts } from './changed';
+import { decodeItemEntry } from './item-entry';
 import type { TreasuryKeys } from './keys';
 import type { BatchGraph, BatchSummaryCore, DisbursementItem } from './views';
 
@@ -60,15 +61,9 @@ function toItem(id: string, h: Record<string, string>, memo: string | null | und
   };
 }
 
-/**
- * An item's fields from its batch's intake entry ('idx dest units level deps dn chainMemo', see
- * scripts.ts), as its hash would hold them before any transition; `h` (e.g. 'xdn') is kept.
- */
+/** An item not yet written, as its hash would hold it: its intake entry, QUEUED; `h` (e.g. 'xdn') is kept. */
 function fromEntry(batchId: string, entry: string, h: Record<string, string>): Record<string, string> {
-  const parts = entry.split(' ');
-  const [idx, dest, units, level, deps, dn] = parts as [string, string, string, string, string, string];
-  const cmemo = parts.slice(6).join(' ');
-  return { ...h, batch: batchId, idx, dest, units, level, deps, dn, cmemo, status: 'QUEUED', att: '0' };
+  return { ...h, ...decodeItemEntry(entry), batch: batchId, status: 'QUEUED', att: '0' };
 }
 
 export function createReads(redis: RedisClient, keys: TreasuryKeys) {
@@ -184,7 +179,7 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
         rows.forEach((row, i) => {
           if (row[0] !== null) return;
           const e = entries.get(ids[i]!);
-          if (e) rows[i] = ['QUEUED', e.split(' ')[4]!];
+          if (e) rows[i] = ['QUEUED', decodeItemEntry(e).deps];
           else again.push(i); // written since the first read (its batch completed)
         });
         if (again.length) {

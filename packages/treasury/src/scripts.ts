@@ -19,8 +19,8 @@ local function bulk(cmd, key, list)
   for s = 1, #list, 1000 do redis.call(cmd, key, unpack(list, s, math.min(s + 999, #list))) end
 end
 -- An item's own hash is written at its first transition (its claim, or a cancel); until then its
--- fields are its batch's ':it' entry, 'idx dest units level deps dn chainMemo' (the first six hold
--- no space), and ':ib' names its batch. Items stored before that layout have their hash from intake.
+-- fields are its batch's ':it' entry, 'idx dest units level deps dn chainMemo' (item-entry.ts
+-- writes it; the first six hold no space), and ':ib' names its batch. Items stored before that layout have their hash from intake.
 local function unpackItem(s)
   return string.match(s, '^(%S+) (%S+) (%S+) (%S+) (%S*) (%S*) (.*)$')
 end
