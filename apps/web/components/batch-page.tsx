@@ -52,11 +52,18 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
   useEffect(() => {
     let alive = true;
     let graphRequested = false;
+    let live = false;
     let summaryTimer: ReturnType<typeof setTimeout> | undefined;
     const pending: ItemChange[] = [];
     const loadSummary = () =>
       api<BatchSummary>(`/api/disbursements/batches/${encodeURIComponent(batchId)}`)
-        .then((s) => alive && setSummary(s))
+        .then((s) => {
+          if (!alive) return;
+          setSummary(s);
+          setError(undefined);
+          // a page opened before its batch existed read no graph: read it now
+          if (live && !storeRef.current) loadGraph();
+        })
         .catch((e: Error) => alive && setError(e.message));
     const refreshSummarySoon = () => {
       summaryTimer ??= setTimeout(() => {
@@ -80,13 +87,17 @@ export function BatchPage({ batchId, initialItem }: { batchId: string; initialIt
           storeRef.current = store;
           setLoaded({ store, edges });
         })
-        .catch((e: Error) => alive && setError(e.message));
+        .catch((e: Error) => {
+          graphRequested = false; // read again once the batch shows up (loadSummary)
+          if (alive) setError(e.message);
+        });
     };
     const fallback = setTimeout(loadGraph, GRAPH_WAIT_MS);
     const close = openEventSocket({
       rooms: [batchRoom(batchId)],
       onStatus(s) {
         setStream(s);
+        live = s === 'live';
         if (s === 'live' || s.startsWith('error')) loadGraph();
       },
       onEvents(events) {

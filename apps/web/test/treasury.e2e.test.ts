@@ -167,3 +167,34 @@ test('submit a batch, watch its DAG turn green live, follow a cancelled item to 
   await row.locator(`[data-testid="batch-progress"][data-done="${items.length}"]`).waitFor({ timeout: 30_000 });
   expect(errors).toEqual([]);
 });
+
+test('a batch page opened before its batch exists shows the batch once it is submitted', async () => {
+  const batchId = `early-${randomUUID().slice(0, 6)}`;
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  await page.goto(`${stack.urls.web}/treasury/${batchId}`);
+  await page.getByTestId('stream-status').filter({ hasText: 'live' }).waitFor();
+  await page.getByText(`batch "${batchId}" not found`).waitFor();
+  const res = await fetch(`${stack.urls.web}/api/disbursements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      batchId,
+      items: [
+        { id: `${batchId}-a`, destination: '0xabcd11', amount: '1' },
+        { id: `${batchId}-b`, destination: '0xabcd12', amount: '2', memo: `depends_on=${batchId}-a` },
+      ],
+    }),
+  });
+  expect(res.status).toBe(202);
+  // the graph is read once the batch exists, and the not-found message goes
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('[data-testid="dag-panel"] .dag-item')).filter(
+        (el) => el.getAttribute('data-status') === 'EXECUTED',
+      ).length === 2,
+    undefined,
+    { timeout: 30_000 },
+  );
+  expect(await page.getByText(`batch "${batchId}" not found`).count()).toBe(0);
+  await page.close();
+});
