@@ -14,6 +14,7 @@ import { createChainClient, type DisbursementIntent } from '@blockops/chain';
 import { connectRedis } from '@blockops/events';
 import { acceptBatch, createTreasuryStore } from '@blockops/treasury';
 import { startTestStack } from '@blockops/stack';
+import { signIntent } from '../apps/worker/src/activities/treasury/sign';
 import { chainBatch, depsOf } from '../apps/worker/test/support/batches';
 import { cpuMeter, redisServerPid } from './process-cpu';
 import type { BenchSection } from './run';
@@ -117,6 +118,7 @@ export async function execution(): Promise<BenchSection[]> {
     };
     const runBatch = async (batchId: string, items: ReturnType<typeof chainBatch>) => {
       const cpu = meter();
+      const wall0 = Date.now();
       const t0 = performance.now();
       const accepted = await acceptBatch(store, { batchId, items }, { newBatchId: () => batchId });
       if (accepted.kind !== 'accepted') throw new Error(JSON.stringify(accepted).slice(0, 500));
@@ -127,7 +129,18 @@ export async function execution(): Promise<BenchSection[]> {
         args: [{ batchId, idlePollMs: 100 }],
       });
       const result = (await handle.result()) as { counts: Record<string, number>; runs: number };
-      return { intakeMs: t1 - t0, totalMs: performance.now() - t0, result, workflowId: accepted.workflowId, cpu: cpu() };
+      const completedMs = performance.now() - t0;
+      const used = cpu();
+      // all EXECUTED: the moment the store recorded the last item EXECUTED (the worker's clock, this machine's)
+      const lastExecutedAt = Number(await redis.hGet(store.keys.batch(batchId), 'lastExecutedAt'));
+      return {
+        intakeMs: t1 - t0,
+        totalMs: lastExecutedAt - wall0,
+        completedMs,
+        result,
+        workflowId: accepted.workflowId,
+        cpu: used,
+      };
     };
 
     // warm-up: worker bundle, JIT, connections
@@ -140,15 +153,16 @@ export async function execution(): Promise<BenchSection[]> {
       const byLevel: DisbursementIntent[][] = Array.from({ length: 10 }, () => []);
       for (const item of items) {
         const [, chainNo, level] = /-c(\d+)-l(\d+)$/.exec(item.id)!.map(Number) as [number, number, number];
-        byLevel[level]!.push({
+        const unsigned = {
           disbursement_id: `raw-${item.id}`,
           executor: `raw-${tag}-${chainNo}`,
           nonce: level + 1,
           destination: item.destination,
           amount: parseAmount(item.amount),
           memo: item.memo,
-          signature: 'raw',
-        });
+        };
+        // signed before the clock starts: the same bytes on the wire as ours, none of the signing cost
+        byLevel[level]!.push({ ...unsigned, signature: signIntent(unsigned) });
       }
       const cpu = meter();
       const r0 = performance.now();
@@ -174,6 +188,7 @@ export async function execution(): Promise<BenchSection[]> {
     }
     // the run whose ratio is the median one stands for CPU and history figures
     const ratioOf = (p: (typeof pairs)[number]) => p.raw.ms / p.ours.totalMs;
+    const completionRatioOf = (p: (typeof pairs)[number]) => p.raw.ms / p.ours.completedMs;
     const mid = [...pairs].sort((a, b) => ratioOf(a) - ratioOf(b))[pairs.length >> 1]!;
     const ours = mid.ours;
     const rawMs = median(pairs.map((p) => p.raw.ms));
@@ -202,11 +217,13 @@ export async function execution(): Promise<BenchSection[]> {
           intake_ms: round(intakeMs, 1),
           intake_to_all_executed_ms: round(oursMs, 1),
           intake_to_all_executed_ms_each: pairs.map((p) => Math.round(p.ours.totalMs)).join(' '),
+          intake_to_workflow_completed_ms: round(median(pairs.map((p) => p.ours.completedMs)), 1),
           items_per_s: Math.round(oursPerS),
           raw_devnet_ms_each: pairs.map((p) => Math.round(p.raw.ms)).join(' '),
           raw_devnet_items_per_s: Math.round(rawPerS),
           ratio_vs_raw_devnet: round(median(pairs.map(ratioOf)), 3),
           ratio_each: pairs.map((p) => round(ratioOf(p), 3)).join(' '),
+          ratio_to_workflow_completed: round(median(pairs.map(completionRatioOf)), 3),
           // the whole batch is validated and stored before anything is submitted: even an execution
           // as fast as the raw client leaves the ratio at most this
           ratio_ceiling_given_intake: round(rawMs / (intakeMs + rawMs), 3),
@@ -220,11 +237,11 @@ export async function execution(): Promise<BenchSection[]> {
           machine_load_avg_1m: round(os.loadavg()[0]!, 1),
         },
         notes: [
-          'Ours: acceptBatch (validation + one intake Lua script) → disburse workflow → chunk activities in a worker process (claim Lua, JSON-RPC batch to the devnet, record Lua, one event per chunk) until the workflow returns.',
-          `Raw: the same 10,000 items (other ids) sent level by level in JSON-RPC batches of ${CHUNK}, ${IN_FLIGHT} requests at a time, no store, no workflow — a client that knows the order up front and never retries.`,
+          "Ours: acceptBatch (validation + one intake Lua script) → disburse workflow → chunk activities in a worker process (claim Lua, JSON-RPC batch to the devnet, record Lua, one event per chunk). intake_to_all_executed_ms ends when the store recorded the last item EXECUTED (the batch's lastExecutedAt, the worker's clock on this machine), as the issue names the figure; intake_to_workflow_completed_ms ends when the workflow has also marked the batch COMPLETED, cleaned up and returned (ratio_to_workflow_completed uses it).",
+          `Raw: the same 10,000 items (other ids) sent level by level in JSON-RPC batches of ${CHUNK}, ${IN_FLIGHT} requests at a time, no store, no workflow — a client that knows the order up front and never retries. Its intents carry the same signatures as ours (computed before its clock starts: the same bytes on the wire, none of the signing cost); until 2026-12-06 they carried a 3-byte placeholder, ~15 % fewer bytes per request than ours.`,
           'Same machine and run; the devnet, Temporal dev server, Redis, the worker and this process share its cores.',
           `Ours and raw alternate ${REPEATS} times (new ids each time): times are medians, ratio_vs_raw_devnet the median of the back-to-back pairs' ratios (raw alone took 150–370 ms from one run to the next while the devnet kept its state file, whose rewrite of the whole chain every second — tens of MB here — stalled whichever side ran then; the bench's devnet now runs without one, ~150–180 ms); CPU and history figures are from the pair with the median ratio.`,
-          'cpu_ms_<process>: CPU (user + system, /proc) each process spent from intake to all EXECUTED (this_process = the intake and the bench client); raw_cpu_ms_*: the same during the raw submission. ratio_ceiling_given_intake = raw time ÷ (intake + raw time).',
+          'cpu_ms_<process>: CPU (user + system, /proc) each process spent from intake to the workflow’s return (this_process = the intake and the bench client); raw_cpu_ms_*: the same during the raw submission. ratio_ceiling_given_intake = raw time ÷ (intake + raw time).',
           ...PROFILE,
         ],
       },

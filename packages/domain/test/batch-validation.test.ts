@@ -79,6 +79,14 @@ describe('batch validation', () => {
     );
   });
 
+  it('refuses ":" in item and batch ids (the store names its keys with it), naming the rule', () => {
+    const v = rejected(validateBatch({ batchId: 'k:it', items: [item('x:dn'), item('y')] }, none));
+    expect(v.issues).toEqual([
+      { field: 'batchId', message: 'must be 1–64 characters of letters, digits, _ . - (got "k:it")' },
+      { field: 'items[0].id', message: 'must be 1–64 characters of letters, digits, _ . - (got "x:dn")' },
+    ]);
+  });
+
   it('rejects self-dependencies, unknown dependencies and every cycle, named by its path', () => {
     const v = rejected(
       validateBatch(

@@ -55,6 +55,9 @@ function toClaim(reply: unknown): Claim {
   return { items, readyLeft: Number(readyLeft), fresh: fresh === 1 };
 }
 
+/** A tx hash, reason or error kept on one line (a record's answers are lines of one argument). */
+const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
+
 export interface RecordOutcome {
   changed: ChangedItem[];
   counts: StatusCounts;
@@ -100,16 +103,14 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
     ): Promise<RecordOutcome> {
       // the units of the E answers, summed exactly here; the script adds the sum once if they all executed with these units
       let executedUnits = 0n;
-      const rows: string[] = [];
+      // one packed argument for the whole round, a line per answer: 'id kind units text' (see recordScript)
+      let rows = '';
       for (const r of results) {
         const units = r.kind === 'E' && r.units !== undefined ? r.units : undefined;
         if (units !== undefined) executedUnits += units;
-        rows.push(
-          r.id,
-          r.kind,
-          r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason,
-          units === undefined ? '' : unitsToString(units),
-        );
+        // a tx hash comes from the node: kept on one line like any text (a stray newline must not split the answer)
+        const text = oneLine(r.kind === 'E' ? r.txHash : r.kind === 'T' ? r.error : r.reason);
+        rows += `${rows ? '\n' : ''}${r.id} ${r.kind} ${units === undefined ? '' : unitsToString(units)} ${text}`;
       }
       const args = [
         keys.prefix,
@@ -121,7 +122,7 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
         pool.prefix,
         String(pool.count),
         unitsToString(executedUnits),
-        ...rows,
+        rows,
       ];
       const [out, counts, readyLeft, others, nextClaim] = (await recordScript(redis, [], args)) as [
         unknown[],
@@ -137,6 +138,32 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
         others: others.map(([b, ...c]) => ({ batchId: b!, counts: toCounts(c) })),
         ...(next && nextClaim ? { next: toClaim(nextClaim) } : {}),
       };
+    },
+
+    /**
+     * Items of a claimed round that are resolved already, as a record reported them (a replay
+     * republishes them: the attempt that recorded them may have died before it published).
+     */
+    async resolvedOf(ids: string[]): Promise<ChangedItem[]> {
+      if (!ids.length) return [];
+      const p = redis.multi();
+      for (const id of ids) p.hmGet(keys.item(id), ['batch', 'status', 'tx', 'nonce', 'reason', 'root']);
+      const rows = (await p.execAsPipeline()) as unknown as (string | null)[][];
+      return rows.flatMap(([batchId, status, tx, nonce, reason, root], i) =>
+        batchId && status && status !== 'QUEUED'
+          ? [
+              {
+                id: ids[i]!,
+                batchId,
+                status: status as DisbursementStatus,
+                ...(tx ? { txHash: tx } : {}),
+                ...(nonce ? { nonce: Number(nonce) } : {}),
+                ...(reason ? { reason } : {}),
+                ...(root ? { rootCause: root } : {}),
+              },
+            ]
+          : [],
+      );
     },
 
     /** Counts and ready items of a batch (the workflow asks when nothing is in flight). */

@@ -151,6 +151,14 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   local ck = bk(B) .. ':c:' .. chunk
   local readyKey = bk(B) .. ':ready'
   local items = {}
+  -- Once a retry or a resume replays a chunk, its earlier attempt is dead to Temporal, however late
+  -- its commands still arrive: the chunk claims nothing new after that (a round claimed then would
+  -- hold its items and executors with nobody left to send or record them).
+  local fence = bk(B) .. ':c:' .. (string.match(chunk, '^([^.]+)%.') or chunk) .. ':replayed'
+  if replayOnly then
+    redis.call('SET', fence, 1)
+    redis.call('SADD', bk(B) .. ':chunks', fence)
+  end
   if redis.call('EXISTS', ck) == 1 then
     for _, id in ipairs(redis.call('LRANGE', ck, 0, -1)) do
       local h = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att', 'claimedAt')
@@ -158,7 +166,7 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
     end
     return {items, redis.call('LLEN', readyKey), 0}
   end
-  if replayOnly then return {items, redis.call('LLEN', readyKey), 0} end
+  if replayOnly or redis.call('EXISTS', fence) == 1 then return {items, redis.call('LLEN', readyKey), 0} end
   local have, want = tonumber(redis.call('GET', P .. ':x:pool') or '0'), tonumber(poolSize)
   if want > have then
     local add = {}
@@ -223,10 +231,12 @@ end
 
 /**
  * Intake of a whole batch, all or nothing. ARGV: prefix, batchId, workflowId, now, staging memo key
- * ('' = none), total units, levels, then three per item: its id; its ':it' entry ('idx dest units
- * level deps dn chainMemo': index in the batch, destination, units, level, dependencies and
- * dependents in this batch, comma-joined, then the chain memo); and 'n outside' (how many of its
- * dependencies are in this batch, and those outside it, comma-joined). Items are stored with bulk
+ * ('' = none), total units, levels, then the items as one argument (one argument to encode and
+ * read, not three per item): per item a line 'id n outside bytes' (how many of its dependencies
+ * are in this batch, those outside it, comma-joined, and the byte length of its entry), then its
+ * ':it' entry ('idx dest units level deps dn chainMemo': index in the batch, destination, units,
+ * level, dependencies and dependents in this batch, comma-joined, then the chain memo, which may
+ * hold any character), exactly that many bytes. Items are stored with bulk
  * commands, no key per item: an item's hash is written at its first transition (see unwritten). A
  * later batch's dependents go to the item's ':dn' set (and 'xdn' says so).
  * Refuses (writing nothing) a used batch id, used item ids (all of them listed) or an unknown
@@ -236,15 +246,22 @@ end
  */
 export const intakeScript = luaScript(`${LIB}
 local B, WF, now, stage = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local first = 8
-local n = (#ARGV - first + 1) / 3
 local bkey = bk(B)
 if redis.call('EXISTS', bkey) == 1 then return {'conflict_batch'} end
-local ids, nIn, extDeps = {}, {}, {}
-for k = 1, n do
-  local a = first + (k - 1) * 3
-  ids[k] = ARGV[a]
-  nIn[k], extDeps[k] = string.match(ARGV[a + 2], '^(%d+) (%S*)$')
+-- the items, one argument: per item a line 'id n outside bytes', then its entry (that many bytes, any characters)
+local ids, nIn, extDeps, entryOf = {}, {}, {}, {}
+local data, pos, n = ARGV[8], 1, 0
+while pos <= #data do
+  local nl = string.find(data, '\\n', pos, true)
+  local id, inside, outside, len
+  if nl then id, inside, outside, len = string.match(string.sub(data, pos, nl - 1), '^(%S+) (%d+) (%S*) (%d+)$') end
+  -- read whole before the first write below
+  if not id or nl + tonumber(len) > #data then return redis.error_reply('intake: unreadable item at byte ' .. pos) end
+  n = n + 1
+  ids[n], nIn[n], extDeps[n] = id, inside, outside
+  len = tonumber(len)
+  entryOf[n] = string.sub(data, nl + 1, nl + len)
+  pos = nl + len + 1
 end
 local conflicts = {'conflict_ids'}
 for s = 1, n, 1000 do
@@ -294,7 +311,7 @@ for k = 1, n do
   end
   rem[k] = r
   entries[#entries + 1] = id
-  entries[#entries + 1] = ARGV[first + (k - 1) * 3 + 1]
+  entries[#entries + 1] = entryOf[k]
   owner[#owner + 1] = id
   owner[#owner + 1] = B
   queued[#queued + 1] = k - 1
@@ -358,8 +375,9 @@ return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] 
  * it: a retried or duplicated record changes nothing), then — when asked — claims the chunk's next
  * round in the same step (as claimScript), so a round costs one script. ARGV: prefix, batchId, claim
  * key, now, next claim key ('' = none), size, executor name prefix, pool size, the sum of the E
- * answers' units, then per item: id, kind (E executed | C cancelled | F failed | T transient), tx
- * hash or reason, units as claimed (E) or ''.
+ * answers' units, then the answers as one argument, a line each: 'id kind units text' (kind E
+ * executed | C cancelled | F failed | T transient; units as claimed for E, else ''; text the tx
+ * hash or the reason, on one line): one argument, not four per item, to encode and to read.
  * EXECUTED releases dependents (remaining − 1; at 0 onto their batch's ready list); CANCELLED and
  * FAILED cancel every dependent transitively, naming the root cause. Executors are freed on a final status.
  * Returns {changed items (as encodeChanged), counts of the batch, ready left, batches woken or changed elsewhere, their
@@ -371,8 +389,16 @@ local out, touched, readyBy = {}, {}, {}
 local executed, answeredE, unitsAsSent = 0, 0, true
 -- dependents to release: per batch, id -> how many of its dependencies executed here (first-seen order kept)
 local dec, decOrder = {}, {}
-for i = 10, #ARGV, 4 do
-  local id, kind, text = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+-- every answer is read before anything is written: an unreadable one refuses the whole record
+-- (a script that fails part-way keeps what it wrote before)
+local answers = {}
+for line in string.gmatch(ARGV[10], '[^\\n]+') do
+  local id, kind, sentUnits, text = string.match(line, '^(%S+) ([ECFT]) (%S*) (.*)$')
+  if not id then return redis.error_reply('record: unreadable answer line: ' .. string.sub(line, 1, 120)) end
+  answers[#answers + 1] = {id, kind, sentUnits, text}
+end
+for _, a in ipairs(answers) do
+  local id, kind, sentUnits, text = a[1], a[2], a[3], a[4]
   if kind == 'E' then answeredE = answeredE + 1 end
   local key = ik(id)
   local h = redis.call('HMGET', key, 'status', 'chunk', 'batch', 'idx', 'exec', 'units', 'nonce', 'att', 'dn', 'xdn')
@@ -386,7 +412,7 @@ for i = 10, #ARGV, 4 do
         redis.call('HSET', key, 'status', 'EXECUTED', 'tx', text, 'at', now, 'att', att)
         move(id, B, h[4], 'QUEUED', 'EXECUTED')
         executed = executed + 1
-        if h[6] ~= ARGV[i + 3] then unitsAsSent = false end
+        if h[6] ~= sentUnits then unitsAsSent = false end
         out[#out + 1] = {id, B, 'EXECUTED', text, h[7], '', ''}
         for _, bd in ipairs(dependentsOf(id, B, h[9], h[10])) do
           local b, d = bd[1], bd[2]
@@ -457,7 +483,8 @@ flush(now)
 for b, l in pairs(readyBy) do bulk('RPUSH', bk(b) .. ':ready', l) end
 -- 'halted' is left as is: a round permitted before a HALT may record after another chunk was
 -- refused; the batch stays HALTED until a resumed round is allowed (markHalted '') or it completes
-if executed > 0 then
+-- the latest wins: rounds recorded out of order (each stamped when its worker sent it) never move it back
+if executed > 0 and tonumber(redis.call('HGET', bk(B), 'lastExecutedAt') or '0') < tonumber(now) then
   redis.call('HSET', bk(B), 'lastExecutedAt', now)
 end
 local others = {}

@@ -118,6 +118,72 @@ test('a chunk is claimed once: the same items, executors and nonces on every ret
   expect(await s.item(b!.id)).toMatchObject({ status: 'QUEUED', attempts: 1, lastError: 'unavailable' });
 });
 
+test('memos and reasons of any characters pass the packed arguments whole (newlines, spaces, multibyte)', async () => {
+  const s = store();
+  const memos = {
+    m1: 'line one\nline two  with  spaces \u00e9\u00e8 \ud83d\udcb8 \u6f22\u5b57',
+    m2: '\n\nstarts with newlines and ends with one\n',
+    m3: 'depends_on=m1\n',
+  };
+  const r = await submit(
+    s,
+    'pk',
+    Object.entries(memos).map(([id, memo]) => ({ id, memo })),
+  );
+  expect(r).toMatchObject({ ok: true, ready: 2 });
+  for (const [id, memo] of Object.entries(memos)) expect((await s.item(id))?.memo).toBe(memo);
+  const c = await s.claimChunk('pk', '0.0', 10);
+  expect(Object.fromEntries(c.items.map((i) => [i.id, i.chainMemo]))).toEqual({ m1: memos.m1, m2: memos.m2 });
+  // a reason or error is kept on one line (the answers travel as lines of one argument)
+  await s.recordResults('pk', '0.0', [
+    { id: 'm1', kind: 'C', reason: 'refused:\nbad destination \ud83d\udcb8 (twice\r\n)' },
+    { id: 'm2', kind: 'T', error: 'timeout\nafter 5 s' },
+  ]);
+  expect(await s.item('m1')).toMatchObject({ status: 'CANCELLED', reason: 'refused: bad destination \ud83d\udcb8 (twice )' });
+  expect(await s.item('m2')).toMatchObject({ status: 'QUEUED', lastError: 'timeout after 5 s' });
+  expect(await s.item('m3')).toMatchObject({ status: 'CANCELLED', rootCause: 'm1' });
+});
+
+test('a tx hash with a newline is recorded whole on one line: counts, executor, dependents and units all follow', async () => {
+  const s = store(2);
+  await submit(s, 'nl', [
+    { id: 'n1', amount: '0.5' },
+    { id: 'n2', memo: 'depends_on=n1' },
+  ]);
+  const c = await s.claimChunk('nl', '0.0', 10);
+  const rec = await s.recordResults('nl', '0.0', [{ id: 'n1', kind: 'E', txHash: '0xab\ncd', units: 500_000n }]);
+  expect(rec.changed).toEqual([{ id: 'n1', batchId: 'nl', status: 'EXECUTED', txHash: '0xab cd', nonce: c.items[0]!.nonce }]);
+  expect(rec).toMatchObject({ readyLeft: 1, counts: { QUEUED: 1, EXECUTED: 1 } });
+  expect(await s.batchSummary('nl')).toMatchObject({ executedAmount: '0.5' });
+  expect(await redis.sCard(s.keys.freeExecutors)).toBe(2);
+});
+
+test('once a retry replays a chunk, a late command of its dead attempt claims nothing new (no round left without an owner)', async () => {
+  const s = store();
+  await submit(s, 'late', [{ id: 'l1' }, { id: 'l2' }, { id: 'l3' }, { id: 'l4' }]);
+  const first = await s.claimChunk('late', '3.0', 2);
+  expect(first.items.map((i) => i.id)).toEqual(['l1', 'l2']);
+  // attempt 2 (the first timed out) replays round 0: the same items; round 1 was never claimed
+  expect(await s.claimChunk('late', '3.0', 2, { replayOnly: true })).toEqual({ ...first, fresh: false });
+  expect((await s.claimChunk('late', '3.1', 2, { replayOnly: true })).items).toEqual([]);
+  // attempt 1's record arrives late and asks for its next round, then claims one itself: refused both times
+  const rec = await s.recordResults('late', '3.0', [{ id: 'l1', kind: 'E', txHash: '0x1' }], { claim: '3.1', size: 2 });
+  expect(rec.changed.map((c) => c.id)).toEqual(['l1']);
+  expect(rec.next?.items ?? []).toEqual([]);
+  expect((await s.claimChunk('late', '3.2', 2)).items).toEqual([]);
+  // the ready items stay for the next chunk the workflow starts
+  expect(rec.readyLeft).toBe(2);
+  expect((await s.claimChunk('late', '4.0', 2)).items.map((i) => i.id)).toEqual(['l3', 'l4']);
+  // the fence goes with the batch's chunk records
+  await s.recordResults('late', '3.0', [{ id: 'l2', kind: 'E', txHash: '0x2' }]);
+  await s.recordResults('late', '4.0', [
+    { id: 'l3', kind: 'E', txHash: '0x3' },
+    { id: 'l4', kind: 'E', txHash: '0x4' },
+  ]);
+  expect(await s.finish('late')).toEqual({ completed: true, queued: 0 });
+  expect(await redis.exists(`${s.keys.batch('late')}:c:3:replayed`)).toBe(0);
+});
+
 test('results are recorded once; a dependent becomes ready only when every dependency executed', async () => {
   const s = store();
   await submit(s, 'b', [
@@ -132,6 +198,8 @@ test('results are recorded once; a dependent becomes ready only when every depen
   expect(once.changed).toEqual([{ id: 'p', batchId: 'b', status: 'EXECUTED', txHash: '0xp', nonce: c0.items[0]!.nonce }]);
   const dup = await s.recordResults('b', '0.0', [{ id: 'p', kind: 'E', txHash: '0xp' }]);
   expect(dup.changed).toEqual([]);
+  // what a replay publishes again: resolved items as their record reported them (QUEUED ones left out)
+  expect(await s.resolvedOf(['p', 'q'])).toEqual(once.changed);
   expect(dup.counts).toEqual({ QUEUED: 2, EXECUTED: 1, CANCELLED: 0, FAILED: 0 });
   // a record from another chunk number (a stale attempt) changes nothing
   expect((await s.recordResults('b', '7.0', [{ id: 'q', kind: 'C', reason: 'x' }])).changed).toEqual([]);

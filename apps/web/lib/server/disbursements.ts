@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   BATCH_STATUSES,
   DISBURSE_SIGNALS,
-  DISBURSEMENT_ID_PATTERN,
+  STORED_DISBURSEMENT_ID_PATTERN,
   DISBURSEMENT_STATUSES,
   disbursementBatchInputSchema,
 } from '@blockops/domain';
@@ -30,8 +30,8 @@ const links = {
   consoleUrl: z.string().describe('the batch in this console (path)'),
 };
 
-/** A path parameter naming a batch or an item: outside the id rule it names nothing (404). */
-export const idParam = z.string().regex(DISBURSEMENT_ID_PATTERN, 'must be 1–64 of letters, digits, _ . : -');
+/** A path parameter naming a batch or an item: outside the id rule it names nothing (404); ids stored before `:` was refused still read. */
+export const idParam = z.string().regex(STORED_DISBURSEMENT_ID_PATTERN, 'must be 1–64 of letters, digits, _ . : -');
 
 export const batchSummarySchema = z
   .object({

@@ -5,9 +5,15 @@ export const MEMO_MAX_BYTES = 8 * 1024;
 /** What goes on chain: the memo truncated to this many bytes (never splitting a character). */
 export const CHAIN_MEMO_MAX_BYTES = 1024;
 export const MAX_DEPENDENCIES = 100;
-/** Item and batch ids: 1–64 of letters, digits, `_ . : -`. */
-export const DISBURSEMENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-export const DISBURSEMENT_ID_RULE = '1–64 characters of letters, digits, _ . : -';
+/**
+ * Item and batch ids: 1–64 of letters, digits, `_ . -`. No `:`: the store names keys
+ * `<prefix>:i:<id>` and `<prefix>:i:<id>:dn`, `<prefix>:b:<batch>` and `<prefix>:b:<batch>:it`,
+ * so an id holding `:` could be another's key (item `x:dn`, batch `k:it`) — until 2026-12-06 it was allowed.
+ */
+export const DISBURSEMENT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const DISBURSEMENT_ID_RULE = '1–64 characters of letters, digits, _ . -';
+/** Ids as reads accept them: items and batches accepted before that change may hold `:`. */
+export const STORED_DISBURSEMENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Item ids that name API paths (/api/disbursements/batches, /throttle) cannot be items. */
 export const RESERVED_DISBURSEMENT_IDS: ReadonlySet<string> = new Set(['batches', 'throttle']);
 /**

@@ -99,6 +99,16 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
           tally.rounds++;
           tally.claimed += claim.items.length;
           const pending = claim.items.filter((i) => i.status === 'QUEUED');
+          // a replayed round's resolved items are published again (the attempt that recorded them
+          // may have died before it published; the console applies a status it already shows as a
+          // no-op); metrics are not counted again
+          if (!claim.fresh && pending.length < claim.items.length) {
+            const resolved = await treasury.resolvedOf(claim.items.filter((i) => i.status !== 'QUEUED').map((i) => i.id));
+            const { counts } = await treasury.progress(batchId);
+            const runId = info.workflowExecution?.runId ?? '';
+            for (const e of disbursementEvents(resolved, (b) => (b === batchId ? counts : undefined), { batchId, runId, correlationId }))
+              published.push(publish(e));
+          }
           let next: Claim | undefined;
           if (pending.length) {
             const r = await submitRound({

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DisbursementIntent } from '@blockops/chain';
 import { formatUnits } from '@blockops/domain';
 
@@ -8,9 +8,10 @@ import { formatUnits } from '@blockops/domain';
  * KMS call), keyed by `intent.executor`.
  */
 export function signIntent(intent: Omit<DisbursementIntent, 'signature'>): string {
-  return createHash('sha256')
-    .update(
-      `${intent.executor}\n${intent.nonce}\n${intent.disbursement_id}\n${intent.destination}\n${formatUnits(intent.amount)}\n${intent.memo ?? ''}`,
-    )
-    .digest('hex');
+  // one-shot hash: no Hash object per intent (a round signs hundreds)
+  return hash(
+    'sha256',
+    `${intent.executor}\n${intent.nonce}\n${intent.disbursement_id}\n${intent.destination}\n${formatUnits(intent.amount)}\n${intent.memo ?? ''}`,
+    'hex',
+  );
 }
