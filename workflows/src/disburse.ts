@@ -88,7 +88,8 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
   /** chunks refused by the emergency permit, re-run (resumed) after RESUME; carried across continue-as-new */
   const held = new Set<number>(input.heldChunks ?? []);
   let halt: { state: string; reason: string } | undefined;
-  let haltAnnounced = false;
+  // a HALT announced by an earlier run is not announced again by this one (a long HALT continues-as-new)
+  let haltAnnounced = input.haltAnnounced === true && held.size > 0;
   let resumeIds = 0;
   let resumed = false;
   setHandler(emergencyResumedSignal, () => {
@@ -194,7 +195,14 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
         take();
       }
       if (progress.counts.QUEUED > 0 || held.size > 0)
-        await continueAsNew<typeof disburse>({ ...input, nextChunk, run: run + 1, correlationId, heldChunks: [...held] });
+        await continueAsNew<typeof disburse>({
+          ...input,
+          nextChunk,
+          run: run + 1,
+          correlationId,
+          heldChunks: [...held],
+          haltAnnounced: haltAnnounced && held.size > 0,
+        });
       continue;
     }
     if (held.size > 0) {

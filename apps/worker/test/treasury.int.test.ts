@@ -307,7 +307,8 @@ test('HALT during a running 10,000-item batch: after the acknowledgement nothing
       taskQueue: tq,
       args: [{}],
     });
-    const { handle, batchId } = await run(h, tq, items, { chunkBudgetMs: 200, haltRecheckMs: 50 });
+    // a short history limit: the halted run continues as new while it waits, and must not announce the HALT again
+    const { handle, batchId } = await run(h, tq, items, { chunkBudgetMs: 200, haltRecheckMs: 50, maxHistoryEvents: 300 });
     await poll(async () => (await h.treasury.progress(batchId)).counts.EXECUTED, {
       description: 'the batch to be under way',
       until: (n) => n >= 300,
@@ -330,6 +331,12 @@ test('HALT during a running 10,000-item batch: after the acknowledgement nothing
     const rechecks = async () => ((await handle.fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes).length;
     const before = await rechecks();
     await poll(rechecks, { description: 'the halted run to re-check the state five times', until: (n) => n >= before + 5, intervalMs: 50 });
+    await poll(() => handle.query(disburseStatusQuery), {
+      description: 'the halted run to continue as new',
+      until: (v) => v.run > view.run && (v.held?.length ?? 0) > 0,
+      intervalMs: 50,
+      timeoutMs: 60_000,
+    });
     expect(await submitsAtNode()).toBe(submitsAtHalt);
     const log = await h.chain.dev.treasuryPayments({ disbursement_ids: ids, limit: 10_000 });
     expect(log.total).toBe(paidAtHalt);

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { positiveAmountSchema } from '../money';
-import { DESTINATION_PATTERN, DISBURSEMENT_ID_PATTERN, DISBURSEMENT_ID_RULE, MAX_BATCH_ITEMS, MEMO_MAX_BYTES } from './limits';
+import {
+  DESTINATION_PATTERN,
+  DISBURSEMENT_ID_PATTERN,
+  DISBURSEMENT_ID_RULE,
+  MAX_BATCH_ITEMS,
+  MEMO_MAX_BYTES,
+  STORED_DISBURSEMENT_ID_PATTERN,
+} from './limits';
 
 /**
  * The body of `POST /api/disbursements` as a schema, for the OpenAPI document and clients. Intake
@@ -52,7 +59,8 @@ export interface ThrottleSetting {
 /** The input of the `disburse-<batchId>` workflow; items live in the treasury store, never in history. */
 export const disburseInputSchema = z
   .object({
-    batchId: idSchema,
+    /** a batch accepted before ':' was refused keeps its id */
+    batchId: z.string().regex(STORED_DISBURSEMENT_ID_PATTERN),
     /** how long to wait before asking the store again when nothing is ready (dependencies of other batches, no free executor) */
     idlePollMs: z.number().int().min(10).max(600_000).default(1000),
     /** a chunk attempt taking longer (its worker died, the node hangs) is retried with the same nonces */
@@ -67,6 +75,8 @@ export const disburseInputSchema = z
     nextChunk: z.number().int().min(0).default(0),
     /** carried across continue-as-new: chunks held by a HALT, resumed after RESUME */
     heldChunks: z.array(z.number().int().min(0)).max(1000).optional(),
+    /** carried across continue-as-new: the HALT holding `heldChunks` was announced (execution_halted) already */
+    haltAnnounced: z.boolean().optional(),
     run: z.number().int().min(0).default(0),
     /** the run's correlation id, for the events its activities publish */
     correlationId: z.string().max(128).optional(),

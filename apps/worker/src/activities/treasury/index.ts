@@ -204,8 +204,14 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
         nextRetryDelay: decision.retryAfterMs,
       });
     }
-    if (r.resumed) await treasury.markHalted(r.batchId, ''); // held before, allowed now
-
+    // held before, allowed now: the mark is cleared alongside the send, never between the permit and it
+    // (its failure is held as a value: never an unhandled rejection when the send fails first)
+    const cleared = r.resumed
+      ? treasury.markHalted(r.batchId, '').then(
+          () => undefined,
+          (err: unknown) => err,
+        )
+      : undefined;
     const sub = await submitItems(chain, r.pending, { maxBytes }).catch(async (err: unknown) => {
       if (err instanceof ApplicationFailure && err.type === BREAKER_OPEN) {
         metrics.treasuryErrors.inc({ reason: 'held' });
@@ -213,6 +219,8 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
       }
       throw err;
     });
+    const clearFailed = await cleared;
+    if (clearFailed !== undefined) throw clearFailed; // the retry resends with the same nonces (answered as before)
     const anyTransient = sub.answers.some((a) => a.result.kind === 'T');
     const record = await treasury.recordResults(
       r.batchId,
