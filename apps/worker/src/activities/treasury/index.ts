@@ -239,8 +239,12 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     for (const [status, n] of byStatus) metrics.treasuryDisbursements.inc({ status }, n);
     const tally = { executed: 0, cancelled: 0, failed: 0, transient: 0 };
     let first: string | undefined;
+    // a cancel or failure is counted by the record that made it (two attempts of a round sending at
+    // once both get the answer, one records it); a transient error each time it is met
+    const resolvedHere = new Set(record.changed.map((c) => c.id));
     for (const { result, reason } of sub.answers) {
-      if (result.kind !== 'E') metrics.treasuryErrors.inc({ reason: executionErrorReason(reason) });
+      if (result.kind === 'T' || (result.kind !== 'E' && resolvedHere.has(result.id)))
+        metrics.treasuryErrors.inc({ reason: executionErrorReason(reason) });
       if (result.kind === 'T') {
         tally.transient++;
         first ??= result.error;
