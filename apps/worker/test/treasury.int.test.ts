@@ -209,6 +209,15 @@ test('transient faults (errors inside batches, whole requests held) are retried 
   expect(retried.length).toBeGreaterThan(0); // the faults did hit
   const errors = (await h.metrics.registry.getSingleMetric('treasury_execution_errors_total')!.get()).values;
   expect(errors.find((v) => v.labels.reason === 'unavailable')?.value).toBeGreaterThan(0);
+  // every retry followed an attempt that ended (and published): nothing is told twice
+  const { events } = await readRange(servers.redis, servers.stream, '0-0', '+', 100_000);
+  const told = events.flatMap((e) =>
+    e.type === 'disbursement_status_changed' && e.batch_id === result.batchId
+      ? e.items.filter((i) => i.status === 'EXECUTED').map((i) => i.id)
+      : [],
+  );
+  expect(told).toHaveLength(120);
+  expect(new Set(told).size).toBe(120);
 });
 
 test('the throttle changed while a batch runs takes effect for the next chunks', async () => {

@@ -85,6 +85,12 @@ describe('batch validation', () => {
       { field: 'batchId', message: 'must be 1–64 characters of letters, digits, _ . - (got "k:it")' },
       { field: 'items[0].id', message: 'must be 1–64 characters of letters, digits, _ . - (got "x:dn")' },
     ]);
+    // an item accepted before ':' was refused can still be depended on (looked up like any earlier item)
+    const known: IntakeLookup = { idUsed: (id) => id === 'old:1', batchUsed: () => false };
+    expect(validateBatch({ items: [item('n', 'depends_on=old:1')] }, known)).toMatchObject({ ok: true });
+    expect(rejected(validateBatch({ items: [item('n', 'depends_on=old:2')] }, none)).issues).toEqual([
+      expect.objectContaining({ id: 'n', message: expect.stringContaining('"old:2"') }),
+    ]);
   });
 
   it('rejects self-dependencies, unknown dependencies and every cycle, named by its path', () => {

@@ -166,6 +166,21 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
       );
     },
 
+    /** A chunk's attempt ended with its events published (kept a day at most; the batch's finish drops it). */
+    async markChunkEnded(batchId: string, chunk: number): Promise<void> {
+      const key = keys.chunkEnded(batchId, chunk);
+      await redis
+        .multi()
+        .set(key, '1', { EX: 86_400 })
+        .sAdd(`${keys.batch(batchId)}:chunks`, key)
+        .exec();
+    },
+
+    /** Whether the chunk's previous attempt ended with its events published; asking clears it for this attempt. */
+    async takeChunkEnded(batchId: string, chunk: number): Promise<boolean> {
+      return (await redis.getDel(keys.chunkEnded(batchId, chunk))) !== null;
+    },
+
     /** Counts and ready items of a batch (the workflow asks when nothing is in flight). */
     async progress(batchId: string): Promise<{ counts: StatusCounts; readyLeft: number; exists: boolean }> {
       const [c, readyLeft] = await Promise.all([

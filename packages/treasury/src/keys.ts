@@ -20,6 +20,8 @@ export function treasuryKeys(prefix: string) {
     /** item ids of one status, scored by their index in the batch */
     byStatus: (b: string, s: string) => `${batch(b)}:s:${s}`,
     ready: (b: string) => `${batch(b)}:ready`,
+    /** set when a chunk's attempt ended with its events published (a retry or resume reads and clears it) */
+    chunkEnded: (b: string, chunk: number) => `${batch(b)}:c:${chunk}:ended`,
     /** id → the full memo when longer than the chain memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */
     memos: (b: string) => `${batch(b)}:memo`,
     /** an item's hash, written at its first transition (claim or cancel); until then its batch's `items` entry stands for it */

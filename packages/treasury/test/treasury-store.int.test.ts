@@ -180,8 +180,14 @@ test('once a retry replays a chunk, a late command of its dead attempt claims no
     { id: 'l3', kind: 'E', txHash: '0x3' },
     { id: 'l4', kind: 'E', txHash: '0x4' },
   ]);
+  // whether an attempt ended with its events published: read once by the next attempt
+  expect(await s.takeChunkEnded('late', 3)).toBe(false);
+  await s.markChunkEnded('late', 3);
+  expect(await s.takeChunkEnded('late', 3)).toBe(true);
+  expect(await s.takeChunkEnded('late', 3)).toBe(false);
+  await s.markChunkEnded('late', 4);
   expect(await s.finish('late')).toEqual({ completed: true, queued: 0 });
-  expect(await redis.exists(`${s.keys.batch('late')}:c:3:replayed`)).toBe(0);
+  expect(await redis.exists([`${s.keys.batch('late')}:c:3:replayed`, s.keys.chunkEnded('late', 4)])).toBe(0);
 });
 
 test('results are recorded once; a dependent becomes ready only when every dependency executed', async () => {

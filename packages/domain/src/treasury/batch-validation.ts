@@ -4,6 +4,7 @@ import { IdIndex } from './id-index';
 import {
   CHAIN_MEMO_MAX_BYTES,
   DISBURSEMENT_ID_PATTERN,
+  STORED_DISBURSEMENT_ID_PATTERN,
   DISBURSEMENT_ID_RULE,
   MAX_BATCH_ITEMS,
   RESERVED_DISBURSEMENT_IDS,
@@ -65,6 +66,8 @@ export type BatchValidation =
 
 // module-local bindings: read once, not through the module namespace on every one of 100,000 items
 const ID = DISBURSEMENT_ID_PATTERN;
+// a dependency outside the batch may name an item accepted before ':' was refused in new ids
+const DEP_ID = STORED_DISBURSEMENT_ID_PATTERN;
 const RESERVED = RESERVED_DISBURSEMENT_IDS;
 const CHAIN_MEMO = CHAIN_MEMO_MAX_BYTES;
 const destinationOf = destinationProblem;
@@ -255,7 +258,7 @@ function linkDependencies(raw: unknown[], firstSpan: Int32Array, ctx: ItemContex
       if (stopped) continue;
       if (j < 0) {
         const dep = deps !== undefined ? deps[d]! : src.slice(from, to);
-        if (!ID.test(dep)) {
+        if (!DEP_ID.test(dep)) {
           const id = owner ?? wellFormedId(raw[i]);
           issues.push({ ...(id !== undefined ? { id } : {}), field: `items[${i}].memo`, message: dependencyIdProblem(dep) });
           stopped = true;

@@ -1,4 +1,4 @@
-import { DISBURSEMENT_ID_PATTERN, DISBURSEMENT_ID_RULE, MAX_DEPENDENCIES, MEMO_MAX_BYTES } from './limits';
+import { DISBURSEMENT_ID_RULE, STORED_DISBURSEMENT_ID_PATTERN, MAX_DEPENDENCIES, MEMO_MAX_BYTES } from './limits';
 import { Spans } from './spans';
 import { utf8ByteLength } from './utf8';
 
@@ -14,7 +14,8 @@ const ANY_CASE = /depends_on/i;
 // object. Only nextKey uses it, and sets lastIndex before every search.
 const ANY_CASE_FROM = /depends_on/gi;
 // module-local bindings: read once, not through the module namespace on every memo
-const ID = DISBURSEMENT_ID_PATTERN;
+// a dependency may name an item accepted before ':' was refused in new ids
+const ID = STORED_DISBURSEMENT_ID_PATTERN;
 const MAX_BYTES = MEMO_MAX_BYTES;
 const MAX_DEPS = MAX_DEPENDENCIES;
 const show = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BREAKER_OPEN, CHAIN_BREAKER, executionErrorReason } from '@blockops/domain';
 import type { ChainClient } from '@blockops/chain';
@@ -87,6 +87,10 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
       // nothing new, so its attempts stay bounded by one round's transient errors. A chunk resumed
       // after a HALT does the same: its held rounds go out with the nonces they were claimed with.
       const replayOnly = info.attempt > 1 || resume === true;
+      // a replay publishes its rounds' resolved items again only when the attempt before it died
+      // (timed out: it may have recorded rounds without publishing them); one that ended, even by
+      // throwing, published everything first (see finally)
+      const republish = replayOnly && !(await treasury.takeChunkEnded(batchId, chunk));
       // The first round is claimed here; each later one by the script that records the round before
       // (one Redis step per round), except on a retry or resume, which walks what was claimed.
       const published: Promise<void>[] = [];
@@ -102,7 +106,7 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
           // a replayed round's resolved items are published again (the attempt that recorded them
           // may have died before it published; the console applies a status it already shows as a
           // no-op); metrics are not counted again
-          if (!claim.fresh && pending.length < claim.items.length) {
+          if (republish && !claim.fresh && pending.length < claim.items.length) {
             const resolved = await treasury.resolvedOf(claim.items.filter((i) => i.status !== 'QUEUED').map((i) => i.id));
             const { counts } = await treasury.progress(batchId);
             const runId = info.workflowExecution?.runId ?? '';
@@ -149,6 +153,8 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
         }
       } finally {
         await Promise.all(published);
+        // failing to mark it costs only duplicate events on the next replay (the console ignores a status it shows)
+        await treasury.markChunkEnded(batchId, chunk).catch(() => undefined);
       }
       const progress = last ? { counts: last.counts, readyLeft: last.readyLeft } : await treasury.progress(batchId);
       const t = await treasury.throttle();
@@ -219,8 +225,10 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
       }
       throw err;
     });
+    // only the batch's display depends on it (the next allowed round or the batch's end clears it): the answers are recorded regardless
     const clearFailed = await cleared;
-    if (clearFailed !== undefined) throw clearFailed; // the retry resends with the same nonces (answered as before)
+    if (clearFailed !== undefined)
+      log.warn('the batch still shows HALTED: clearing the mark failed', { batchId: r.batchId, error: String(clearFailed) });
     const anyTransient = sub.answers.some((a) => a.result.kind === 'T');
     const record = await treasury.recordResults(
       r.batchId,

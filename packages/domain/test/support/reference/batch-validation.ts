@@ -7,6 +7,7 @@ import { analyseDependencies, type Csr } from '../../../src/treasury/dependency-
 import {
   CHAIN_MEMO_MAX_BYTES,
   DISBURSEMENT_ID_PATTERN,
+  STORED_DISBURSEMENT_ID_PATTERN,
   DISBURSEMENT_ID_RULE,
   MAX_BATCH_ITEMS,
   RESERVED_DISBURSEMENT_IDS,
@@ -139,7 +140,7 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
     for (let d = 0; d < deps.length; d++) {
       const dep = deps[d]!;
       const j = inBatch.get(dep);
-      if (j === undefined && !ID.test(dep)) {
+      if (j === undefined && !STORED_DISBURSEMENT_ID_PATTERN.test(dep)) {
         issues.push({ ...(id !== undefined ? { id } : {}), field: `items[${i}].memo`, message: dependencyIdProblem(dep) });
         break;
       }

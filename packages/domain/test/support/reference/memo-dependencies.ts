@@ -2,7 +2,7 @@
  * The intake as it was before it was rewritten for allocation (commit 9d60b78): kept only as the
  * oracle of intake-equivalence.test.ts, which checks that the rewrite answers exactly the same.
  */
-import { DISBURSEMENT_ID_PATTERN, DISBURSEMENT_ID_RULE, MAX_DEPENDENCIES, MEMO_MAX_BYTES } from '../../../src/treasury/limits';
+import { DISBURSEMENT_ID_RULE, STORED_DISBURSEMENT_ID_PATTERN, MAX_DEPENDENCIES, MEMO_MAX_BYTES } from '../../../src/treasury/limits';
 import { utf8ByteLength } from '../../../src/treasury/utf8';
 
 /**
@@ -14,7 +14,8 @@ export type MemoDependencies =
 
 const ANY_CASE = /depends_on/i;
 // module-local bindings: read once, not through the module namespace on every memo
-const ID = DISBURSEMENT_ID_PATTERN;
+// a dependency may name an item accepted before ':' was refused in new ids
+const ID = STORED_DISBURSEMENT_ID_PATTERN;
 const MAX_BYTES = MEMO_MAX_BYTES;
 const MAX_DEPS = MAX_DEPENDENCIES;
 const show = (s: string) => JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
