@@ -20,6 +20,8 @@ export function treasuryKeys(prefix: string) {
     /** item ids of one status, scored by their index in the batch */
     byStatus: (b: string, s: string) => `${batch(b)}:s:${s}`,
     ready: (b: string) => `${batch(b)}:ready`,
+    /** set once a retry or resume replayed a chunk: the chunk claims nothing new after it (claim script) */
+    chunkReplayed: (b: string, chunk: number) => `${batch(b)}:c:${chunk}:replayed`,
     /** set when a chunk's attempt ended with its events published (a retry or resume reads and clears it) */
     chunkEnded: (b: string, chunk: number) => `${batch(b)}:c:${chunk}:ended`,
     /** id → the full memo when longer than the chain memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */

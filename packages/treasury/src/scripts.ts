@@ -154,7 +154,7 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   -- Once a retry or a resume replays a chunk, its earlier attempt is dead to Temporal, however late
   -- its commands still arrive: the chunk claims nothing new after that (a round claimed then would
   -- hold its items and executors with nobody left to send or record them).
-  local fence = bk(B) .. ':c:' .. (string.match(chunk, '^([^.]+)%.') or chunk) .. ':replayed'
+  local fence = bk(B) .. ':c:' .. (string.match(chunk, '^([^.]+)%.') or chunk) .. ':replayed' -- keys.chunkReplayed
   if replayOnly then
     redis.call('SET', fence, 1)
     redis.call('SADD', bk(B) .. ':chunks', fence)

@@ -166,6 +166,7 @@ test('once a retry replays a chunk, a late command of its dead attempt claims no
   // attempt 2 (the first timed out) replays round 0: the same items; round 1 was never claimed
   expect(await s.claimChunk('late', '3.0', 2, { replayOnly: true })).toEqual({ ...first, fresh: false });
   expect((await s.claimChunk('late', '3.1', 2, { replayOnly: true })).items).toEqual([]);
+  expect(await redis.exists(s.keys.chunkReplayed('late', 3))).toBe(1);
   // attempt 1's record arrives late and asks for its next round, then claims one itself: refused both times
   const rec = await s.recordResults('late', '3.0', [{ id: 'l1', kind: 'E', txHash: '0x1' }], { claim: '3.1', size: 2 });
   expect(rec.changed.map((c) => c.id)).toEqual(['l1']);
@@ -187,7 +188,7 @@ test('once a retry replays a chunk, a late command of its dead attempt claims no
   expect(await s.takeChunkEnded('late', 3)).toBe(false);
   await s.markChunkEnded('late', 4);
   expect(await s.finish('late')).toEqual({ completed: true, queued: 0 });
-  expect(await redis.exists([`${s.keys.batch('late')}:c:3:replayed`, s.keys.chunkEnded('late', 4)])).toBe(0);
+  expect(await redis.exists([s.keys.chunkReplayed('late', 3), s.keys.chunkEnded('late', 4)])).toBe(0);
 });
 
 test('results are recorded once; a dependent becomes ready only when every dependency executed', async () => {
