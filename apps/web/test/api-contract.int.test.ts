@@ -90,6 +90,11 @@ test('the document is valid OpenAPI 3.1 and complete: servers, operationIds, sec
   expect(doc.openapi).toBe('3.1.0');
   expect(validateDocument(doc)).toMatchObject({ valid: true });
   expect(doc.servers.length).toBeGreaterThan(0);
+  // every tag an operation uses is declared (with its description) in the document's list
+  const declared = new Set((doc as { tags?: { name: string }[] }).tags?.map((t) => t.name));
+  for (const [t, m] of contract.operations())
+    for (const tag of (contract.operation(t, m) as { tags?: string[] }).tags ?? [])
+      expect({ op: `${m} ${t}`, tag, declared: declared.has(tag) }).toEqual({ op: `${m} ${t}`, tag, declared: true });
   const ids = contract.operations().map(([t, m]) => contract.operation(t, m)!.operationId);
   expect(new Set(ids).size).toBe(ids.length);
   expect(contract.operation('/api/health', 'GET')!.security).toEqual([]);

@@ -93,6 +93,21 @@ describe('batch validation', () => {
     ]);
   });
 
+  it('reports an object’s unknown fields in one issue, however many, names cut to 64 characters', () => {
+    const junk: Record<string, number> = {};
+    for (let k = 0; k < 200; k++) junk[`k${k}`] = k;
+    const long = 'x'.repeat(1000);
+    const v = rejected(validateBatch({ [long]: 1, other: 2, items: [{ ...item('a'), ...junk }] }, none));
+    expect(v.issues).toEqual([
+      { field: `${'x'.repeat(64)}…`, message: 'unknown field, and 1 more: "other" (allowed: batchId, items)' },
+      {
+        id: 'a',
+        field: 'items[0].k0',
+        message: 'unknown field, and 199 more: "k1", "k2", "k3", "k4", … 195 others (allowed: id, destination, amount, memo)',
+      },
+    ]);
+  });
+
   it('rejects self-dependencies, unknown dependencies and every cycle, named by its path', () => {
     const v = rejected(
       validateBatch(

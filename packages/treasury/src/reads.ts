@@ -67,6 +67,12 @@ function fromEntry(batchId: string, entry: string, h: Record<string, string>): R
 }
 
 export function createReads(redis: RedisClient, keys: TreasuryKeys) {
+  // An id holding ':' (accepted before ':' was refused, or any path parameter) may name one of the
+  // store's own keys — batch 'b:it' is batch b's entries, item 'x:dn' item x's dependents set: it
+  // is read only if it was accepted as a batch or an item. Ids without ':' cannot.
+  const isBatch = async (b: string) => !b.includes(':') || (await redis.zScore(keys.batches, b)) !== null;
+  const isItem = async (id: string) => !id.includes(':') || (await redis.sIsMember(keys.ids, id)) === 1;
+
   const hashesOf = async (ids: string[]) => {
     const p = redis.multi();
     for (const id of ids) p.hGetAll(keys.item(id));
@@ -97,6 +103,7 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
 
   return {
     async batchSummary(batchId: string): Promise<BatchSummaryCore | undefined> {
+      if (!(await isBatch(batchId))) return undefined;
       const h = await redis.hGetAll(keys.batch(batchId));
       return h.batchId ? toSummary(h) : undefined;
     },
@@ -136,6 +143,7 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       const limit = q.limit ?? 100;
       const offset = q.offset ?? 0;
       checkPage(limit, offset, MAX_PAGE);
+      if (!(await isBatch(batchId))) return { items: [], total: 0 };
       const [ids, total] = q.status
         ? await Promise.all([
             redis.zRange(keys.byStatus(batchId, q.status), offset, offset + limit - 1),
@@ -148,6 +156,7 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
 
     /** One item with its dependents (in any batch) and its full memo. */
     async item(id: string): Promise<(DisbursementItem & { dependents: string[] }) | undefined> {
+      if (!(await isItem(id))) return undefined;
       const [written, dependents] = await Promise.all([redis.hGetAll(keys.item(id)), redis.sMembers(keys.dependents(id))]);
       let h = written;
       if (!h.batch) {
@@ -165,6 +174,7 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
 
     /** The whole batch as parallel arrays for the DAG view: one round trip per 10,000 items. */
     async graph(batchId: string): Promise<BatchGraph | undefined> {
+      if (!(await isBatch(batchId))) return undefined;
       const ids = await redis.lRange(keys.order(batchId), 0, -1);
       if (!ids.length) return (await redis.exists(keys.batch(batchId))) ? { batchId, ids: [], status: [], edges: [] } : undefined;
       const p = redis.multi();

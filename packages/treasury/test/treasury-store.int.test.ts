@@ -468,6 +468,21 @@ test('reads: items by status in batch order, the compact graph, batches newest f
   await expect(s.listItems('g1', { limit: 10_001 })).rejects.toThrow('limit must be an integer from 1 to 10000');
 });
 
+test('reads of an id holding ":" never reach the store’s own keys: a batch’s entries or an item’s dependents set read as unknown', async () => {
+  const s = store();
+  await submit(s, 'r1', [{ id: 'x' }]);
+  await submit(s, 'r2', [{ id: 'y', memo: 'depends_on=x' }]); // x gets its later-batch dependents set, '<prefix>:i:x:dn'
+  expect(await redis.exists([`${s.keys.batch('r1')}:it`, s.keys.dependents('x')])).toBe(2);
+  expect(await s.item('x:dn')).toBeUndefined();
+  expect(await s.batchSummary('r1:it')).toBeUndefined();
+  expect(await s.batchSummary('r1:order')).toBeUndefined();
+  expect(await s.graph('r1:it')).toBeUndefined();
+  expect(await s.listItems('r1:order')).toEqual({ items: [], total: 0 });
+  // the batch and item themselves still read
+  expect(await s.item('x')).toMatchObject({ id: 'x', dependents: ['y'] });
+  expect(await s.batchSummary('r1')).toMatchObject({ batchId: 'r1', total: 1 });
+});
+
 test('nonce counters rise to the node’s last nonces, never fall', async () => {
   const s = store(2);
   expect(await s.raiseNonces({ [`ex${n}-0`]: 41, [`ex${n}-1`]: 0, stranger: 99 })).toBe(1);

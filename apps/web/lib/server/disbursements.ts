@@ -131,8 +131,9 @@ export const submitAnswers = {
     }),
   },
   400: {
-    description: 'the batch is invalid: every problem, each naming its item (a cycle its path); nothing was stored',
-    schema: errorSchema.extend({ issues: z.array(batchIssueSchema) }),
+    description:
+      'the batch is invalid: every problem in `issues`, each naming its item (a cycle its path); a body that is not JSON (or not UTF-8) has only `error`. Nothing was stored',
+    schema: errorSchema.extend({ issues: z.array(batchIssueSchema).optional() }),
   },
   409: {
     description: 'the batch id or item ids were used before (ids are never reused); nothing was stored',

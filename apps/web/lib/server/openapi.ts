@@ -97,6 +97,8 @@ function build() {
       { name: 'audit', description: 'who did what' },
       { name: 'alerts', description: 'alerts Alertmanager delivers, and its webhook' },
       { name: 'emergency', description: 'the emergency controller (NORMAL, ALERT, HALT, SHUTDOWN) and the risk limits' },
+      { name: 'treasury', description: 'disbursement batches: submit, follow, the executor throttle' },
+      { name: 'breakers', description: 'the shared circuit breakers: state, force open, reset' },
     ],
     components: {
       headers: {

@@ -77,6 +77,32 @@ const truncate = truncateUtf8;
 const NO_DEPS: string[] = [];
 const TOP_KEYS = new Set(['batchId', 'items']);
 const ITEM_KEYS = new Set(['id', 'destination', 'amount', 'memo']);
+/** A field name as an issue shows it: at most 64 characters. */
+const fieldName = (k: string) => (k.length > 64 ? `${k.slice(0, 64)}…` : k);
+/**
+ * One issue per object for its unknown fields, however many (a body of 200,000 distinct keys would
+ * otherwise answer one issue each: a 400 many times the size of the request): the first by name,
+ * up to four more in the message, then how many others.
+ */
+function unknownFields(
+  obj: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+  list: string,
+): { field: string; message: string } | undefined {
+  const unknown: string[] = [];
+  let n = 0;
+  for (const k in obj) if (!allowed.has(k) && n++ < 5) unknown.push(fieldName(k));
+  if (n === 0) return undefined;
+  if (n === 1) return { field: unknown[0]!, message: `unknown field (allowed: ${list})` };
+  const others = unknown
+    .slice(1)
+    .map((k) => JSON.stringify(k))
+    .join(', ');
+  return {
+    field: unknown[0]!,
+    message: `unknown field, and ${n - 1} more: ${others}${n > 5 ? `, … ${n - 5} others` : ''} (allowed: ${list})`,
+  };
+}
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown) => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
@@ -105,7 +131,8 @@ export function parseBatch(body: unknown, opts: { maxItems?: number } = {}): Par
     issues.push({ field: '(body)', message: 'must be a JSON object { "batchId"?, "items": [...] }' });
     return out;
   }
-  for (const k in body) if (!TOP_KEYS.has(k)) issues.push({ field: k, message: 'unknown field (allowed: batchId, items)' });
+  const unknownTop = unknownFields(body, TOP_KEYS, 'batchId, items');
+  if (unknownTop) issues.push(unknownTop);
   if (body.batchId !== undefined) {
     if (typeof body.batchId !== 'string' || !ID.test(body.batchId))
       issues.push({ field: 'batchId', message: `must be ${DISBURSEMENT_ID_RULE} (got ${show(body.batchId)})` });
@@ -168,7 +195,8 @@ function checkItem(v: unknown, i: number, ctx: ItemContext): ValidatedDisburseme
   const before = issues.length;
   const rawId = v.id;
   const id = typeof rawId === 'string' && ID.test(rawId) ? rawId : undefined;
-  for (const k in v) if (!ITEM_KEYS.has(k)) issue(issues, id, i, k, 'unknown field (allowed: id, destination, amount, memo)');
+  const unknownItem = unknownFields(v, ITEM_KEYS, 'id, destination, amount, memo');
+  if (unknownItem) issue(issues, id, i, unknownItem.field, unknownItem.message);
   if (rawId === undefined) issue(issues, id, i, 'id', `is required (${DISBURSEMENT_ID_RULE})`);
   else if (id === undefined) issue(issues, id, i, 'id', `must be ${DISBURSEMENT_ID_RULE} (got ${show(rawId)})`);
   else if (RESERVED.has(id)) issue(issues, id, i, 'id', `"${id}" is reserved (it names an API path); use another id`);

@@ -59,6 +59,8 @@ const submit = endpoint({
   metrics.treasuryIntake.inc({ status: 'QUEUED' }, outcome.items);
   if (outcome.cancelled.length) metrics.treasuryIntake.inc({ status: 'CANCELLED' }, outcome.cancelled.length);
   const links = { temporalUrl: temporalRunUrl(services, workflowId), consoleUrl: consoleUrl(batchId) };
+  // audited as soon as it is stored, before its workflow starts: a batch that will pay out always has its entry
+  await record('accepted', batchId, undefined, { items: outcome.items, totalAmount: outcome.totalAmount });
   try {
     await startDisbursement(services, batchId, workflowId, { correlationId: caller.correlationId, startedBy: caller.actor });
   } catch (err) {
@@ -66,7 +68,6 @@ const submit = endpoint({
     await record('failed', batchId, message);
     return { status: 503, body: { error: message, batchId, workflowId, ...links } };
   }
-  await record('accepted', batchId, undefined, { items: outcome.items, totalAmount: outcome.totalAmount });
   return {
     status: 202,
     body: {

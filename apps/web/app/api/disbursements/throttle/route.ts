@@ -36,7 +36,15 @@ const setThrottle = endpoint({
   const { audit, metrics, treasury } = services;
   const before = await treasury.throttle();
   const after = await treasury.setThrottle(body, caller.actor);
-  const signalled = await signalThrottle(services, after);
+  // the change is in force once stored (every chunk reads it); telling running batches only makes
+  // their next chunk use it sooner, so a failure to tell them never leaves the change unaudited
+  let signalled = 0;
+  let signalError: string | undefined;
+  try {
+    signalled = await signalThrottle(services, after);
+  } catch (err) {
+    signalError = (err as Error).message;
+  }
   metrics.controlActions.inc({ action: 'treasury.throttle', outcome: 'accepted' });
   await audit.append({
     actor: caller.actor,
@@ -48,6 +56,7 @@ const setThrottle = endpoint({
       before: { maxInFlightChunks: before.maxInFlightChunks, chunkSize: before.chunkSize },
       after: { maxInFlightChunks: after.maxInFlightChunks, chunkSize: after.chunkSize },
       signalled,
+      ...(signalError ? { signalError } : {}),
     },
   });
   return { status: 200, body: { ...throttleView(services, after), signalled } };
