@@ -24,7 +24,7 @@ import { median, round } from './stats';
 const CHUNK = Number(process.env.BENCH_TREASURY_CHUNK ?? 250);
 const IN_FLIGHT = Number(process.env.BENCH_TREASURY_IN_FLIGHT ?? 8);
 const EXECUTORS = 2048;
-const REPEATS = Number(process.env.BENCH_TREASURY_REPEATS ?? 3);
+const REPEATS = Number(process.env.BENCH_TREASURY_REPEATS ?? 5);
 
 function intake(): BenchSection {
   const items = chainBatch({ tag: 'in', chains: 10_000, depth: 10, fanIn: true });
