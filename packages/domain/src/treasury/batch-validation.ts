@@ -84,7 +84,7 @@ const fieldName = (k: string) => (k.length > 64 ? `${k.slice(0, 64)}…` : k);
  * otherwise answer one issue each: a 400 many times the size of the request): the first by name,
  * up to four more in the message, then how many others.
  */
-function unknownFields(
+export function unknownFields(
   obj: Record<string, unknown>,
   allowed: ReadonlySet<string>,
   list: string,

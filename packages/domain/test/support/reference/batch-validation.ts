@@ -15,6 +15,7 @@ import {
 } from '../../../src/treasury/limits';
 import { dependencyIdProblem, memoDependencies } from './memo-dependencies';
 import { truncateUtf8 } from '../../../src/treasury/utf8';
+import { unknownFields } from '../../../src/treasury/batch-validation';
 
 /** One problem of a rejected batch: `id` names the item, `field` where it is; a cycle lists its `path`. */
 export interface BatchIssue {
@@ -78,32 +79,7 @@ const NO_DEPS: string[] = [];
 const UNCHECKED_IDS = { checkIds: false };
 const TOP_KEYS = new Set(['batchId', 'items']);
 const ITEM_KEYS = new Set(['id', 'destination', 'amount', 'memo']);
-/** A field name as an issue shows it: at most 64 characters. */
-const fieldName = (k: string) => (k.length > 64 ? `${k.slice(0, 64)}…` : k);
-/**
- * One issue per object for its unknown fields, however many (a body of 200,000 distinct keys would
- * otherwise answer one issue each: a 400 many times the size of the request): the first by name,
- * up to four more in the message, then how many others.
- */
-function unknownFields(
-  obj: Record<string, unknown>,
-  allowed: ReadonlySet<string>,
-  list: string,
-): { field: string; message: string } | undefined {
-  const unknown: string[] = [];
-  let n = 0;
-  for (const k in obj) if (!allowed.has(k) && n++ < 5) unknown.push(fieldName(k));
-  if (n === 0) return undefined;
-  if (n === 1) return { field: unknown[0]!, message: `unknown field (allowed: ${list})` };
-  const others = unknown
-    .slice(1)
-    .map((k) => JSON.stringify(k))
-    .join(', ');
-  return {
-    field: unknown[0]!,
-    message: `unknown field, and ${n - 1} more: ${others}${n > 5 ? `, … ${n - 5} others` : ''} (allowed: ${list})`,
-  };
-}
+// how unknown fields are reported is shared with the rewrite (it came after the rewrite, not before it)
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const show = (v: unknown) => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
