@@ -54,15 +54,11 @@ export function createIntake(redis: RedisClient, keys: TreasuryKeys) {
       for (const i of b.items) dependents.set(i.id, []);
       const args = [keys.prefix, b.batchId, b.workflowId, String(Date.now()), staging, unitsToString(b.totalUnits), String(b.levels)];
       for (const i of b.items) for (const d of i.dependsOn) dependents.get(d)?.push(i.id);
-      // one argument (the script's layout): per item 'id n outside bytes', a newline, then its entry
-      const packed: string[] = [];
       b.items.forEach((i, k) => {
         const inside = i.dependsOn.filter((d) => dependents.has(d));
         const outside = inside.length === i.dependsOn.length ? '' : i.dependsOn.filter((d) => !dependents.has(d)).join(',');
-        const entry = encodeItemEntry(k, i, dependents.get(i.id)!);
-        packed.push(`${i.id} ${inside.length} ${outside} ${Buffer.byteLength(entry)}\n`, entry);
+        args.push(i.id, encodeItemEntry(k, i, dependents.get(i.id)!), `${inside.length} ${outside}`);
       });
-      args.push(packed.join(''));
       const [r] = (await Promise.all([intakeScript(redis, [], args), staged])) as [unknown[], unknown];
       let result: IntakeResult;
       if (r[0] === 'ok') result = { ok: true, ready: Number(r[1]), cancelled: parseChanged(r[2]) };

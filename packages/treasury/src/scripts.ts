@@ -231,12 +231,10 @@ end
 
 /**
  * Intake of a whole batch, all or nothing. ARGV: prefix, batchId, workflowId, now, staging memo key
- * ('' = none), total units, levels, then the items as one argument (one argument to encode and
- * read, not three per item): per item a line 'id n outside bytes' (how many of its dependencies
- * are in this batch, those outside it, comma-joined, and the byte length of its entry), then its
- * ':it' entry ('idx dest units level deps dn chainMemo': index in the batch, destination, units,
- * level, dependencies and dependents in this batch, comma-joined, then the chain memo, which may
- * hold any character), exactly that many bytes. Items are stored with bulk
+ * ('' = none), total units, levels, then three per item: its id; its ':it' entry ('idx dest units
+ * level deps dn chainMemo': index in the batch, destination, units, level, dependencies and
+ * dependents in this batch, comma-joined, then the chain memo); and 'n outside' (how many of its
+ * dependencies are in this batch, and those outside it, comma-joined). Items are stored with bulk
  * commands, no key per item: an item's hash is written at its first transition (see unwritten). A
  * later batch's dependents go to the item's ':dn' set (and 'xdn' says so).
  * Refuses (writing nothing) a used batch id, used item ids (all of them listed) or an unknown
@@ -248,20 +246,13 @@ export const intakeScript = luaScript(`${LIB}
 local B, WF, now, stage = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local bkey = bk(B)
 if redis.call('EXISTS', bkey) == 1 then return {'conflict_batch'} end
--- the items, one argument: per item a line 'id n outside bytes', then its entry (that many bytes, any characters)
-local ids, nIn, extDeps, entryOf = {}, {}, {}, {}
-local data, pos, n = ARGV[8], 1, 0
-while pos <= #data do
-  local nl = string.find(data, '\\n', pos, true)
-  local id, inside, outside, len
-  if nl then id, inside, outside, len = string.match(string.sub(data, pos, nl - 1), '^(%S+) (%d+) (%S*) (%d+)$') end
-  -- read whole before the first write below
-  if not id or nl + tonumber(len) > #data then return redis.error_reply('intake: unreadable item at byte ' .. pos) end
-  n = n + 1
-  ids[n], nIn[n], extDeps[n] = id, inside, outside
-  len = tonumber(len)
-  entryOf[n] = string.sub(data, nl + 1, nl + len)
-  pos = nl + len + 1
+local first = 8
+local n = (#ARGV - first + 1) / 3
+local ids, nIn, extDeps = {}, {}, {}
+for k = 1, n do
+  local a = first + (k - 1) * 3
+  ids[k] = ARGV[a]
+  nIn[k], extDeps[k] = string.match(ARGV[a + 2], '^(%d+) (%S*)$')
 end
 local conflicts = {'conflict_ids'}
 for s = 1, n, 1000 do
@@ -311,7 +302,7 @@ for k = 1, n do
   end
   rem[k] = r
   entries[#entries + 1] = id
-  entries[#entries + 1] = entryOf[k]
+  entries[#entries + 1] = ARGV[first + (k - 1) * 3 + 1]
   owner[#owner + 1] = id
   owner[#owner + 1] = B
   queued[#queued + 1] = k - 1

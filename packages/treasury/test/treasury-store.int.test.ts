@@ -118,7 +118,7 @@ test('a chunk is claimed once: the same items, executors and nonces on every ret
   expect(await s.item(b!.id)).toMatchObject({ status: 'QUEUED', attempts: 1, lastError: 'unavailable' });
 });
 
-test('memos and reasons of any characters pass the packed arguments whole (newlines, spaces, multibyte)', async () => {
+test('memos and reasons of any characters are stored whole (newlines, spaces, multibyte; a record packs its answers in one argument)', async () => {
   const s = store();
   const memos = {
     m1: 'line one\nline two  with  spaces \u00e9\u00e8 \ud83d\udcb8 \u6f22\u5b57',
