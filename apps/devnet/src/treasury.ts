@@ -56,7 +56,13 @@ const result = (d: Disbursement) => ({
 export function createTreasuryMethods(chain: ChainState) {
   const t = chain.treasury;
   return {
-    'treasury.balance': () => ({ balance: formatUnits(t.balance), nonces: t.nonces }),
+    // executor_prefix: only those executors' nonces (a client syncing its own pool need not read every executor's)
+    'treasury.balance': (params: unknown) => {
+      const p = parse(obj({ executor_prefix: z.string().max(128).optional() }), params ?? {});
+      const prefix = p.executor_prefix;
+      const nonces = prefix === undefined ? t.nonces : Object.fromEntries(Object.entries(t.nonces).filter(([e]) => e.startsWith(prefix)));
+      return { balance: formatUnits(t.balance), nonces };
+    },
     'treasury.submit_disbursement': (params: unknown) => {
       const p = parse(submitParams, params);
       const existing = t.disbursements.get(p.disbursement_id);

@@ -220,6 +220,9 @@ test('treasury disbursements: executed once per id, nonces rise, business errors
   expect(first).toMatchObject({ status: 'executed', nonce: 1, disbursement_id: intent.disbursement_id });
   expect((await rpc('treasury.submit_disbursement', intent)).result).toEqual(first);
   expect((await rpc('treasury.balance')).result).toEqual({ balance: '700', nonces: { 'exec-1': 1 } });
+  // a pool reads only its own executors' nonces
+  expect((await rpc('treasury.balance', { executor_prefix: 'exec-' })).result).toEqual({ balance: '700', nonces: { 'exec-1': 1 } });
+  expect((await rpc('treasury.balance', { executor_prefix: 'other-' })).result).toEqual({ balance: '700', nonces: {} });
   const reused = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}` });
   expect(reused.error).toMatchObject({ code: -33002, data: { nonce: 1, last_nonce: 1 } });
   const short = await rpc('treasury.submit_disbursement', { ...intent, disbursement_id: `d-${randomUUID()}`, nonce: 2, amount: 701 });

@@ -126,7 +126,9 @@ export function createChainClient(opts: ChainClientOptions) {
     governor: { status: (o?: CallOptions) => t.read('governor.status', {}, s.governorStatusSchema, o) },
     ledger: { balance: (p: { account: string }, o?: CallOptions) => t.read('ledger.balance', p, s.ledgerBalanceSchema, o) },
     treasury: {
-      balance: (o?: CallOptions) => t.read('treasury.balance', {}, s.treasuryBalanceSchema, o),
+      /** The balance and executors' last nonces; `executorPrefix`: only executors whose name starts with it. */
+      balance: (p: { executorPrefix?: string } = {}, o?: CallOptions) =>
+        t.read('treasury.balance', p.executorPrefix === undefined ? {} : { executor_prefix: p.executorPrefix }, s.treasuryBalanceSchema, o),
       submitDisbursement: (p: DisbursementIntent, o?: CallOptions) =>
         t.write('treasury.submit_disbursement', disbursementParams(p), s.disbursementResultSchema, o),
       /**

@@ -492,3 +492,13 @@ test('nonce counters rise to the node’s last nonces, never fall', async () => 
   expect(await s.raiseNonces({ [`ex${n}-0`]: 5 })).toBe(0);
   expect((await s.stats()).maxNonce).toBe(42);
 });
+
+test('a nonce sync of thousands of executors raises exactly those behind the node (read in slices of 1,000)', async () => {
+  const s = store(2500);
+  const node = Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`ex${n}-${i}`, i % 3 === 0 ? i + 7 : 0]));
+  expect(await s.raiseNonces(node)).toBe(834);
+  // a second sync finds nothing behind; a lower node nonce never lowers ours
+  expect(await s.raiseNonces({ ...node, [`ex${n}-2499`]: 1 })).toBe(0);
+  const nonces = await redis.hmGet(s.keys.executorNonces, [`ex${n}-0`, `ex${n}-999`, `ex${n}-1000`, `ex${n}-1001`, `ex${n}-2499`]);
+  expect(nonces).toEqual(['7', '1006', null, null, '2506']);
+});

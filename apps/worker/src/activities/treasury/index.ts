@@ -64,7 +64,8 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
 
   const activities: TreasuryActivities = {
     async prepareBatch(batchId) {
-      const { nonces } = await classified(() => chain.treasury.balance());
+      // only our pool's executors: the node may know thousands of others
+      const { nonces } = await classified(() => chain.treasury.balance({ executorPrefix: `${treasury.executors.prefix}-` }));
       await treasury.raiseNonces(nonces);
       return progressOf(batchId);
     },
