@@ -85,7 +85,7 @@ const claimScript = luaScript(`${LIB}
 return {redis.call('HGET', bk, 'QUEUED'), claim(ARGV[3], tonumber(ARGV[4]), ARGV[5])}
 `);
 
-/** ARGV: prefix, batch, now, next chunk, size, answers ('id executor txHash' lines). Returns {queued, next claim rows}. */
+/** ARGV: prefix, batch, now, next chunk, size, answers ('id executor txHash' lines). Returns {queued, next claim rows, executed here}. */
 const recordScript = luaScript(`${LIB}
 local now = ARGV[3]
 local ids, ex, tx = {}, {}, {}
@@ -141,10 +141,8 @@ if #done > 0 then
     bulk('RPUSH', bk .. ':ready', ready)
   end
 end
-return {redis.call('HGET', bk, 'QUEUED'), claim(ARGV[4], tonumber(ARGV[5]), now)}
+return {redis.call('HGET', bk, 'QUEUED'), claim(ARGV[4], tonumber(ARGV[5]), now), #done}
 `);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createFloorExecutor(
   redis: RedisClient,
@@ -186,8 +184,19 @@ export function createFloorExecutor(
       const intakeMs = performance.now() - t0;
 
       // as our workflow launches: as many rounds in flight as the ready items fill, up to the bound
-      const loops = Math.min(opts.inFlight, Math.max(1, Math.ceil(ready.split(' ').length / opts.chunk)));
+      const readyCount = v.items.length - v.items.filter((i) => i.dependsOn.length > 0).length;
+      const loops = Math.min(opts.inFlight, Math.max(1, Math.ceil(readyCount / opts.chunk)));
       let queued = v.items.length;
+      // all EXECUTED: when the last record that executed something was sent (as ours: the batch's lastExecutedAt)
+      let lastExecutedAt = t0;
+      // a round with nothing ready waits for another round's record (it may release items), not a timer
+      let recorded: () => void = () => undefined;
+      let nextRecord = new Promise<void>((r) => (recorded = r));
+      const announce = () => {
+        const wake = recorded;
+        nextRecord = new Promise<void>((r) => (recorded = r));
+        wake();
+      };
       const toIntent = (row: string): DisbursementIntent => {
         const [id, executor, nonce, destination, units, ...memo] = row.split(' ') as string[];
         const m = memo.join(' ');
@@ -205,14 +214,20 @@ export function createFloorExecutor(
         Array.from({ length: loops }, async (_, loop) => {
           let round = 0;
           const key = () => `${loop}.${round++}`;
-          let [q, rows] = (await claimScript(redis, [], [P, batchId, key(), String(opts.chunk), String(Date.now())])) as [string, string[]];
-          queued = Math.min(queued, Number(q));
+          const claim = async () => {
+            const [q, rows] = (await claimScript(redis, [], [P, batchId, key(), String(opts.chunk), String(Date.now())])) as [
+              string,
+              string[],
+            ];
+            queued = Math.min(queued, Number(q));
+            return rows;
+          };
+          let rows = await claim();
           while (queued > 0) {
             if (!rows.length) {
-              // nothing ready for this loop now: another round in flight will release some
-              await sleep(1);
-              [q, rows] = (await claimScript(redis, [], [P, batchId, key(), String(opts.chunk), String(Date.now())])) as [string, string[]];
-              queued = Math.min(queued, Number(q));
+              // (or 5 ms: a record that landed between this claim's reply and this wait was missed)
+              await Promise.race([nextRecord, new Promise((r) => setTimeout(r, 5))]);
+              rows = await claim();
               continue;
             }
             const intents = rows.map(toIntent);
@@ -222,15 +237,21 @@ export function createFloorExecutor(
               if (!a.ok) throw new Error(`floor: the node refused ${intents[i]!.disbursement_id}: ${a.error.message}`);
               lines += `${lines ? '\n' : ''}${intents[i]!.disbursement_id} ${intents[i]!.executor} ${a.result.tx_hash}`;
             });
-            [q, rows] = (await recordScript(redis, [], [P, batchId, String(Date.now()), key(), String(opts.chunk), lines])) as [
-              string,
-              string[],
-            ];
+            const sentAt = performance.now();
+            const [q, next, executed] = (await recordScript(
+              redis,
+              [],
+              [P, batchId, String(Date.now()), key(), String(opts.chunk), lines],
+            )) as [string, string[], number];
+            if (executed > 0) lastExecutedAt = Math.max(lastExecutedAt, sentAt);
             queued = Math.min(queued, Number(q));
+            rows = next;
+            announce();
           }
+          announce(); // a round still waiting sees the batch done
         }),
       );
-      const totalMs = performance.now() - t0;
+      const totalMs = lastExecutedAt - t0;
       const executed = Number(await redis.hGet(`${P}:b:${batchId}`, 'EXECUTED'));
       return { intakeMs, totalMs, executed };
     },
