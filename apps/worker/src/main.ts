@@ -11,6 +11,7 @@ import { CHAIN_BREAKER } from '@blockops/domain';
 import { createChainWriteGuard } from './chain-write-guard';
 import { createGateCache } from './gate-cache';
 import { ensureDisbursementWorkflows, ensureEmergencyController, ensureReceiptPoller } from './singletons';
+import { startDisbursementReconciler } from './disbursement-reconciler';
 import { assertSearchAttributes, bindAccountingToChain } from './startup-checks';
 import { withTestHooks } from './test-hooks';
 import { createLogger, temporalLogger } from './logger';
@@ -118,24 +119,35 @@ async function main() {
     });
     log.info({ workflowId: 'receipt-poller', poller }, 'receipt poller singleton');
   }
-  // a batch stored by the web whose workflow never started (the web died in between) starts here
-  const started = await ensureDisbursementWorkflows({
-    address: config.TEMPORAL_ADDRESS,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    batchIds: await treasury.runningBatchIds(),
-    input: {
-      idlePollMs: config.TREASURY_IDLE_POLL_MS,
-      chunkTimeoutMs: config.TREASURY_CHUNK_TIMEOUT_MS,
-      chunkBudgetMs: config.TREASURY_CHUNK_BUDGET_MS,
-      maxHistoryEvents: config.TREASURY_MAX_HISTORY_EVENTS,
-    },
-  });
+  // a batch stored by the web whose workflow never started (the web died in between) starts here,
+  // and at every TREASURY_RECONCILE_MS after (then once it is that old: the web starts its own at once)
+  const startMissing = (batchIds: string[]) =>
+    ensureDisbursementWorkflows({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      batchIds,
+      input: {
+        idlePollMs: config.TREASURY_IDLE_POLL_MS,
+        chunkTimeoutMs: config.TREASURY_CHUNK_TIMEOUT_MS,
+        chunkBudgetMs: config.TREASURY_CHUNK_BUDGET_MS,
+        maxHistoryEvents: config.TREASURY_MAX_HISTORY_EVENTS,
+      },
+    });
+  const started = await startMissing(await treasury.runningBatchIds());
   if (started.length) log.warn({ batches: started }, 'started disbursement workflows for stored batches that had none');
+  const reconciler = startDisbursementReconciler({
+    intervalMs: config.TREASURY_RECONCILE_MS,
+    graceMs: config.TREASURY_RECONCILE_MS,
+    treasury,
+    start: startMissing,
+    log,
+  });
   const metricsServer = await serveMetrics(metrics.registry, config.WORKER_METRICS_PORT);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics` }, 'worker running');
   // The SDK shuts the worker down on SIGINT/SIGTERM: in-flight activities finish or are cancelled.
   await worker.run();
+  reconciler.stop();
   metricsServer.close();
   await guard.close();
   await connection.close();

@@ -180,6 +180,8 @@ export const configSchema = z
     TREASURY_IDLE_POLL_MS: positiveInt(1000, 600_000),
     /** A batch's run continues-as-new once its history holds this many events. */
     TREASURY_MAX_HISTORY_EVENTS: positiveInt(4000, 40_000),
+    /** How often a worker starts the workflow of a stored batch that has none (the web died after storing it), once the batch is this old. */
+    TREASURY_RECONCILE_MS: positiveInt(30_000, 3_600_000),
     /** Largest JSON-RPC request a chunk sends; a chunk is split into several (the devnet accepts 1 MiB). */
     TREASURY_RPC_MAX_BYTES: positiveInt(512 * 1024, 64 * 1024 * 1024),
     WEB_PORT: port(3000),
