@@ -5,7 +5,9 @@ export interface DisbursementReconcilerOptions {
   intervalMs: number;
   /** a batch younger than this is left to the web, which starts its workflow right after storing it */
   graceMs: number;
-  treasury: Pick<TreasuryStore, 'runningBatchIds' | 'batchSummary'>;
+  /** only batches stored within this long are checked (the worker's start checks every one); a day by default */
+  windowMs?: number;
+  treasury: Pick<TreasuryStore, 'runningBatchIds'>;
   /** starts `disburse-<batchId>` for batches that never had one; returns those it started (ensureDisbursementWorkflows) */
   start: (batchIds: string[]) => Promise<string[]>;
   log: { warn(obj: object, msg: string): void };
@@ -17,7 +19,8 @@ export interface DisbursementReconcilerOptions {
  * and died before starting it. The worker's own start does the same once; without this a batch
  * stored then would wait for the next worker restart. Only batches older than `graceMs` (the web
  * starts its own at once: starting it from here first would only lose the request's correlation
- * id); a batch whose workflow ever existed is left alone (its workflow id is never reused). Every
+ * id) and stored within `windowMs` (a day: the check reads only those, not every batch ever stored);
+ * a batch whose workflow ever existed is left alone (its workflow id is never reused). Every
  * worker may run one: the workflow id makes a second start a no-op. A check never overlaps the
  * previous one; a failed check is logged and tried again at the next.
  */
@@ -27,11 +30,8 @@ export function startDisbursementReconciler(opts: DisbursementReconcilerOptions)
   let stopped = false;
 
   async function check(): Promise<string[]> {
-    const due: string[] = [];
-    for (const batchId of await opts.treasury.runningBatchIds()) {
-      const b = await opts.treasury.batchSummary(batchId);
-      if (b && Date.parse(b.createdAt) <= now() - opts.graceMs) due.push(batchId);
-    }
+    const t = now();
+    const due = await opts.treasury.runningBatchIds({ from: t - (opts.windowMs ?? 86_400_000), to: t - opts.graceMs });
     const started = due.length ? await opts.start(due) : [];
     if (started.length) opts.log.warn({ batches: started }, 'started disbursement workflows for stored batches that had none');
     return started;

@@ -52,18 +52,31 @@ test('a stored batch without its workflow is started by the periodic check once 
     const orphan = await store('orphan');
 
     const warned: object[] = [];
+    const start = (batchIds: string[]) =>
+      ensureDisbursementWorkflows({
+        address: servers.env.address,
+        namespace: servers.env.namespace ?? 'default',
+        taskQueue,
+        batchIds,
+        input: { idlePollMs: 100, chunkTimeoutMs: 5000 },
+      });
+    // seen from ten days later, the batch is outside the check's window (a worker's start checks it)
+    const later = startDisbursementReconciler({
+      intervalMs: 3_600_000,
+      graceMs: 1500,
+      windowMs: 86_400_000,
+      treasury: h.treasury,
+      start,
+      log: { warn: (obj) => warned.push(obj) },
+      now: () => Date.now() + 10 * 86_400_000,
+    });
+    expect(await later.check()).toEqual([]);
+    later.stop();
     const reconciler = startDisbursementReconciler({
       intervalMs: 200,
       graceMs: 1500,
       treasury: h.treasury,
-      start: (batchIds) =>
-        ensureDisbursementWorkflows({
-          address: servers.env.address,
-          namespace: servers.env.namespace ?? 'default',
-          taskQueue,
-          batchIds,
-          input: { idlePollMs: 100, chunkTimeoutMs: 5000 },
-        }),
+      start,
       log: { warn: (obj) => warned.push(obj) },
     });
     try {

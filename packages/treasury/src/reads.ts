@@ -122,9 +122,14 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       return { batches: hashes.filter((h) => h.batchId).map(toSummary), total };
     },
 
-    /** Batches not yet completed (oldest first). */
-    async runningBatchIds(): Promise<string[]> {
-      const ids = await redis.zRange(keys.batches, 0, -1);
+    /**
+     * Batches not yet completed (oldest first); `created`: only those stored within this window (ms
+     * since the epoch, inclusive), read from the creation-time index rather than every batch ever stored.
+     */
+    async runningBatchIds(created?: { from?: number; to?: number }): Promise<string[]> {
+      const ids = created
+        ? await redis.zRange(keys.batches, created.from ?? '-inf', created.to ?? '+inf', { BY: 'SCORE' })
+        : await redis.zRange(keys.batches, 0, -1);
       if (!ids.length) return [];
       const p = redis.multi();
       for (const b of ids) p.hGet(keys.batch(b), 'completedAt');

@@ -493,6 +493,27 @@ test('nonce counters rise to the node’s last nonces, never fall', async () => 
   expect((await s.stats()).maxNonce).toBe(42);
 });
 
+test('running batches: all of them, or only those stored within a window of creation times', async () => {
+  const s = store();
+  const before = Date.now();
+  await submit(s, 'w1', [{ id: 'w1a' }]);
+  await submit(s, 'w2', [{ id: 'w2a' }]);
+  const after = Date.now();
+  expect(await s.runningBatchIds()).toEqual(['w1', 'w2']);
+  expect(await s.runningBatchIds({ from: before, to: after })).toEqual(['w1', 'w2']);
+  expect(await s.runningBatchIds({ from: after + 1 })).toEqual([]);
+  expect(await s.runningBatchIds({ to: before - 1 })).toEqual([]);
+  // a completed batch is not running, whatever the window
+  const c = await s.claimChunk('w1', '0.0', 10);
+  await s.recordResults(
+    'w1',
+    '0.0',
+    c.items.map((i) => ({ id: i.id, kind: 'E' as const, txHash: '0xa' })),
+  );
+  expect((await s.finish('w1')).completed).toBe(true);
+  expect(await s.runningBatchIds({ from: before })).toEqual(['w2']);
+});
+
 test('a nonce sync of thousands of executors raises exactly those behind the node (read in slices of 1,000)', async () => {
   const s = store(2500);
   const node = Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`ex${n}-${i}`, i % 3 === 0 ? i + 7 : 0]));
