@@ -134,8 +134,9 @@ async function main() {
         maxHistoryEvents: config.TREASURY_MAX_HISTORY_EVENTS,
       },
     });
-  const started = await startMissing(await treasury.runningBatchIds());
+  const { started, failed } = await startMissing(await treasury.runningBatchIds(undefined, { withoutWorkflow: true }));
   if (started.length) log.warn({ batches: started }, 'started disbursement workflows for stored batches that had none');
+  if (failed.length) log.warn({ failed }, 'could not start the workflow of stored batches that have none; a running worker tries again');
   const reconciler = startDisbursementReconciler({
     intervalMs: config.TREASURY_RECONCILE_MS,
     graceMs: config.TREASURY_RECONCILE_MS,
@@ -147,7 +148,7 @@ async function main() {
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics` }, 'worker running');
   // The SDK shuts the worker down on SIGINT/SIGTERM: in-flight activities finish or are cancelled.
   await worker.run();
-  reconciler.stop();
+  await reconciler.stop();
   metricsServer.close();
   await guard.close();
   await connection.close();

@@ -54,7 +54,8 @@ async function ensureSingleton(
 
 /**
  * Starts `disburse-<batchId>` for stored batches that never got their workflow (the web stored the
- * batch, then died before starting it). A batch whose workflow ever existed is left alone.
+ * batch, then died before starting it). A batch whose workflow ever existed is left alone. A batch
+ * that could not be started does not stop the others: each is reported, started or failed.
  */
 export async function ensureDisbursementWorkflows(opts: {
   address: string;
@@ -62,10 +63,11 @@ export async function ensureDisbursementWorkflows(opts: {
   taskQueue: string;
   batchIds: string[];
   input: Omit<DisburseInput, 'batchId'>;
-}): Promise<string[]> {
-  if (!opts.batchIds.length) return [];
-  const connection = await Connection.connect({ address: opts.address });
+}): Promise<{ started: string[]; failed: { batchId: string; error: string }[] }> {
   const started: string[] = [];
+  const failed: { batchId: string; error: string }[] = [];
+  if (!opts.batchIds.length) return { started, failed };
+  const connection = await Connection.connect({ address: opts.address });
   try {
     const client = new Client({ connection, namespace: opts.namespace });
     for (const batchId of opts.batchIds) {
@@ -81,10 +83,10 @@ export async function ensureDisbursementWorkflows(opts: {
         });
         started.push(batchId);
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) failed.push({ batchId, error: String(err) });
       }
     }
-    return started;
+    return { started, failed };
   } finally {
     await connection.close();
   }

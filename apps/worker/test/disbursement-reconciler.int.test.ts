@@ -1,7 +1,7 @@
 /**
  * A batch stored without its workflow (the web died right after storing it) is started by a running
  * worker's periodic check, once the batch is older than the grace, and executes; a batch whose
- * workflow ever existed is left alone. Real Temporal dev server, devnet and Redis.
+ * workflow ever existed (or ever ran, as the store marks it) is left alone. Real Temporal dev server, devnet and Redis.
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -48,6 +48,10 @@ test('a stored batch without its workflow is started by the periodic check once 
       args: [{ batchId: ended }],
     });
     await endedHandle.terminate('operator stopped it');
+    // its workflow ran once (prepareBatch marked it) and Temporal no longer remembers it (retention):
+    // the store's mark alone keeps it from being started again
+    const forgotten = await store('forgotten');
+    await h.treasury.markWorkflowStarted(forgotten);
     // the web "died" right after storing this one
     const orphan = await store('orphan');
 
@@ -63,7 +67,7 @@ test('a stored batch without its workflow is started by the periodic check once 
     // seen from ten days later, the batch is outside the check's window (a worker's start checks it)
     const later = startDisbursementReconciler({
       intervalMs: 3_600_000,
-      graceMs: 1500,
+      graceMs: 3000,
       windowMs: 86_400_000,
       treasury: h.treasury,
       start,
@@ -71,10 +75,10 @@ test('a stored batch without its workflow is started by the periodic check once 
       now: () => Date.now() + 10 * 86_400_000,
     });
     expect(await later.check()).toEqual([]);
-    later.stop();
+    await later.stop();
     const reconciler = startDisbursementReconciler({
       intervalMs: 200,
-      graceMs: 1500,
+      graceMs: 3000,
       treasury: h.treasury,
       start,
       log: { warn: (obj) => warned.push(obj) },
@@ -100,12 +104,13 @@ test('a stored batch without its workflow is started by the periodic check once 
       });
       expect(paid.payments).toHaveLength(9);
 
-      // the terminated batch's workflow is never started again, and nothing else is due
+      // the terminated batch's workflow is never started again, nor the forgotten one's, and nothing else is due
       expect(await reconciler.check()).toEqual([]);
+      expect(await workflowExists(disbursementWorkflowId(forgotten))).toBe(false);
       expect((await servers.client.workflow.getHandle(disbursementWorkflowId(ended)).describe()).status.name).toBe('TERMINATED');
       expect(warned.flatMap((w) => (w as { batches?: string[] }).batches ?? [])).not.toContain(ended);
     } finally {
-      reconciler.stop();
+      await reconciler.stop();
     }
   });
 }, 90_000);

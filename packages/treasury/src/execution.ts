@@ -196,6 +196,12 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
       return { completed: done === 1, queued: Number(queued) };
     },
 
+    /** The batch's workflow has run (its first task): stored batches without one are started by a worker's check, never this one. */
+    async markWorkflowStarted(batchId: string): Promise<void> {
+      // never creates the hash: a workflow started for a batch that was never stored must not take its id
+      if (await redis.exists(keys.batch(batchId))) await redis.hSetNX(keys.batch(batchId), 'workflowStartedAt', String(Date.now()));
+    },
+
     /** Marks a batch HALTED (submissions held by the decision point) until its next execution. */
     /** The batch shows HALTED with this reason; '' clears it (allowed again). */
     async markHalted(batchId: string, reason: string): Promise<void> {

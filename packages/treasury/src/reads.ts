@@ -124,17 +124,18 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
 
     /**
      * Batches not yet completed (oldest first); `created`: only those stored within this window (ms
-     * since the epoch, inclusive), read from the creation-time index rather than every batch ever stored.
+     * since the epoch, inclusive), read from the creation-time index rather than every batch ever
+     * stored; `withoutWorkflow`: only those whose workflow never ran (no `workflowStartedAt`).
      */
-    async runningBatchIds(created?: { from?: number; to?: number }): Promise<string[]> {
+    async runningBatchIds(created?: { from?: number; to?: number }, opts: { withoutWorkflow?: boolean } = {}): Promise<string[]> {
       const ids = created
         ? await redis.zRange(keys.batches, created.from ?? '-inf', created.to ?? '+inf', { BY: 'SCORE' })
         : await redis.zRange(keys.batches, 0, -1);
       if (!ids.length) return [];
       const p = redis.multi();
-      for (const b of ids) p.hGet(keys.batch(b), 'completedAt');
-      const done = (await p.execAsPipeline()) as unknown as (string | null)[];
-      return ids.filter((_, i) => !done[i]);
+      for (const b of ids) p.hmGet(keys.batch(b), ['completedAt', 'workflowStartedAt']);
+      const rows = (await p.execAsPipeline()) as unknown as (string | null)[][];
+      return ids.filter((_, i) => !rows[i]![0] && !(opts.withoutWorkflow && rows[i]![1]));
     },
 
     /**

@@ -512,7 +512,8 @@ return {1, 0}
 /** Raises our nonce counters to at least the node's last nonces (ARGV: prefix, then executor, nonce pairs). Returns how many rose. */
 export const raiseNoncesScript = luaScript(`${LIB}
 local raised, up = 0, {}
--- one HMGET per 1,000 executors (a pool's sync reads thousands), one HSET for those that rose
+-- one HMGET per 1,000 executors (a pool's sync reads thousands), then HSETs of those that rose (their
+-- nonces as the node's own strings)
 for s = 2, #ARGV, 2000 do
   local names = {}
   for i = s, math.min(s + 1998, #ARGV - 1), 2 do names[#names + 1] = ARGV[i] end
@@ -521,7 +522,7 @@ for s = 2, #ARGV, 2000 do
     local node = tonumber(ARGV[s + (j - 1) * 2 + 1])
     if node > tonumber(cur[j] or '0') then
       up[#up + 1] = name
-      up[#up + 1] = node
+      up[#up + 1] = ARGV[s + (j - 1) * 2 + 1]
       raised = raised + 1
     end
   end

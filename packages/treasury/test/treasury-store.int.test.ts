@@ -512,6 +512,12 @@ test('running batches: all of them, or only those stored within a window of crea
   );
   expect((await s.finish('w1')).completed).toBe(true);
   expect(await s.runningBatchIds({ from: before })).toEqual(['w2']);
+  // a batch whose workflow ran is not one without a workflow; marking an unknown batch stores nothing
+  await s.markWorkflowStarted('w2');
+  await s.markWorkflowStarted('never-stored');
+  expect(await s.runningBatchIds({ from: before }, { withoutWorkflow: true })).toEqual([]);
+  expect(await s.runningBatchIds({ from: before })).toEqual(['w2']);
+  expect(await redis.exists(s.keys.batch('never-stored'))).toBe(0);
 });
 
 test('a nonce sync of thousands of executors raises exactly those behind the node (read in slices of 1,000)', async () => {

@@ -64,7 +64,7 @@ const submit = endpoint({
   try {
     await startDisbursement(services, batchId, workflowId, { correlationId: caller.correlationId, startedBy: caller.actor });
   } catch (err) {
-    const message = `batch ${batchId} is stored but its workflow could not be started (${(err as Error).message}); the next worker start starts it`;
+    const message = `batch ${batchId} is stored but its workflow could not be started (${(err as Error).message}); a running worker starts it once it is TREASURY_RECONCILE_MS old (30 s by default), or a worker at its start`;
     await record('failed', batchId, message);
     return { status: 503, body: { error: message, batchId, workflowId, ...links } };
   }
