@@ -75,6 +75,29 @@ export interface ExecutorPool {
 }
 
 export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: ExecutorPool) {
+  /** Items resolved already, as a record reported them (see resolvedOf below). */
+  async function resolvedOf(ids: string[]): Promise<ChangedItem[]> {
+    if (!ids.length) return [];
+    const p = redis.multi();
+    for (const id of ids) p.hmGet(keys.item(id), ['batch', 'status', 'tx', 'nonce', 'reason', 'root']);
+    const rows = (await p.execAsPipeline()) as unknown as (string | null)[][];
+    return rows.flatMap(([batchId, status, tx, nonce, reason, root], i) =>
+      batchId && status && status !== 'QUEUED'
+        ? [
+            {
+              id: ids[i]!,
+              batchId,
+              status: status as DisbursementStatus,
+              ...(tx ? { txHash: tx } : {}),
+              ...(nonce ? { nonce: Number(nonce) } : {}),
+              ...(reason ? { reason } : {}),
+              ...(root ? { rootCause: root } : {}),
+            },
+          ]
+        : [],
+    );
+  }
+
   return {
     /**
      * Claims a round of a chunk, `claim` = "<chunk>.<round>" (once: a retry gets the same items,
@@ -144,26 +167,21 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
      * Items of a claimed round that are resolved already, as a record reported them (a replay
      * republishes them: the attempt that recorded them may have died before it published).
      */
-    async resolvedOf(ids: string[]): Promise<ChangedItem[]> {
-      if (!ids.length) return [];
-      const p = redis.multi();
-      for (const id of ids) p.hmGet(keys.item(id), ['batch', 'status', 'tx', 'nonce', 'reason', 'root']);
-      const rows = (await p.execAsPipeline()) as unknown as (string | null)[][];
-      return rows.flatMap(([batchId, status, tx, nonce, reason, root], i) =>
-        batchId && status && status !== 'QUEUED'
-          ? [
-              {
-                id: ids[i]!,
-                batchId,
-                status: status as DisbursementStatus,
-                ...(tx ? { txHash: tx } : {}),
-                ...(nonce ? { nonce: Number(nonce) } : {}),
-                ...(reason ? { reason } : {}),
-                ...(root ? { rootCause: root } : {}),
-              },
-            ]
-          : [],
-      );
+    resolvedOf,
+
+    /**
+     * Items of `batchId` cancelled because one of `roots` did not execute (their root cause), as a
+     * record reported them: a replay republishes them with their roots (a lost record's cascade).
+     */
+    async cancelledBy(batchId: string, roots: Set<string>): Promise<ChangedItem[]> {
+      const out: ChangedItem[] = [];
+      if (!roots.size) return out;
+      const key = keys.byStatus(batchId, 'CANCELLED');
+      for (let offset = 0; ; offset += 1000) {
+        const ids = await redis.zRange(key, offset, offset + 999);
+        out.push(...(await resolvedOf(ids)).filter((c) => c.rootCause !== undefined && roots.has(c.rootCause)));
+        if (ids.length < 1000) return out;
+      }
     },
 
     /** A chunk's attempt ended with its events published (kept a day at most; the batch's finish drops it). */

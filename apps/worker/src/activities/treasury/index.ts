@@ -125,9 +125,16 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
           // no-op); metrics are not counted again
           if (republish && !claim.fresh && pending.length < claim.items.length) {
             const resolved = await treasury.resolvedOf(claim.items.filter((i) => i.status !== 'QUEUED').map((i) => i.id));
+            // and the dependents those records cancelled with them (this batch's; a later batch's show on reload)
+            const roots = new Set(resolved.filter((c) => c.status === 'CANCELLED' || c.status === 'FAILED').map((c) => c.id));
+            const cascaded = await treasury.cancelledBy(batchId, roots);
             const { counts } = await treasury.progress(batchId);
             const runId = info.workflowExecution?.runId ?? '';
-            for (const e of disbursementEvents(resolved, (b) => (b === batchId ? counts : undefined), { batchId, runId, correlationId }))
+            for (const e of disbursementEvents([...resolved, ...cascaded], (b) => (b === batchId ? counts : undefined), {
+              batchId,
+              runId,
+              correlationId,
+            }))
               published.push(publish(e));
           }
           let next: Claim | undefined;
