@@ -75,7 +75,7 @@ export interface ExecutorPool {
 }
 
 export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: ExecutorPool) {
-  /** Items resolved already, as a record reported them (see resolvedOf below). */
+  /** Items resolved already, as a record reported them (exported as resolvedOf). */
   async function resolvedOf(ids: string[]): Promise<ChangedItem[]> {
     if (!ids.length) return [];
     const p = redis.multi();
@@ -170,16 +170,15 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
     resolvedOf,
 
     /**
-     * Items of `batchId` cancelled because one of `roots` did not execute (their root cause), as a
-     * record reported them: a replay republishes them with their roots (a lost record's cascade).
+     * Every CANCELLED item of a batch with its root cause, as a record reported them (a replay
+     * republishes the ones a lost record's cascade cancelled), read 1,000 at a time.
      */
-    async cancelledBy(batchId: string, roots: Set<string>): Promise<ChangedItem[]> {
+    async cancelledItems(batchId: string): Promise<ChangedItem[]> {
       const out: ChangedItem[] = [];
-      if (!roots.size) return out;
       const key = keys.byStatus(batchId, 'CANCELLED');
       for (let offset = 0; ; offset += 1000) {
         const ids = await redis.zRange(key, offset, offset + 999);
-        out.push(...(await resolvedOf(ids)).filter((c) => c.rootCause !== undefined && roots.has(c.rootCause)));
+        out.push(...(await resolvedOf(ids)));
         if (ids.length < 1000) return out;
       }
     },

@@ -2,7 +2,7 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BREAKER_OPEN, CHAIN_BREAKER, executionErrorReason } from '@blockops/domain';
 import { ChainError, type ChainClient } from '@blockops/chain';
-import type { Claim, ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
+import type { ChangedItem, Claim, ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
 import type { BatchProgress, ChunkSummary, TreasuryActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../../metrics';
 import type { Publish } from '../../publish';
@@ -80,8 +80,7 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     async prepareBatch(batchId) {
       // the batch's workflow runs: the periodic check for stored batches without one leaves it alone
       // (whatever Temporal's retention remembers of its workflow id later)
-      await treasury.markWorkflowStarted(batchId);
-      const { nonces } = await classified(() => ourNonces());
+      const [{ nonces }] = await Promise.all([classified(() => ourNonces()), treasury.markWorkflowStarted(batchId)]);
       await treasury.raiseNonces(nonces);
       return progressOf(batchId);
     },
@@ -108,6 +107,8 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
       // (timed out: it may have recorded rounds without publishing them); one that ended, even by
       // throwing, published everything first (see finally)
       const republish = replayOnly && !(await treasury.takeChunkEnded(batchId, chunk));
+      // the batch's cancelled items, read once per replay (a lost record's cascade happened before it)
+      let cancelled: Promise<ChangedItem[]> | undefined;
       // The first round is claimed here; each later one by the script that records the round before
       // (one Redis step per round), except on a retry or resume, which walks what was claimed.
       const published: Promise<void>[] = [];
@@ -127,7 +128,9 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
             const resolved = await treasury.resolvedOf(claim.items.filter((i) => i.status !== 'QUEUED').map((i) => i.id));
             // and the dependents those records cancelled with them (this batch's; a later batch's show on reload)
             const roots = new Set(resolved.filter((c) => c.status === 'CANCELLED' || c.status === 'FAILED').map((c) => c.id));
-            const cascaded = await treasury.cancelledBy(batchId, roots);
+            const cascaded = roots.size
+              ? (await (cancelled ??= treasury.cancelledItems(batchId))).filter((c) => c.rootCause !== undefined && roots.has(c.rootCause))
+              : [];
             const { counts } = await treasury.progress(batchId);
             const runId = info.workflowExecution?.runId ?? '';
             for (const e of disbursementEvents([...resolved, ...cascaded], (b) => (b === batchId ? counts : undefined), {
