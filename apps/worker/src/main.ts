@@ -66,6 +66,9 @@ async function main() {
   } finally {
     await client.close();
   }
+  // before any chunk runs: items an earlier version stored get today's layout
+  const upgraded = await treasury.upgradeLayout();
+  if (upgraded.items) log.info({ prefix: config.TREASURY_PREFIX, ...upgraded }, 'treasury store: items moved to per-batch state');
   registerTreasuryGauges(metrics.registry, () => treasury.stats());
   const publish = safePublisher(publisher, metrics, log);
   const breakers = createBreakerStore({ redis, prefix: config.BREAKER_PREFIX, config: breakerConfigOf(config) });

@@ -2,6 +2,7 @@ import { unitsFromString, unitsToString, type DisbursementStatus, type Units } f
 import type { RedisClient } from '@blockops/events';
 import { parseChanged, toCounts } from './changed';
 import type { TreasuryKeys } from './keys';
+import { decodeItemState, decodeReason } from './state-entry';
 import { claimScript, finishScript, raiseNoncesScript, recordScript } from './scripts';
 import type { ChangedItem, StatusCounts } from './views';
 
@@ -75,27 +76,30 @@ export interface ExecutorPool {
 }
 
 export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: ExecutorPool) {
-  /** Items resolved already, as a record reported them (exported as resolvedOf). */
-  async function resolvedOf(ids: string[]): Promise<ChangedItem[]> {
+  /** Items of a batch resolved already, as a record reported them (exported as resolvedOf). */
+  async function resolvedOf(batchId: string, ids: string[]): Promise<ChangedItem[]> {
     if (!ids.length) return [];
-    const p = redis.multi();
-    for (const id of ids) p.hmGet(keys.item(id), ['batch', 'status', 'tx', 'nonce', 'reason', 'root']);
-    const rows = (await p.execAsPipeline()) as unknown as (string | null)[][];
-    return rows.flatMap(([batchId, status, tx, nonce, reason, root], i) =>
-      batchId && status && status !== 'QUEUED'
-        ? [
-            {
-              id: ids[i]!,
-              batchId,
-              status: status as DisbursementStatus,
-              ...(tx ? { txHash: tx } : {}),
-              ...(nonce ? { nonce: Number(nonce) } : {}),
-              ...(reason ? { reason } : {}),
-              ...(root ? { rootCause: root } : {}),
-            },
-          ]
-        : [],
-    );
+    const [states, txs, whys] = (await redis
+      .multi()
+      .hmGet(keys.states(batchId), ids)
+      .hmGet(keys.txs(batchId), ids)
+      .hmGet(keys.reasons(batchId), ids)
+      .exec()) as unknown as (string | null)[][];
+    return ids.flatMap((id, i) => {
+      const s = decodeItemState(states![i]);
+      if (s.status === 'QUEUED') return [];
+      const tx = txs![i];
+      return [
+        {
+          id,
+          batchId,
+          status: s.status,
+          ...(s.status === 'EXECUTED' && tx ? { txHash: tx } : {}),
+          ...(s.nonce !== undefined ? { nonce: s.nonce } : {}),
+          ...(s.status === 'EXECUTED' ? {} : decodeReason(whys![i])),
+        },
+      ];
+    });
   }
 
   return {
@@ -178,7 +182,7 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
       const key = keys.byStatus(batchId, 'CANCELLED');
       for (let offset = 0; ; offset += 1000) {
         const ids = await redis.zRange(key, offset, offset + 999);
-        out.push(...(await resolvedOf(ids)));
+        out.push(...(await resolvedOf(batchId, ids)));
         if (ids.length < 1000) return out;
       }
     },

@@ -5,3 +5,4 @@ export type { Claim, ClaimedItem, ItemResult, RecordOutcome, ExecutorPool } from
 export type { Throttle } from './throttle';
 export type { BatchGraph, BatchSummaryCore, ChangedItem, DisbursementItem, StatusCounts } from './views';
 export { acceptBatch, type AcceptOutcome } from './accept-batch';
+export { STORE_LAYOUT } from './store-layout';

@@ -30,7 +30,7 @@ export function createIntake(redis: RedisClient, keys: TreasuryKeys) {
     },
 
     /**
-     * Stores a validated batch, all or nothing (one script). The item hash keeps the chain memo (the
+     * Stores a validated batch, all or nothing (one script). The item's ':it' entry keeps the chain memo (the
      * memo cut to 1,024 bytes); only memos longer than that go to the batch's memo hash, through a
      * staging key the script renames into the batch, so a refused batch leaves nothing behind but an
      * expiring key. A read falls back to the chain memo, which is the whole memo when none is kept.

@@ -9,7 +9,7 @@ export function encodeItemEntry(index: number, item: ValidatedDisbursement, depe
   return `${index} ${item.destination} ${unitsToString(item.units)} ${item.level} ${item.dependsOn.join(',')} ${dependents.join(',')} ${item.chainMemo ?? ''}`;
 }
 
-/** The entry's fields, named as an item hash names them. */
+/** The entry's fields. */
 export function decodeItemEntry(entry: string) {
   const parts = entry.split(' ');
   const [idx, dest, units, level, deps, dn] = parts as [string, string, string, string, string, string];

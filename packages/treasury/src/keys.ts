@@ -1,6 +1,6 @@
 /**
  * Redis keys of the treasury store, all under one prefix (TREASURY_PREFIX). The Lua scripts build
- * the same names from the prefix (`P`), so the two must stay in step: see `LUA_KEYS` in scripts.ts.
+ * the same names from the prefix (`P`), so the two must stay in step: see `LIB` in scripts.ts.
  * Scripts touch keys they compute (10,000 items per batch), so the store needs one Redis (or a
  * Sentinel pair), not a Cluster.
  */
@@ -24,16 +24,30 @@ export function treasuryKeys(prefix: string) {
     chunkReplayed: (b: string, chunk: number) => `${batch(b)}:c:${chunk}:replayed`,
     /** set when a chunk's attempt ended with its events published (a retry or resume reads and clears it) */
     chunkEnded: (b: string, chunk: number) => `${batch(b)}:c:${chunk}:ended`,
-    /** id → the full memo when longer than the chain memo (up to 8 KiB; the item hash keeps the 1,024-byte chain memo) */
+    /** id → the full memo when longer than the chain memo (up to 8 KiB; the ':it' entry keeps the 1,024-byte chain memo) */
     memos: (b: string) => `${batch(b)}:memo`,
-    /** an item's hash, written at its first transition (claim or cancel); until then its batch's `items` entry stands for it */
-    item,
-    /** id → 'idx dest units level deps dn chainMemo' of a batch's items, written at intake (dropped when the batch completes) */
+    /** id → 'idx dest units level deps dn chainMemo' of a batch's items, written at intake, never changed (item-entry.ts) */
     items: (b: string) => `${batch(b)}:it`,
-    /** id → batch of items whose hash is not yet written (an entry goes when its batch completes) */
+    /** id → 'status executor nonce claim claimedAt attempts at' once an item is claimed or changes (state-entry.ts); none = QUEUED, never claimed */
+    states: (b: string) => `${batch(b)}:st`,
+    /** id → tx hash of an EXECUTED item */
+    txs: (b: string) => `${batch(b)}:tx`,
+    /** id → 'rootCause reason' of a CANCELLED or FAILED item (root cause '' for an item the node refused itself) */
+    reasons: (b: string) => `${batch(b)}:why`,
+    /** id → the last transient error of an item still being retried */
+    errors: (b: string) => `${batch(b)}:err`,
+    /** id → 1 for items with dependents in later batches (their ':dn' set) */
+    laterDependents: (b: string) => `${batch(b)}:xdn`,
+    /** remaining dependencies per QUEUED item (dropped when the batch completes) */
+    remaining: (b: string) => `${batch(b)}:rem`,
+    /** id → batch of every item */
     itemBatch: `${prefix}:ib`,
-    /** dependents of an item in later batches, as '<batchId> <id>' (its own batch's are the item hash's 'dn' field; items stored before that field existed: all of them) */
+    /** a hash per item: the layout before per-batch state (store-layout.ts moves it into its batch's hashes) */
+    item,
+    /** dependents of an item in later batches, as '<batchId> <id>' */
     dependents: (id: string) => `${item(id)}:dn`,
+    /** which layout the store's items are in (store-layout.ts) */
+    layout: `${prefix}:layout`,
     /** memos written before intake commits, renamed into the batch by the intake script */
     staging: (token: string) => `${prefix}:staging:${token}`,
     freeExecutors: `${prefix}:x:free`,

@@ -2,6 +2,7 @@ import { formatUnits, unitsFromString, type DisbursementStatus } from '@blockops
 import type { RedisClient } from '@blockops/events';
 import { toCounts } from './changed';
 import { decodeItemEntry } from './item-entry';
+import { decodeItemState, decodeReason, type ItemState } from './state-entry';
 import type { TreasuryKeys } from './keys';
 import type { BatchGraph, BatchSummaryCore, DisbursementItem } from './views';
 
@@ -39,31 +40,35 @@ export function toSummary(h: Record<string, string>): BatchSummaryCore {
   };
 }
 
-function toItem(id: string, h: Record<string, string>, memo: string | null | undefined): DisbursementItem {
-  const status = h.status as DisbursementStatus;
-  return {
-    id,
-    batchId: h.batch!,
-    destination: h.dest!,
-    amount: formatUnits(unitsFromString(h.units!)),
-    ...(memo ? { memo } : h.cmemo ? { memo: h.cmemo } : {}),
-    dependsOn: h.deps ? h.deps.split(',') : [],
-    status,
-    ...(h.exec ? { executor: h.exec } : {}),
-    ...(h.nonce ? { nonce: Number(h.nonce) } : {}),
-    ...(h.tx ? { txHash: h.tx } : {}),
-    ...(status === 'EXECUTED' && h.at ? { executedAt: iso(h.at) } : {}),
-    attempts: Number(h.att ?? 0),
-    ...(h.reason ? { reason: h.reason } : {}),
-    ...(h.root ? { rootCause: h.root } : {}),
-    ...(status === 'QUEUED' && h.err ? { lastError: h.err } : {}),
-    level: Number(h.level ?? 0),
-  };
+/** An item as its batch's hashes hold it: intake entry, state, tx hash, reason, last error. */
+interface ItemRecord {
+  batchId: string;
+  entry: ReturnType<typeof decodeItemEntry>;
+  state: ItemState;
+  tx?: string | null;
+  why?: string | null;
+  err?: string | null;
 }
 
-/** An item not yet written, as its hash would hold it: its intake entry, QUEUED; `h` (e.g. 'xdn') is kept. */
-function fromEntry(batchId: string, entry: string, h: Record<string, string>): Record<string, string> {
-  return { ...h, ...decodeItemEntry(entry), batch: batchId, status: 'QUEUED', att: '0' };
+function toItem(id: string, r: ItemRecord, memo: string | null | undefined): DisbursementItem {
+  const { entry: e, state: s } = r;
+  return {
+    id,
+    batchId: r.batchId,
+    destination: e.dest,
+    amount: formatUnits(unitsFromString(e.units)),
+    ...(memo ? { memo } : e.cmemo ? { memo: e.cmemo } : {}),
+    dependsOn: e.deps ? e.deps.split(',') : [],
+    status: s.status,
+    ...(s.executor ? { executor: s.executor } : {}),
+    ...(s.nonce !== undefined ? { nonce: s.nonce } : {}),
+    ...(s.status === 'EXECUTED' && r.tx ? { txHash: r.tx } : {}),
+    ...(s.status === 'EXECUTED' && s.at ? { executedAt: new Date(s.at).toISOString() } : {}),
+    attempts: s.attempts,
+    ...(s.status === 'CANCELLED' || s.status === 'FAILED' ? decodeReason(r.why) : {}),
+    ...(s.status === 'QUEUED' && r.err ? { lastError: r.err } : {}),
+    level: Number(e.level || 0),
+  };
 }
 
 export function createReads(redis: RedisClient, keys: TreasuryKeys) {
@@ -73,32 +78,29 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
   const isBatch = async (b: string) => !b.includes(':') || (await redis.zScore(keys.batches, b)) !== null;
   const isItem = async (id: string) => !id.includes(':') || (await redis.sIsMember(keys.ids, id)) === 1;
 
-  const hashesOf = async (ids: string[]) => {
-    const p = redis.multi();
-    for (const id of ids) p.hGetAll(keys.item(id));
-    return (await p.execAsPipeline()) as unknown as Record<string, string>[];
-  };
-
-  /**
-   * Item hashes of one batch; an item not yet written is read from its intake entry. One written
-   * between the two reads (its entry gone when its batch completed) is read again.
-   */
-  async function items(batchId: string, ids: string[]): Promise<Record<string, string>[]> {
+  /** Items of one batch, read at one instant (MULTI: a state and its tx hash or reason always agree); undefined: not in it. */
+  async function records(batchId: string, ids: string[]): Promise<(ItemRecord | undefined)[]> {
     if (!ids.length) return [];
-    const hashes = await hashesOf(ids);
-    const unwritten = ids.flatMap((id, i) => (hashes[i]!.batch ? [] : [i]));
-    if (!unwritten.length) return hashes;
-    const found = await redis.hmGet(
-      keys.items(batchId),
-      unwritten.map((i) => ids[i]!),
+    const [entries, states, txs, whys, errs] = (await redis
+      .multi()
+      .hmGet(keys.items(batchId), ids)
+      .hmGet(keys.states(batchId), ids)
+      .hmGet(keys.txs(batchId), ids)
+      .hmGet(keys.reasons(batchId), ids)
+      .hmGet(keys.errors(batchId), ids)
+      .exec()) as unknown as (string | null)[][];
+    return ids.map((_, i) =>
+      entries![i]
+        ? {
+            batchId,
+            entry: decodeItemEntry(entries![i]!),
+            state: decodeItemState(states![i]),
+            tx: txs![i],
+            why: whys![i],
+            err: errs![i],
+          }
+        : undefined,
     );
-    const again = unwritten.filter((_, j) => !found[j]);
-    const reread = again.length ? await hashesOf(again.map((i) => ids[i]!)) : [];
-    unwritten.forEach((i, j) => {
-      if (found[j]) hashes[i] = fromEntry(batchId, found[j], hashes[i]!);
-    });
-    again.forEach((i, j) => (hashes[i] = reread[j]!));
-    return hashes;
   }
 
   return {
@@ -156,26 +158,24 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
             redis.zCard(keys.byStatus(batchId, q.status)),
           ])
         : await Promise.all([redis.lRange(keys.order(batchId), offset, offset + limit - 1), redis.lLen(keys.order(batchId))]);
-      const hashes = await items(batchId, ids);
-      return { items: ids.flatMap((id, i) => (hashes[i]!.batch ? [toItem(id, hashes[i]!, undefined)] : [])), total };
+      const found = await records(batchId, ids);
+      return { items: ids.flatMap((id, i) => (found[i] ? [toItem(id, found[i]!, undefined)] : [])), total };
     },
 
     /** One item with its dependents (in any batch) and its full memo. */
     async item(id: string): Promise<(DisbursementItem & { dependents: string[] }) | undefined> {
       if (!(await isItem(id))) return undefined;
-      const [written, dependents] = await Promise.all([redis.hGetAll(keys.item(id)), redis.sMembers(keys.dependents(id))]);
-      let h = written;
-      if (!h.batch) {
-        const b = await redis.hGet(keys.itemBatch, id);
-        const entry = b ? await redis.hGet(keys.items(b), id) : null;
-        // no entry: unknown, or written (and its batch completed) since the first read
-        h = b && entry ? fromEntry(b, entry, written) : await redis.hGetAll(keys.item(id));
-        if (!h.batch) return undefined;
-      }
-      const memo = await redis.hGet(keys.memos(h.batch!), id);
-      // its own batch's dependents are in the hash ('dn', since it exists); later batches' in the set, as '<batch> <id>'
-      const all = [...(h.dn ? h.dn.split(',') : []), ...dependents.map((m) => m.slice(m.indexOf(' ') + 1))];
-      return { ...toItem(id, h, memo), dependents: [...new Set(all)].sort() };
+      const batchId = await redis.hGet(keys.itemBatch, id);
+      if (!batchId) return undefined;
+      const [[r], memo, dependents] = await Promise.all([
+        records(batchId, [id]),
+        redis.hGet(keys.memos(batchId), id),
+        redis.sMembers(keys.dependents(id)),
+      ]);
+      if (!r) return undefined;
+      // its own batch's dependents are in its entry; later batches' in the set, as '<batch> <id>'
+      const all = [...(r.entry.dn ? r.entry.dn.split(',') : []), ...dependents.map((m) => m.slice(m.indexOf(' ') + 1))];
+      return { ...toItem(id, r, memo), dependents: [...new Set(all)].sort() };
     },
 
     /** The whole batch as parallel arrays for the DAG view: one round trip per 10,000 items. */
@@ -183,28 +183,12 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       if (!(await isBatch(batchId))) return undefined;
       const ids = await redis.lRange(keys.order(batchId), 0, -1);
       if (!ids.length) return (await redis.exists(keys.batch(batchId))) ? { batchId, ids: [], status: [], edges: [] } : undefined;
-      const p = redis.multi();
-      for (const id of ids) p.hmGet(keys.item(id), ['status', 'deps']);
-      const rows = (await p.execAsPipeline()) as unknown as [string | null, string | null][];
-      // items not yet written: QUEUED, their dependencies in the intake entry
-      const unwritten = ids.filter((_, i) => rows[i]![0] === null);
-      if (unwritten.length) {
-        const found = await redis.hmGet(keys.items(batchId), unwritten);
-        const entries = new Map(unwritten.map((id, i) => [id, found[i]]));
-        const again: number[] = [];
-        rows.forEach((row, i) => {
-          if (row[0] !== null) return;
-          const e = entries.get(ids[i]!);
-          if (e) rows[i] = ['QUEUED', decodeItemEntry(e).deps];
-          else again.push(i); // written since the first read (its batch completed)
-        });
-        if (again.length) {
-          const q = redis.multi();
-          for (const i of again) q.hmGet(keys.item(ids[i]!), ['status', 'deps']);
-          const reread = (await q.execAsPipeline()) as unknown as [string | null, string | null][];
-          again.forEach((i, j) => (rows[i] = reread[j]!));
-        }
-      }
+      const [entries, states] = (await redis
+        .multi()
+        .hmGet(keys.items(batchId), ids)
+        .hmGet(keys.states(batchId), ids)
+        .exec()) as unknown as (string | null)[][];
+      const rows = ids.map((_, i) => [decodeItemState(states![i]).status, entries![i] ? decodeItemEntry(entries![i]!).deps : ''] as const);
       const index = new Map(ids.map((id, i) => [id, i]));
       const edges: [number, number][] = [];
       rows.forEach(([, deps], i) => {

@@ -2,12 +2,18 @@
  * The treasury store's Lua scripts: every transition of an item is atomic with the counts, the
  * status sets, its dependents' remaining counts and the ready list. Keys are built from the prefix
  * (ARGV[1]) exactly as keys.ts names them. Amounts are integer strings of units (HINCRBY: exact int64).
+ *
+ * Item state lives in per-batch hashes (keys.ts): ':it' (what intake stored, never changed), ':st'
+ * (status, executor, nonce, claim, times, attempts: no entry = QUEUED and never claimed), ':tx',
+ * ':why' and ':err'. A round reads and writes each of them with one command for all its items,
+ * never one key or one `redis.call` per item (state-entry.ts packs the same layout for the reads).
  */
 import { luaScript } from '@blockops/accounts';
 
 /**
- * Shared helpers: key names (as keys.ts), status moves collected and written once per script
- * (counts, status sets, freed executors: one command per key, not per item), the transitive cancel.
+ * Shared helpers: key names (as keys.ts), the entry layouts, writes buffered per hash and written
+ * once per script, status moves collected and written once (counts, status sets, freed executors:
+ * one command per key, not per item), the transitive cancel.
  */
 const LIB = `
 local P = ARGV[1]
@@ -18,29 +24,57 @@ local function counts(b) return redis.call('HMGET', bk(b), 'QUEUED', 'EXECUTED',
 local function bulk(cmd, key, list)
   for s = 1, #list, 1000 do redis.call(cmd, key, unpack(list, s, math.min(s + 999, #list))) end
 end
--- An item's own hash is written at its first transition (its claim, or a cancel); until then its
--- fields are its batch's ':it' entry, 'idx dest units level deps dn chainMemo' (item-entry.ts
--- writes it; the first six hold no space), and ':ib' names its batch. Items stored before that layout have their hash from intake.
+-- HMGET of many fields, in slices; a missing field is false
+local function hmget(key, fields)
+  if #fields <= 1000 then return redis.call('HMGET', key, unpack(fields)) end
+  local out = {}
+  for s = 1, #fields, 1000 do
+    for _, v in ipairs(redis.call('HMGET', key, unpack(fields, s, math.min(s + 999, #fields)))) do out[#out + 1] = v end
+  end
+  return out
+end
+-- an item's ':it' entry, 'idx dest units level deps dn chainMemo' (item-entry.ts writes it; the
+-- first six hold no space)
 local function unpackItem(s)
   return string.match(s, '^(%S+) (%S+) (%S+) (%S+) (%S*) (%S*) (.*)$')
 end
-local function itemFields(b, s)
-  local idx, dest, units, level, deps, dn, cmemo = unpackItem(s)
-  return {'batch', b, 'idx', idx, 'dest', dest, 'units', units, 'cmemo', cmemo, 'deps', deps, 'level', level, 'status', 'QUEUED', 'att', 0, 'dn', dn}
+-- an item's ':st' entry, 'status exec nonce claim claimedAt attempts at' (state-entry.ts): none = QUEUED, never claimed
+local function unpackSt(s)
+  if not s then return 'QUEUED', '', '', '', '', '0', '' end
+  return string.match(s, '^(%S*) (%S*) (%S*) (%S*) (%S*) (%S*) (%S*)$')
 end
--- the batch and ':it' entry of an item not yet written, or nil (written, or unknown)
-local function unwritten(id)
-  if redis.call('HEXISTS', ik(id), 'batch') == 1 then return nil end
-  local b = redis.call('HGET', P .. ':ib', id)
-  if not b then return nil end
-  local s = redis.call('HGET', bk(b) .. ':it', id)
-  if not s then return nil end
-  return b, s
+local function packSt(st, ex, nonce, claim, claimedAt, att, at)
+  return st .. ' ' .. ex .. ' ' .. nonce .. ' ' .. claim .. ' ' .. claimedAt .. ' ' .. att .. ' ' .. at
 end
--- writes an item's hash from its ':it' entry if not yet written (before any transition reads it)
-local function materialize(id)
-  local b, s = unwritten(id)
-  if b then redis.call('HSET', ik(id), unpack(itemFields(b, s))) end
+-- hash writes of this script, one HSET per hash at the end (flushW); reads see them first
+local W = {}
+local function hsetw(key, f, v)
+  local t = W[key]
+  if not t then
+    t = {}
+    W[key] = t
+  end
+  t[f] = v
+end
+local function hgetw(key, f)
+  local t = W[key]
+  if t and t[f] ~= nil then return t[f] end
+  return redis.call('HGET', key, f)
+end
+local function pending(key, f)
+  local t = W[key]
+  return t and t[f]
+end
+local function flushW()
+  for key, t in pairs(W) do
+    local l = {}
+    for f, v in pairs(t) do
+      l[#l + 1] = f
+      l[#l + 1] = v
+    end
+    bulk('HSET', key, l)
+  end
+  W = {}
 end
 local moves = {delta = {}, zrem = {}, zadd = {}, free = {}}
 local function append(t, k, a, b)
@@ -65,6 +99,7 @@ local function move(id, b, idx, from, to)
   append(moves.zadd, bk(b) .. ':s:' .. to, idx, id)
 end
 local function flush(now)
+  flushW()
   local queued = 0
   for b, d in pairs(moves.delta) do
     for st, n in pairs(d) do
@@ -77,16 +112,17 @@ local function flush(now)
   for k, l in pairs(moves.zrem) do bulk('ZREM', k, l) end
   for k, l in pairs(moves.zadd) do bulk('ZADD', k, l) end
   if #moves.free > 0 then bulk('SADD', P .. ':x:free', moves.free) end
+  moves = {delta = {}, zrem = {}, zadd = {}, free = {}}
 end
--- the dependents of an item as {batch, id} pairs: its own batch's from the item's 'dn' field
--- (written at intake), later batches' from the set '<id>:dn' ('<batch> <id>' members), read only
--- when the item says it has some ('xdn') or predates the 'dn' field (then the set holds them all)
+-- the dependents of an item as {batch, id} pairs: its own batch's from its entry's dn (written at
+-- intake), later batches' from the set '<id>:dn' ('<batch> <id>' members), read only when its
+-- batch's ':xdn' hash says it has some
 local function dependentsOf(id, b, dn, xdn)
   local list = {}
   if dn then
     for d in string.gmatch(dn, '[^,]+') do list[#list + 1] = {b, d} end
   end
-  if not dn or xdn then
+  if xdn then
     for _, m in ipairs(redis.call('SMEMBERS', ik(id) .. ':dn')) do
       local mb, md = string.match(m, '^(%S+) (%S+)$')
       list[#list + 1] = {mb, md}
@@ -94,32 +130,29 @@ local function dependentsOf(id, b, dn, xdn)
   end
   return list
 end
--- a cancelled item never becomes ready: its remaining count goes below zero, so no dependency that
--- executes later (one counted while another, dead, was not) can bring it to 0
-local function neverReady(b, d)
-  if redis.call('HEXISTS', bk(b) .. ':rem', d) == 1 then redis.call('HSET', bk(b) .. ':rem', d, -1)
-  else redis.call('HSET', ik(d), 'rem', -1) end
-end
--- every QUEUED item reachable through the dependents of id is CANCELLED, naming root as its cause
--- (ids and batch ids have no spaces or commas)
-local function cancelDependents(id, root, reason, now, out, touched)
-  local h0 = redis.call('HMGET', ik(id), 'batch', 'dn', 'xdn')
-  local queue, head = {{id, h0[1], h0[2], h0[3]}}, 1
+-- every QUEUED item reachable through the dependents of id (of batch b0) is CANCELLED, naming root
+-- as its cause. A cancelled item never becomes ready: its remaining count goes below zero, so no
+-- dependency that executes later can bring it to 0. (Ids and batch ids hold no space or comma.)
+local function cancelDependents(b0, id, root, reason, now, out, touched)
+  local _, _, _, _, _, dn0 = unpackItem(hgetw(bk(b0) .. ':it', id))
+  local queue, head = {{id, b0, dn0, hgetw(bk(b0) .. ':xdn', id)}}, 1
   local why = 'dependency ' .. root .. ' did not execute: ' .. reason
   while head <= #queue do
     local u = queue[head]
     head = head + 1
     for _, bd in ipairs(dependentsOf(u[1], u[2], u[3], u[4])) do
       local b, d = bd[1], bd[2]
-      materialize(d)
-      local h = redis.call('HMGET', ik(d), 'status', 'idx', 'dn', 'xdn')
-      if h[1] == 'QUEUED' then
-        redis.call('HSET', ik(d), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
-        neverReady(b, d)
-        move(d, b, h[2], 'QUEUED', 'CANCELLED')
+      local st, ex, nonce, claim, claimedAt, att = unpackSt(hgetw(bk(b) .. ':st', d))
+      local entry = hgetw(bk(b) .. ':it', d)
+      if st == 'QUEUED' and entry then
+        local idx, _, _, _, _, dn = unpackItem(entry)
+        hsetw(bk(b) .. ':st', d, packSt('CANCELLED', ex, nonce, claim, claimedAt, att, now))
+        hsetw(bk(b) .. ':why', d, root .. ' ' .. why)
+        hsetw(bk(b) .. ':rem', d, -1)
+        move(d, b, idx, 'QUEUED', 'CANCELLED')
         out[#out + 1] = {d, b, 'CANCELLED', '', '', why, root}
         touched[b] = true
-        queue[#queue + 1] = {d, b, h[3], h[4]}
+        queue[#queue + 1] = {d, b, dn, hgetw(bk(b) .. ':xdn', d)}
       end
     end
   end
@@ -160,9 +193,12 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
     redis.call('SADD', bk(B) .. ':chunks', fence)
   end
   if redis.call('EXISTS', ck) == 1 then
-    for _, id in ipairs(redis.call('LRANGE', ck, 0, -1)) do
-      local h = redis.call('HMGET', ik(id), 'status', 'exec', 'nonce', 'dest', 'units', 'cmemo', 'att', 'claimedAt')
-      claimed(items, id, h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8])
+    local ids = redis.call('LRANGE', ck, 0, -1)
+    local sts, entries = hmget(bk(B) .. ':st', ids), hmget(bk(B) .. ':it', ids)
+    for i, id in ipairs(ids) do
+      local st, ex, nonce, _, claimedAt, att = unpackSt(sts[i])
+      local _, dest, units, _, _, _, cmemo = unpackItem(entries[i])
+      claimed(items, id, st, ex, nonce, dest, units, cmemo, att, claimedAt)
     end
     return {items, redis.call('LLEN', readyKey), 0}
   end
@@ -180,48 +216,31 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   local execs = redis.call('SPOP', P .. ':x:free', k)
   -- every executor's next nonce: one read and one write of the counters (nonces are small integers)
   local nonces = redis.call('HMGET', P .. ':x:nonce', unpack(execs))
-  local bump, taken, used = {}, {}, 0
-  local stored = redis.call('HMGET', bk(B) .. ':it', unpack(ids))
+  local entries = redis.call('HMGET', bk(B) .. ':it', unpack(ids))
+  local sts = redis.call('HMGET', bk(B) .. ':st', unpack(ids))
+  local bump, taken, state, used = {}, {}, {}, 0
   for i, id in ipairs(ids) do
-    -- only a QUEUED item is ever claimed: a ready list must never send anything else to the node
-    -- (an item not yet written is QUEUED; its claim writes its hash from the intake entry)
-    local st, h
-    if stored[i] then
-      st = redis.call('HGET', ik(id), 'status')
-    else
-      h = redis.call('HMGET', ik(id), 'dest', 'units', 'cmemo', 'att', 'status')
-      st = h[5]
-    end
-    if not st or st == 'QUEUED' then
+    -- only a QUEUED item never claimed is ever claimed: a ready list must never send anything
+    -- else to the node, nor give an item a second nonce
+    local st, ex0 = unpackSt(sts[i])
+    if entries[i] and st == 'QUEUED' and ex0 == '' then
       used = used + 1
       local ex = execs[used]
       local nonce = tonumber(nonces[used] or '0') + 1
       bump[#bump + 1] = ex
       bump[#bump + 1] = nonce
       taken[#taken + 1] = id
-      if stored[i] then
-        local f = itemFields(B, stored[i])
-        f[#f + 1] = 'exec'
-        f[#f + 1] = ex
-        f[#f + 1] = 'nonce'
-        f[#f + 1] = nonce
-        f[#f + 1] = 'chunk'
-        f[#f + 1] = chunk
-        f[#f + 1] = 'claimedAt'
-        f[#f + 1] = now
-        redis.call('HSET', ik(id), unpack(f))
-        -- itemFields: dest [6], units [8], cmemo [10]
-        claimed(items, id, 'QUEUED', ex, nonce, f[6], f[8], f[10], 0, now)
-      else
-        redis.call('HSET', ik(id), 'exec', ex, 'nonce', nonce, 'chunk', chunk, 'claimedAt', now)
-        claimed(items, id, 'QUEUED', ex, nonce, h[1], h[2], h[3], h[4], now)
-      end
+      state[#state + 1] = id
+      state[#state + 1] = packSt('QUEUED', ex, nonce, chunk, now, '0', '')
+      local _, dest, units, _, _, _, cmemo = unpackItem(entries[i])
+      claimed(items, id, 'QUEUED', ex, nonce, dest, units, cmemo, 0, now)
     end
   end
   -- executors not needed go back to the pool, their nonces untouched
   if used < #execs then redis.call('SADD', P .. ':x:free', unpack(execs, used + 1, #execs)) end
   if used == 0 then return {items, redis.call('LLEN', readyKey), 0} end
   redis.call('HSET', P .. ':x:nonce', unpack(bump))
+  bulk('HSET', bk(B) .. ':st', state)
   redis.call('RPUSH', ck, unpack(taken))
   redis.call('HSETNX', bk(B), 'firstSubmitAt', now)
   redis.call('SADD', bk(B) .. ':chunks', ck)
@@ -235,8 +254,8 @@ end
  * level deps dn chainMemo': index in the batch, destination, units, level, dependencies and
  * dependents in this batch, comma-joined, then the chain memo); and 'n outside' (how many of its
  * dependencies are in this batch, and those outside it, comma-joined). Items are stored with bulk
- * commands, no key per item: an item's hash is written at its first transition (see unwritten). A
- * later batch's dependents go to the item's ':dn' set (and 'xdn' says so).
+ * commands, no key per item. A later batch's dependents go to the earlier item's ':dn' set (and its
+ * batch's ':xdn' hash says so).
  * Refuses (writing nothing) a used batch id, used item ids (all of them listed) or an unknown
  * dependency; otherwise stores items, remaining counts, the ready list, and cancels at once items
  * whose dependency from an earlier batch was cancelled or failed.
@@ -262,11 +281,17 @@ for s = 1, n, 1000 do
   end
 end
 if #conflicts > 1 then return conflicts end
--- an earlier batch's item: its status, reason and root cause (QUEUED while its hash is unwritten)
+-- an earlier batch's item: its batch, status, reason and root cause
 local function earlier(d)
-  local h = redis.call('HMGET', ik(d), 'status', 'reason', 'root')
-  if not h[1] and unwritten(d) then h[1] = 'QUEUED' end
-  return h
+  local b = redis.call('HGET', P .. ':ib', d)
+  if not b then return {false} end
+  local st = unpackSt(redis.call('HGET', bk(b) .. ':st', d))
+  local root, reason = '', ''
+  if st ~= 'QUEUED' and st ~= 'EXECUTED' then
+    local w = redis.call('HGET', bk(b) .. ':why', d)
+    if w then root, reason = string.match(w, '^(%S*) (.*)$') end
+  end
+  return {st, reason, root, b}
 end
 local ext = {}
 for k = 1, n do
@@ -294,7 +319,7 @@ for k = 1, n do
       if e[1] == 'QUEUED' then
         r = r + 1
         redis.call('SADD', ik(d) .. ':dn', B .. ' ' .. id)
-        redis.call('HSET', ik(d), 'xdn', 1)
+        hsetw(bk(e[4]) .. ':xdn', d, 1)
       elseif e[1] ~= 'EXECUTED' and dead[k] == nil then
         dead[k] = d
       end
@@ -316,25 +341,22 @@ bulk('HSET', bkey .. ':rem', remaining)
 bulk('SADD', P .. ':ids', ids)
 bulk('RPUSH', bkey .. ':order', ids)
 bulk('ZADD', bkey .. ':s:QUEUED', queued)
-local out, touched = {}, {}
+local out, touched, gone = {}, {}, {}
 for k = 1, n do
   local d = dead[k]
-  if d then
-    materialize(ids[k])
-    if redis.call('HGET', ik(ids[k]), 'status') == 'QUEUED' then
-      local e = ext[d]
-      local root = (e[3] and e[3] ~= '') and e[3] or d
-      local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
-      redis.call('HSET', ik(ids[k]), 'status', 'CANCELLED', 'reason', why, 'root', root, 'at', now)
-      neverReady(B, ids[k])
-      move(ids[k], B, k - 1, 'QUEUED', 'CANCELLED')
-      out[#out + 1] = {ids[k], B, 'CANCELLED', '', '', why, root}
-      cancelDependents(ids[k], root, why, now, out, touched)
-    end
+  if d and unpackSt(hgetw(bkey .. ':st', ids[k])) == 'QUEUED' then
+    local e = ext[d]
+    local root = (e[3] and e[3] ~= '') and e[3] or d
+    local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
+    hsetw(bkey .. ':st', ids[k], packSt('CANCELLED', '', '', '', '', '0', now))
+    hsetw(bkey .. ':why', ids[k], root .. ' ' .. why)
+    hsetw(bkey .. ':rem', ids[k], -1)
+    move(ids[k], B, k - 1, 'QUEUED', 'CANCELLED')
+    out[#out + 1] = {ids[k], B, 'CANCELLED', '', '', why, root}
+    cancelDependents(B, ids[k], root, why, now, out, touched)
   end
 end
 flush(now)
-local gone = {}
 for _, c in ipairs(out) do gone[c[1]] = true end
 local ready = {}
 for k = 1, n do
@@ -376,36 +398,48 @@ return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] 
  */
 export const recordScript = luaScript(`${LIB}
 local B, chunk, now = ARGV[2], ARGV[3], ARGV[4]
+local stKey, itKey = bk(B) .. ':st', bk(B) .. ':it'
 local out, touched, readyBy = {}, {}, {}
 local executed, answeredE, unitsAsSent = 0, 0, true
+local executedUnits = {}
 -- dependents to release: per batch, id -> how many of its dependencies executed here (first-seen order kept)
 local dec, decOrder = {}, {}
 -- every answer is read before anything is written: an unreadable one refuses the whole record
 -- (a script that fails part-way keeps what it wrote before)
-local answers = {}
+local answers, ids = {}, {}
 for line in string.gmatch(ARGV[10], '[^\\n]+') do
   local id, kind, sentUnits, text = string.match(line, '^(%S+) ([ECFT]) (%S*) (.*)$')
   if not id then return redis.error_reply('record: unreadable answer line: ' .. string.sub(line, 1, 120)) end
   answers[#answers + 1] = {id, kind, sentUnits, text}
+  ids[#ids + 1] = id
 end
-for _, a in ipairs(answers) do
+local sts, entries, xdns = {}, {}, {}
+if #ids > 0 then
+  sts, entries, xdns = hmget(stKey, ids), hmget(itKey, ids), hmget(bk(B) .. ':xdn', ids)
+end
+for i, a in ipairs(answers) do
   local id, kind, sentUnits, text = a[1], a[2], a[3], a[4]
   if kind == 'E' then answeredE = answeredE + 1 end
-  local key = ik(id)
-  local h = redis.call('HMGET', key, 'status', 'chunk', 'batch', 'idx', 'exec', 'units', 'nonce', 'att', 'dn', 'xdn')
-  if h[1] == 'QUEUED' and h[2] == chunk and h[3] == B then
-    local att = tonumber(h[8] or '0') + 1
+  -- an id answered twice sees its first answer's write
+  local s = pending(stKey, id) or sts[i]
+  local st, ex, nonce, claim, claimedAt, att = unpackSt(s)
+  if s and entries[i] and st == 'QUEUED' and claim == chunk then
+    att = tonumber(att) + 1
+    local idx, _, units, _, _, dn = unpackItem(entries[i])
     if kind == 'T' then
-      redis.call('HSET', key, 'att', att, 'err', text)
+      hsetw(stKey, id, packSt('QUEUED', ex, nonce, claim, claimedAt, att, ''))
+      hsetw(bk(B) .. ':err', id, text)
     else
-      moves.free[#moves.free + 1] = h[5]
+      moves.free[#moves.free + 1] = ex
       if kind == 'E' then
-        redis.call('HSET', key, 'status', 'EXECUTED', 'tx', text, 'at', now, 'att', att)
-        move(id, B, h[4], 'QUEUED', 'EXECUTED')
+        hsetw(stKey, id, packSt('EXECUTED', ex, nonce, claim, claimedAt, att, now))
+        hsetw(bk(B) .. ':tx', id, text)
+        move(id, B, idx, 'QUEUED', 'EXECUTED')
         executed = executed + 1
-        if h[6] ~= sentUnits then unitsAsSent = false end
-        out[#out + 1] = {id, B, 'EXECUTED', text, h[7], '', ''}
-        for _, bd in ipairs(dependentsOf(id, B, h[9], h[10])) do
+        executedUnits[#executedUnits + 1] = units
+        if units ~= sentUnits then unitsAsSent = false end
+        out[#out + 1] = {id, B, 'EXECUTED', text, nonce, '', ''}
+        for _, bd in ipairs(dependentsOf(id, B, dn, xdns[i])) do
           local b, d = bd[1], bd[2]
           local t = dec[b]
           if not t then
@@ -422,16 +456,19 @@ for _, a in ipairs(answers) do
           end
         end
       else
-        local st = 'FAILED'
-        if kind == 'C' then st = 'CANCELLED' end
-        redis.call('HSET', key, 'status', st, 'reason', text, 'at', now, 'att', att)
-        move(id, B, h[4], 'QUEUED', st)
-        out[#out + 1] = {id, B, st, '', h[7], text, ''}
-        cancelDependents(id, id, text, now, out, touched)
+        local final = 'FAILED'
+        if kind == 'C' then final = 'CANCELLED' end
+        hsetw(stKey, id, packSt(final, ex, nonce, claim, claimedAt, att, now))
+        hsetw(bk(B) .. ':why', id, ' ' .. text)
+        move(id, B, idx, 'QUEUED', final)
+        out[#out + 1] = {id, B, final, '', nonce, text, ''}
+        cancelDependents(B, id, id, text, now, out, touched)
       end
     end
   end
 end
+-- the cancels above set remaining counts below zero: written before the releases read them
+flushW()
 -- units executed: the integer strings themselves (HINCRBY, exact int64), never a Lua number. When
 -- every answered E executed here with the units the store holds, their sum (ARGV[9], summed exactly
 -- by the caller from those same strings) is added once; otherwise each executed item's own units.
@@ -439,28 +476,19 @@ if executed > 0 then
   if executed == answeredE and unitsAsSent then
     redis.call('HINCRBY', bk(B), 'executedUnits', ARGV[9])
   else
-    for _, c in ipairs(out) do
-      if c[3] == 'EXECUTED' then redis.call('HINCRBY', bk(B), 'executedUnits', redis.call('HGET', ik(c[1]), 'units')) end
-    end
+    for _, u in ipairs(executedUnits) do redis.call('HINCRBY', bk(B), 'executedUnits', u) end
   end
 end
 -- dependents whose last dependency executed are ready (a cancelled dependency never executes): the
--- remaining counts of a batch live in its ':rem' hash (one read and one write per batch); items
--- stored before that hash keep theirs in their own hash ('rem')
-for b, ids in pairs(decOrder) do
+-- remaining counts of a batch live in its ':rem' hash (one read and one write per batch)
+for b, list in pairs(decOrder) do
   local key, t, set = bk(b) .. ':rem', dec[b], {}
-  for s = 1, #ids, 1000 do
-    local slice = {unpack(ids, s, math.min(s + 999, #ids))}
-    local left = redis.call('HMGET', key, unpack(slice))
-    for j, d in ipairs(slice) do
-      local r
-      if left[j] then
-        r = tonumber(left[j]) - t[d]
-        set[#set + 1] = d
-        set[#set + 1] = r
-      else
-        r = redis.call('HINCRBY', ik(d), 'rem', -t[d])
-      end
+  local left = hmget(key, list)
+  for j, d in ipairs(list) do
+    if left[j] then
+      local r = tonumber(left[j]) - t[d]
+      set[#set + 1] = d
+      set[#set + 1] = r
       if r == 0 then
         append(readyBy, b, d)
         touched[b] = true
@@ -491,8 +519,9 @@ return {encodeChanged(out), counts(B), redis.call('LLEN', bk(B) .. ':ready'), ot
 `);
 
 /**
- * Ends a batch once nothing is QUEUED: COMPLETED with its time; the ready list, chunk records and
- * intake entries go (item hashes, counts and memos stay). ARGV: prefix, batchId, now. Returns {1|0, queued}.
+ * Ends a batch once nothing is QUEUED: COMPLETED with its time; the ready list, remaining counts
+ * and chunk records go (item entries, state, counts and memos stay). ARGV: prefix, batchId, now.
+ * Returns {1|0, queued}.
  */
 export const finishScript = luaScript(`${LIB}
 local B, now = ARGV[2], ARGV[3]
@@ -500,10 +529,7 @@ local key = bk(B)
 local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
 if q ~= 0 then return {0, q} end
 if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
--- every item has had its transition, so its hash is written: the ':it' entries and ':ib' names go
-local ids = redis.call('LRANGE', key .. ':order', 0, -1)
-bulk('HDEL', P .. ':ib', ids)
-redis.call('DEL', key .. ':ready', key .. ':rem', key .. ':it')
+redis.call('DEL', key .. ':ready', key .. ':rem')
 for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
 redis.call('DEL', key .. ':chunks')
 return {1, 0}

@@ -4,6 +4,7 @@ import { createExecution, type ExecutorPool } from './execution';
 import { createIntake } from './intake';
 import { treasuryKeys } from './keys';
 import { createReads } from './reads';
+import { upgradeStoreLayout } from './store-layout';
 import { createThrottle } from './throttle';
 
 export interface TreasuryStoreOptions {
@@ -30,6 +31,8 @@ export function createTreasuryStore(opts: TreasuryStoreOptions) {
     ...createExecution(opts.redis, keys, opts.executors),
     ...createReads(opts.redis, keys),
     ...createThrottle(opts.redis, keys, opts.throttleDefaults),
+    /** Moves items stored by an earlier version into today's layout (once; run at start, before any batch executes). */
+    upgradeLayout: () => upgradeStoreLayout(opts.redis, keys),
   };
 }
 export type TreasuryStore = ReturnType<typeof createTreasuryStore>;

@@ -17,10 +17,12 @@ export interface DisbursementItem {
   txHash?: string;
   executedAt?: string;
   attempts: number;
-  /** why it was cancelled or failed; for a transient error still being retried, the last one */
+  /** why it was cancelled or failed */
   reason?: string;
   /** for an item cancelled because a dependency did not execute: the item that caused it */
   rootCause?: string;
+  /** a QUEUED item retried after a transient error: the last one */
+  lastError?: string;
   /** level in its batch's DAG (0 = no dependency inside the batch) */
   level: number;
 }

@@ -206,7 +206,7 @@ test('results are recorded once; a dependent becomes ready only when every depen
   const dup = await s.recordResults('b', '0.0', [{ id: 'p', kind: 'E', txHash: '0xp' }]);
   expect(dup.changed).toEqual([]);
   // what a replay publishes again: resolved items as their record reported them (QUEUED ones left out)
-  expect(await s.resolvedOf(['p', 'q'])).toEqual(once.changed);
+  expect(await s.resolvedOf('b', ['p', 'q'])).toEqual(once.changed);
   expect(dup.counts).toEqual({ QUEUED: 2, EXECUTED: 1, CANCELLED: 0, FAILED: 0 });
   // a record from another chunk number (a stale attempt) changes nothing
   expect((await s.recordResults('b', '7.0', [{ id: 'q', kind: 'C', reason: 'x' }])).changed).toEqual([]);
@@ -249,14 +249,16 @@ test('a round’s record claims the chunk’s next round in the same step, as a 
 });
 
 /**
- * Rewrites stored items as an earlier intake wrote them: a hash per item from the start (no ':it'
- * entry, no ':ib' name) and — the layout before that — no 'dn' field, the batch's own dependents in
- * the item's ':dn' set.
+ * Rewrites stored items as earlier versions kept them: a hash per item with its state (no ':it'
+ * entry, ':st' entry or ':ib' name) and — the layout before that — no 'dn' field, the batch's own
+ * dependents in the item's ':dn' set; remaining counts in the item hash.
  */
-async function asEarlierLayout(s: TreasuryStore, batchId: string, ids: string[]) {
+async function asEarlierLayout(s: TreasuryStore, batchId: string, ids: string[], extra: Record<string, Record<string, string>> = {}) {
   for (const id of ids) {
     const entry = (await redis.hGet(s.keys.items(batchId), id))!;
     const [idx, dest, units, level, deps, dn] = entry.split(' ');
+    const state = await redis.hGet(s.keys.states(batchId), id);
+    const rem = await redis.hGet(s.keys.remaining(batchId), id);
     const fields = {
       batch: batchId,
       idx,
@@ -267,42 +269,62 @@ async function asEarlierLayout(s: TreasuryStore, batchId: string, ids: string[])
       status: 'QUEUED',
       att: '0',
       cmemo: entry.split(' ').slice(6).join(' '),
+      ...(rem !== null ? { rem } : {}),
+      ...extra[id],
     };
     await redis.hSet(s.keys.item(id), fields as Record<string, string>);
     for (const d of dn ? dn.split(',') : []) await redis.sAdd(s.keys.dependents(id), `${batchId} ${d}`);
-    await redis.hDel(s.keys.items(batchId), id);
-    await redis.hDel(s.keys.itemBatch, id);
+    expect(state).toBeNull();
+    for (const k of [s.keys.items(batchId), s.keys.itemBatch, s.keys.remaining(batchId)]) await redis.hDel(k, id);
   }
 }
 
-test('items stored by earlier intakes (a hash per item, dependents in a set) are read, claimed, released and cancelled as before', async () => {
+test('items an earlier version stored (a hash per item, dependents in a set) move into their batch at start, then run as any', async () => {
   const s = store();
-  await submit(s, 'old', [{ id: 'o1' }, { id: 'o2', memo: 'depends_on=o1' }]);
-  await asEarlierLayout(s, 'old', ['o1', 'o2']);
-  expect(await s.item('o1')).toMatchObject({ batchId: 'old', status: 'QUEUED', dependents: ['o2'] });
+  await submit(s, 'old', [{ id: 'o1' }, { id: 'o2', memo: 'depends_on=o1' }, { id: 'o3', memo: 'depends_on=o2' }]);
+  await submit(s, 'old2', [{ id: 'p1' }, { id: 'p2', memo: 'depends_on=p1' }, { id: 'p3' }]);
+  await submit(s, 'later', [{ id: 'l1', memo: 'depends_on=o3' }]);
+  await asEarlierLayout(s, 'old', ['o1', 'o2', 'o3']);
+  // one executed, one still being retried after a transient error, one cancelled with its root cause
+  await asEarlierLayout(s, 'old2', ['p1', 'p2', 'p3'], {
+    p1: { status: 'EXECUTED', exec: 'ex-old', nonce: '4', chunk: '0.0', claimedAt: '1000', att: '1', at: '1500', tx: '0xp1' },
+    p2: { status: 'CANCELLED', reason: 'dependency p0 did not execute: refused', root: 'p0', at: '1600', rem: '-1' },
+    p3: { status: 'QUEUED', exec: 'ex-old2', nonce: '7', chunk: '0.0', claimedAt: '1000', att: '2', err: 'timeout' },
+  });
+  expect(await s.upgradeLayout()).toEqual({ batches: 2, items: 6 });
+  expect(await redis.exists(['o1', 'o2', 'o3', 'p1', 'p2', 'p3'].map((id) => s.keys.item(id)))).toBe(0);
+  expect(await s.upgradeLayout()).toEqual({ batches: 0, items: 0 });
+  expect(await s.item('o2')).toMatchObject({ batchId: 'old', status: 'QUEUED', dependsOn: ['o1'], dependents: ['o3'], level: 1 });
+  // o3's dependent in a later batch stays in its set
+  expect(await s.item('o3')).toMatchObject({ dependents: ['l1'] });
+  expect(await s.item('p1')).toMatchObject({ status: 'EXECUTED', executor: 'ex-old', nonce: 4, txHash: '0xp1', attempts: 1 });
+  expect(await s.item('p2')).toMatchObject({ status: 'CANCELLED', rootCause: 'p0', reason: 'dependency p0 did not execute: refused' });
+  expect(await s.item('p3')).toMatchObject({ status: 'QUEUED', executor: 'ex-old2', nonce: 7, attempts: 2, lastError: 'timeout' });
+  // a claim made before the upgrade answers as it was; its record lands
+  const again = await s.recordResults('old2', '0.0', [{ id: 'p3', kind: 'E', txHash: '0xp3' }]);
+  expect(again.changed).toEqual([{ id: 'p3', batchId: 'old2', status: 'EXECUTED', txHash: '0xp3', nonce: 7 }]);
+  // the moved chain runs: claimed, released level by level, and the later batch's dependent with it
   expect((await s.claimChunk('old', '0.0', 10)).items).toMatchObject([{ id: 'o1', destination: '0xabcd01', units: 1_100_000n }]);
-  const r = await s.recordResults('old', '0.0', [{ id: 'o1', kind: 'E', txHash: '0x1' }]);
-  expect(r.readyLeft).toBe(1);
-  // and a cancel reaches them the same way
-  await submit(s, 'old2', [{ id: 'p1' }, { id: 'p2', memo: 'depends_on=p1' }]);
-  await asEarlierLayout(s, 'old2', ['p1', 'p2']);
-  await s.claimChunk('old2', '0.0', 10);
-  const x = await s.recordResults('old2', '0.0', [{ id: 'p1', kind: 'C', reason: 'refused' }]);
-  expect(x.changed.map((c) => [c.id, c.status, c.rootCause])).toEqual([
-    ['p1', 'CANCELLED', undefined],
-    ['p2', 'CANCELLED', 'p1'],
+  expect((await s.recordResults('old', '0.0', [{ id: 'o1', kind: 'E', txHash: '0x1' }])).readyLeft).toBe(1);
+  await s.claimChunk('old', '1.0', 10);
+  expect((await s.recordResults('old', '1.0', [{ id: 'o2', kind: 'E', txHash: '0x2' }])).readyLeft).toBe(1);
+  await s.claimChunk('old', '2.0', 10);
+  const last = await s.recordResults('old', '2.0', [{ id: 'o3', kind: 'C', reason: 'refused' }]);
+  expect(last.changed.map((c) => [c.id, c.status, c.rootCause])).toEqual([
+    ['o3', 'CANCELLED', undefined],
+    ['l1', 'CANCELLED', 'o3'],
   ]);
-  expect(await s.finish('old2')).toEqual({ completed: true, queued: 0 });
+  expect(await s.finish('old')).toEqual({ completed: true, queued: 0 });
 });
 
-test('intake writes no key per item: an item’s hash is written at its claim or cancel, read from the intake entry until then', async () => {
+test('intake writes no key per item, nor does any transition: item state lives in its batch’s hashes, read from them', async () => {
   const s = store();
   await submit(s, 'lz', [
     { id: 'z1', memo: 'first' },
     { id: 'z2', memo: 'depends_on=z1' },
     { id: 'z3', memo: 'depends_on=z2' },
   ]);
-  expect(await redis.exists([s.keys.item('z1'), s.keys.item('z2'), s.keys.item('z3')])).toBe(0);
+  const before = await keyCount(s);
   expect(await s.item('z2')).toMatchObject({
     batchId: 'lz',
     status: 'QUEUED',
@@ -318,16 +340,19 @@ test('intake writes no key per item: an item’s hash is written at its claim or
   ]);
   const c = await s.claimChunk('lz', '0.0', 10);
   expect(c.items).toMatchObject([{ id: 'z1', status: 'QUEUED', chainMemo: 'first', units: 1_100_000n, attempts: 0 }]);
-  expect(await redis.hGetAll(s.keys.item('z1'))).toMatchObject({ batch: 'lz', status: 'QUEUED', dn: 'z2', exec: c.items[0]!.executor });
-  // a cancel writes the hashes of the dependents it reaches
+  expect(await redis.hGet(s.keys.states('lz'), 'z1')).toBe(
+    `QUEUED ${c.items[0]!.executor} ${c.items[0]!.nonce} 0.0 ${c.items[0]!.claimedAt} 0 `,
+  );
   await s.recordResults('lz', '0.0', [{ id: 'z1', kind: 'F', reason: 'storage' }]);
+  expect(await redis.exists(['z1', 'z2', 'z3'].map((id) => s.keys.item(id)))).toBe(0);
   expect(await s.item('z3')).toMatchObject({ status: 'CANCELLED', rootCause: 'z1' });
   expect((await s.graph('lz'))!.status).toEqual(['FAILED', 'CANCELLED', 'CANCELLED']);
-  // once the batch completes, the intake entries and batch names go; the items stay readable
+  // once the batch completes, its ready list, remaining counts and claims go; the items stay readable
   expect(await s.finish('lz')).toEqual({ completed: true, queued: 0 });
-  expect(await redis.exists([s.keys.items('lz')])).toBe(0);
-  expect(await redis.hmGet(s.keys.itemBatch, ['z1', 'z2', 'z3'])).toEqual([null, null, null]);
+  expect(await redis.exists([s.keys.ready('lz'), s.keys.remaining('lz'), `${s.keys.batch('lz')}:c:0.0`])).toBe(0);
   expect(await s.item('z2')).toMatchObject({ status: 'CANCELLED', memo: 'depends_on=z1' });
+  expect(await s.item('z1')).toMatchObject({ status: 'FAILED', reason: 'storage', attempts: 1 });
+  expect(await keyCount(s)).toBeLessThanOrEqual(before + 4); // ':st', ':why' and status sets, no key per item
 });
 
 test('a cancelled item cancels its dependents transitively with itself as root cause; a failed one too', async () => {

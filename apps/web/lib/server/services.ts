@@ -83,6 +83,14 @@ async function create(): Promise<Services> {
   const metrics = createWebMetrics();
   registerEmergencyGauges(metrics.registry, () => emergencyView({ store, emergency, riskDefaults }));
   const breakers = createBreakerStore({ redis, prefix: config.BREAKER_PREFIX, config: breakerConfigOf(config) });
+  const treasury = createTreasuryStore({
+    redis,
+    prefix: config.TREASURY_PREFIX,
+    executors: { prefix: config.TREASURY_EXECUTOR_PREFIX, count: config.TREASURY_EXECUTORS },
+    throttleDefaults: { maxInFlightChunks: config.TREASURY_MAX_IN_FLIGHT_CHUNKS, chunkSize: config.TREASURY_CHUNK_SIZE },
+  });
+  // reads see items an earlier version stored in today's layout (the worker does the same at its start)
+  await treasury.upgradeLayout();
   return {
     config,
     redis,
@@ -96,12 +104,7 @@ async function create(): Promise<Services> {
     }),
     store,
     operations: createOperationsStore({ redis, prefix: config.ACCOUNTS_PREFIX }),
-    treasury: createTreasuryStore({
-      redis,
-      prefix: config.TREASURY_PREFIX,
-      executors: { prefix: config.TREASURY_EXECUTOR_PREFIX, count: config.TREASURY_EXECUTORS },
-      throttleDefaults: { maxInFlightChunks: config.TREASURY_MAX_IN_FLIGHT_CHUNKS, chunkSize: config.TREASURY_CHUNK_SIZE },
-    }),
+    treasury,
     emergency,
     riskDefaults,
     breakers,

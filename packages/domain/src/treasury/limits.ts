@@ -7,7 +7,7 @@ export const CHAIN_MEMO_MAX_BYTES = 1024;
 export const MAX_DEPENDENCIES = 100;
 /**
  * Item and batch ids: 1–64 of letters, digits, `_ . -`. No `:`: the store names keys
- * `<prefix>:i:<id>` and `<prefix>:i:<id>:dn`, `<prefix>:b:<batch>` and `<prefix>:b:<batch>:it`,
+ * `<prefix>:i:<id>:dn` and `<prefix>:b:<batch>:it` (and `<prefix>:i:<id>`, the layout before per-batch state),
  * so an id holding `:` could be another's key (item `x:dn`, batch `k:it`) — until 2026-12-06 it was allowed.
  */
 export const DISBURSEMENT_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;

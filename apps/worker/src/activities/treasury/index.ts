@@ -125,7 +125,10 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
           // may have died before it published; the console applies a status it already shows as a
           // no-op); metrics are not counted again
           if (republish && !claim.fresh && pending.length < claim.items.length) {
-            const resolved = await treasury.resolvedOf(claim.items.filter((i) => i.status !== 'QUEUED').map((i) => i.id));
+            const resolved = await treasury.resolvedOf(
+              batchId,
+              claim.items.filter((i) => i.status !== 'QUEUED').map((i) => i.id),
+            );
             // and the dependents those records cancelled with them (this batch's; a later batch's show on reload)
             const roots = new Set(resolved.filter((c) => c.status === 'CANCELLED' || c.status === 'FAILED').map((c) => c.id));
             const cascaded = roots.size

@@ -1,0 +1,80 @@
+import type { RedisClient } from '@blockops/events';
+import type { TreasuryKeys } from './keys';
+import { encodeItemState, encodeReason } from './state-entry';
+
+/** The layout the scripts read: item state in per-batch hashes (keys.ts), no hash per item. */
+export const STORE_LAYOUT = '2';
+const SLICE = 1000;
+
+/**
+ * Moves items stored by earlier versions — a hash per item (`<prefix>:i:<id>`), some with their own
+ * batch's dependents in their ':dn' set — into their batches' hashes, one batch per MULTI, then
+ * marks the store upgraded. Idempotent (two processes starting together write the same entries);
+ * once marked, one GET. Workers of an earlier version must be stopped first: they write item hashes.
+ */
+export async function upgradeStoreLayout(redis: RedisClient, keys: TreasuryKeys): Promise<{ batches: number; items: number }> {
+  if ((await redis.get(keys.layout)) === STORE_LAYOUT) return { batches: 0, items: 0 };
+  let batches = 0;
+  let items = 0;
+  for (const b of await redis.zRange(keys.batches, 0, -1)) {
+    const moved = await upgradeBatch(redis, keys, b);
+    if (moved) batches++;
+    items += moved;
+  }
+  await redis.set(keys.layout, STORE_LAYOUT);
+  return { batches, items };
+}
+
+async function upgradeBatch(redis: RedisClient, keys: TreasuryKeys, b: string): Promise<number> {
+  const [ids, completedAt] = await Promise.all([redis.lRange(keys.order(b), 0, -1), redis.hGet(keys.batch(b), 'completedAt')]);
+  let moved = 0;
+  for (let s = 0; s < ids.length; s += SLICE) {
+    const slice = ids.slice(s, s + SLICE);
+    const p = redis.multi();
+    for (const id of slice) p.hGetAll(keys.item(id));
+    const hashes = (await p.execAsPipeline()) as unknown as Record<string, string>[];
+    const old = slice.flatMap((id, i) => (hashes[i]!.batch === b ? [{ id, h: hashes[i]! }] : []));
+    if (!old.length) continue;
+    const entries = await redis.hmGet(
+      keys.items(b),
+      old.map((o) => o.id),
+    );
+    const w = redis.multi();
+    for (const [k, { id, h }] of old.entries()) {
+      if (!entries[k]) {
+        // the layout before ':it' entries: no 'dn' field meant the item's ':dn' set held every dependent, its own batch's too
+        let dn = h.dn;
+        if (dn === undefined) {
+          const members = await redis.sMembers(keys.dependents(id));
+          const own = members.filter((m) => m.startsWith(`${b} `));
+          dn = own.map((m) => m.slice(b.length + 1)).join(',');
+          if (own.length) w.sRem(keys.dependents(id), own);
+          if (own.length < members.length) w.hSet(keys.laterDependents(b), id, '1');
+        }
+        w.hSet(keys.items(b), id, `${h.idx} ${h.dest} ${h.units} ${h.level ?? '0'} ${h.deps ?? ''} ${dn} ${h.cmemo ?? ''}`);
+      }
+      if (h.status !== 'QUEUED' || h.exec) {
+        const state = encodeItemState({
+          status: h.status as never,
+          ...(h.exec ? { executor: h.exec } : {}),
+          ...(h.nonce ? { nonce: Number(h.nonce) } : {}),
+          ...(h.chunk ? { claim: h.chunk } : {}),
+          ...(h.claimedAt ? { claimedAt: Number(h.claimedAt) } : {}),
+          attempts: Number(h.att ?? 0),
+          ...(h.at && h.status !== 'QUEUED' ? { at: Number(h.at) } : {}),
+        });
+        w.hSet(keys.states(b), id, state);
+      }
+      if (h.tx) w.hSet(keys.txs(b), id, h.tx);
+      if (h.reason || h.root) w.hSet(keys.reasons(b), id, encodeReason(h.root, h.reason));
+      if (h.err) w.hSet(keys.errors(b), id, h.err);
+      if (h.xdn) w.hSet(keys.laterDependents(b), id, '1');
+      if (h.rem !== undefined && !completedAt) w.hSet(keys.remaining(b), id, h.rem);
+      w.hSet(keys.itemBatch, id, b);
+      w.del(keys.item(id));
+    }
+    await w.exec();
+    moved += old.length;
+  }
+  return moved;
+}
