@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '@blockops/events';
 import type { TreasuryKeys } from './keys';
 import { encodeItemState, encodeReason } from './state-entry';
@@ -9,20 +10,38 @@ const SLICE = 1000;
 /**
  * Moves items stored by earlier versions — a hash per item (`<prefix>:i:<id>`), some with their own
  * batch's dependents in their ':dn' set — into their batches' hashes, one batch per MULTI, then
- * marks the store upgraded. Idempotent (two processes starting together write the same entries);
- * once marked, one GET. Workers of an earlier version must be stopped first: they write item hashes.
+ * marks the store upgraded; once marked, one GET. One process moves at a time (a lock, refreshed
+ * per batch; another process waits for the mark): two reading the same item at once could each
+ * write what the other had already moved. Workers of an earlier version must be stopped first:
+ * they write item hashes.
  */
-export async function upgradeStoreLayout(redis: RedisClient, keys: TreasuryKeys): Promise<{ batches: number; items: number }> {
-  if ((await redis.get(keys.layout)) === STORE_LAYOUT) return { batches: 0, items: 0 };
-  let batches = 0;
-  let items = 0;
-  for (const b of await redis.zRange(keys.batches, 0, -1)) {
-    const moved = await upgradeBatch(redis, keys, b);
-    if (moved) batches++;
-    items += moved;
+export async function upgradeStoreLayout(
+  redis: RedisClient,
+  keys: TreasuryKeys,
+  opts: { lockMs?: number; pollMs?: number } = {},
+): Promise<{ batches: number; items: number }> {
+  const lockMs = opts.lockMs ?? 60_000;
+  const lock = `${keys.layout}:lock`;
+  const token = randomUUID();
+  for (;;) {
+    if ((await redis.get(keys.layout)) === STORE_LAYOUT) return { batches: 0, items: 0 };
+    if ((await redis.set(lock, token, { NX: true, PX: lockMs })) === 'OK') break;
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
   }
-  await redis.set(keys.layout, STORE_LAYOUT);
-  return { batches, items };
+  try {
+    let batches = 0;
+    let items = 0;
+    for (const b of await redis.zRange(keys.batches, 0, -1)) {
+      await redis.pExpire(lock, lockMs);
+      const moved = await upgradeBatch(redis, keys, b);
+      if (moved) batches++;
+      items += moved;
+    }
+    await redis.set(keys.layout, STORE_LAYOUT);
+    return { batches, items };
+  } finally {
+    if ((await redis.get(lock)) === token) await redis.del(lock);
+  }
 }
 
 async function upgradeBatch(redis: RedisClient, keys: TreasuryKeys, b: string): Promise<number> {
@@ -33,7 +52,8 @@ async function upgradeBatch(redis: RedisClient, keys: TreasuryKeys, b: string): 
     const p = redis.multi();
     for (const id of slice) p.hGetAll(keys.item(id));
     const hashes = (await p.execAsPipeline()) as unknown as Record<string, string>[];
-    const old = slice.flatMap((id, i) => (hashes[i]!.batch === b ? [{ id, h: hashes[i]! }] : []));
+    // a hash with no 'batch' is an item not yet written whose later-batch dependents were noted ('xdn' only)
+    const old = slice.flatMap((id, i) => (hashes[i]!.batch === b || hashes[i]!.xdn ? [{ id, h: hashes[i]! }] : []));
     if (!old.length) continue;
     const entries = await redis.hmGet(
       keys.items(b),
@@ -41,6 +61,11 @@ async function upgradeBatch(redis: RedisClient, keys: TreasuryKeys, b: string): 
     );
     const w = redis.multi();
     for (const [k, { id, h }] of old.entries()) {
+      if (h.batch !== b) {
+        w.hSet(keys.laterDependents(b), id, '1');
+        w.del(keys.item(id));
+        continue;
+      }
       if (!entries[k]) {
         // the layout before ':it' entries: no 'dn' field meant the item's ':dn' set held every dependent, its own batch's too
         let dn = h.dn;

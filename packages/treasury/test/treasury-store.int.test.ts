@@ -26,6 +26,13 @@ function store(executors = 8): TreasuryStore {
   });
 }
 
+/** The options of a store, for a second one on the same keys (another process). */
+const options = (s: TreasuryStore) => ({
+  prefix: s.keys.prefix,
+  executors: s.executors,
+  throttleDefaults: { maxInFlightChunks: 4, chunkSize: 100 },
+});
+
 async function keyCount(s: TreasuryStore) {
   let count = 0;
   for await (const keys of redis.scanIterator({ MATCH: `${s.keys.prefix}:*`, COUNT: 1000 })) count += keys.length;
@@ -259,6 +266,7 @@ async function asEarlierLayout(s: TreasuryStore, batchId: string, ids: string[],
     const [idx, dest, units, level, deps, dn] = entry.split(' ');
     const state = await redis.hGet(s.keys.states(batchId), id);
     const rem = await redis.hGet(s.keys.remaining(batchId), id);
+    const xdn = await redis.hGet(s.keys.laterDependents(batchId), id);
     const fields = {
       batch: batchId,
       idx,
@@ -270,12 +278,14 @@ async function asEarlierLayout(s: TreasuryStore, batchId: string, ids: string[],
       att: '0',
       cmemo: entry.split(' ').slice(6).join(' '),
       ...(rem !== null ? { rem } : {}),
+      ...(xdn !== null ? { xdn } : {}),
       ...extra[id],
     };
     await redis.hSet(s.keys.item(id), fields as Record<string, string>);
     for (const d of dn ? dn.split(',') : []) await redis.sAdd(s.keys.dependents(id), `${batchId} ${d}`);
     expect(state).toBeNull();
-    for (const k of [s.keys.items(batchId), s.keys.itemBatch, s.keys.remaining(batchId)]) await redis.hDel(k, id);
+    for (const k of [s.keys.items(batchId), s.keys.itemBatch, s.keys.remaining(batchId), s.keys.laterDependents(batchId)])
+      await redis.hDel(k, id);
   }
 }
 
@@ -291,9 +301,22 @@ test('items an earlier version stored (a hash per item, dependents in a set) mov
     p2: { status: 'CANCELLED', reason: 'dependency p0 did not execute: refused', root: 'p0', at: '1600', rem: '-1' },
     p3: { status: 'QUEUED', exec: 'ex-old2', nonce: '7', chunk: '0.0', claimedAt: '1000', att: '2', err: 'timeout' },
   });
-  expect(await s.upgradeLayout()).toEqual({ batches: 2, items: 6 });
-  expect(await redis.exists(['o1', 'o2', 'o3', 'p1', 'p2', 'p3'].map((id) => s.keys.item(id)))).toBe(0);
+  // an item not yet written whose later-batch dependent was noted in a hash of its own ('xdn' only)
+  await submit(s, 'old3', [{ id: 'u1' }]);
+  await submit(s, 'later3', [{ id: 'v1', memo: 'depends_on=u1' }]);
+  await redis.hDel(s.keys.laterDependents('old3'), 'u1');
+  await redis.hSet(s.keys.item('u1'), 'xdn', '1');
+  // two processes starting at once: one moves, the other waits for it
+  const [a, b] = await Promise.all([s.upgradeLayout(), createTreasuryStore({ ...options(s), redis }).upgradeLayout()]);
+  expect([a, b]).toContainEqual({ batches: 3, items: 7 });
+  expect([a, b]).toContainEqual({ batches: 0, items: 0 });
+  expect(await redis.exists(['o1', 'o2', 'o3', 'p1', 'p2', 'p3', 'u1'].map((id) => s.keys.item(id)))).toBe(0);
   expect(await s.upgradeLayout()).toEqual({ batches: 0, items: 0 });
+  await s.claimChunk('old3', '0.0', 10);
+  expect((await s.recordResults('old3', '0.0', [{ id: 'u1', kind: 'E', txHash: '0xu1' }])).others).toEqual([
+    { batchId: 'later3', counts: { QUEUED: 1, EXECUTED: 0, CANCELLED: 0, FAILED: 0 } },
+  ]);
+  expect((await s.claimChunk('later3', '0.0', 10)).items.map((i) => i.id)).toEqual(['v1']);
   expect(await s.item('o2')).toMatchObject({ batchId: 'old', status: 'QUEUED', dependsOn: ['o1'], dependents: ['o3'], level: 1 });
   // o3's dependent in a later batch stays in its set
   expect(await s.item('o3')).toMatchObject({ dependents: ['l1'] });
