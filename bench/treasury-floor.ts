@@ -159,8 +159,11 @@ export function createFloorExecutor(
       );
     },
 
-    /** Validates, stores and executes a batch; every item must execute (the floor has no error path). */
-    async run(batchId: string, items: unknown[]) {
+    /**
+     * Validates, stores and executes a batch; every item must execute (the floor has no error path).
+     * `afterStore`: awaited between the store and the first round (a Temporal start, when measured with one).
+     */
+    async run(batchId: string, items: unknown[], afterStore?: () => Promise<void>) {
       const t0 = performance.now();
       const parsed = parseBatch({ batchId, items });
       const ids = lookupIds(parsed);
@@ -182,6 +185,8 @@ export function createFloorExecutor(
       for (const [d, l] of dependents) dn += `${d} ${l.join(',')}\n`;
       if ((await intakeScript(redis, [], [P, batchId, entries, remaining, dn, ready])) !== 'ok') throw new Error('floor: ids reused');
       const intakeMs = performance.now() - t0;
+      if (afterStore) await afterStore();
+      const startMs = performance.now() - t0 - intakeMs;
 
       // as our workflow launches: as many rounds in flight as the ready items fill, up to the bound
       const readyCount = v.items.length - v.items.filter((i) => i.dependsOn.length > 0).length;
@@ -253,7 +258,7 @@ export function createFloorExecutor(
       );
       const totalMs = lastExecutedAt - t0;
       const executed = Number(await redis.hGet(`${P}:b:${batchId}`, 'EXECUTED'));
-      return { intakeMs, totalMs, executed };
+      return { intakeMs, startMs, totalMs, executed };
     },
   };
 }

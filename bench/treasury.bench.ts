@@ -7,8 +7,10 @@
  *   the same items in dependency order (goal ≥ 2,000 items/s and ratio ≥ 0.5); history events per run.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { parseAmount, validateBatch } from '@blockops/domain';
 import { createChainClient, type DisbursementIntent } from '@blockops/chain';
 import { connectRedis } from '@blockops/events';
@@ -94,6 +96,7 @@ export async function execution(): Promise<BenchSection[]> {
   });
   const redis = await connectRedis(stack.env.REDIS_URL!);
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  let stopFloorWorker: (() => Promise<void>) | undefined;
   try {
     const client = new Client({ connection });
     const chain = createChainClient({ url: stack.env.THEBLOCK_RPC_URL!, timeoutMs: 30_000 });
@@ -155,6 +158,32 @@ export async function execution(): Promise<BenchSection[]> {
     const floor = createFloorExecutor(redis, chain, { prefix: `${prefix}:floor`, executors: EXECUTORS, chunk: CHUNK, inFlight: IN_FLIGHT });
     await floor.prepare();
     await floor.run('floor-warm', chainBatch({ tag: 'flw', chains: 100, depth: 5, fanIn: true }));
+    // the floor started as a Temporal executor is: a workflow start, its first task and one activity
+    // (a bare worker in this process, on the same dev server) before its first round
+    const floorQueue = `bench-floor-${Date.now()}`;
+    const go = new Map<string, () => void>();
+    const floorWorker = await Worker.create({
+      connection: await NativeConnection.connect({ address: stack.env.TEMPORAL_ADDRESS! }),
+      namespace: 'default',
+      taskQueue: floorQueue,
+      workflowBundle: await bundleWorkflowCode({
+        workflowsPath: path.join(__dirname, 'treasury-floor-workflow.ts'),
+        logger: new DefaultLogger('ERROR'),
+      }),
+      activities: { floorGo: async (b: string) => go.get(b)?.() },
+    });
+    const floorWorkerDone = floorWorker.run();
+    stopFloorWorker = async () => {
+      floorWorker.shutdown();
+      await floorWorkerDone;
+    };
+    const temporalStart = (batchId: string) => async () => {
+      const started = new Promise<void>((resolve) => go.set(batchId, resolve));
+      await client.workflow.start('floorStart', { taskQueue: floorQueue, workflowId: `floor-${batchId}`, args: [batchId] });
+      await started;
+      go.delete(batchId);
+    };
+    await floor.run('floor-warm-t', chainBatch({ tag: 'flwt', chains: 100, depth: 5, fanIn: true }), temporalStart('floor-warm-t'));
 
     // baseline: the same items straight to the devnet, level by level (the order is known up front),
     // in JSON-RPC batches of the same size, the same number in flight; one executor per chain, its
@@ -193,6 +222,7 @@ export async function execution(): Promise<BenchSection[]> {
       ours: Awaited<ReturnType<typeof runBatch>>;
       raw: Awaited<ReturnType<typeof runRaw>>;
       floor: Awaited<ReturnType<typeof floor.run>> & { cpu: Record<string, number> };
+      floorT: Awaited<ReturnType<typeof floor.run>> & { cpu: Record<string, number> };
     }[] = [];
     for (let r = 0; r < REPEATS; r++) {
       const items = chainBatch({ tag: `ex${r}`, chains: 1000, depth: 10, fanIn: true });
@@ -202,21 +232,32 @@ export async function execution(): Promise<BenchSection[]> {
         return o;
       };
       // the same batch shape under other ids (the node never sees an id twice)
-      const runFloor = async () => {
+      const runFloor = async (withTemporal: boolean) => {
         const cpu = meter();
-        const f = await floor.run(`floor-10k-${r}`, chainBatch({ tag: `fl${r}`, chains: 1000, depth: 10, fanIn: true }));
+        const id = `floor${withTemporal ? 't' : ''}-10k-${r}`;
+        const f = await floor.run(
+          id,
+          chainBatch({ tag: `fl${withTemporal ? 't' : ''}${r}`, chains: 1000, depth: 10, fanIn: true }),
+          withTemporal ? temporalStart(id) : undefined,
+        );
         if (f.executed !== 10_000) throw new Error(`floor: ${f.executed} executed`);
         return { ...f, cpu: cpu() };
       };
-      // raw always in the middle, ours and the floor taking turns first (neither always runs on the larger node state)
-      const first = r % 2 === 0 ? await runOurs() : await runFloor();
+      // raw always in the middle; ours, the floor and the Temporal-started floor take turns around it
+      // (none always runs on the larger node state)
+      const sides = [runOurs, () => runFloor(false), () => runFloor(true)] as const;
+      const order = [r % 3, (r + 1) % 3, (r + 2) % 3];
+      const results: unknown[] = [];
+      results[order[0]!] = await sides[order[0]!]!();
       const raw = await runRaw(items, `r${r}`);
-      const last = r % 2 === 0 ? await runFloor() : await runOurs();
-      const [ours, fl] = (r % 2 === 0 ? [first, last] : [last, first]) as [
+      results[order[1]!] = await sides[order[1]!]!();
+      results[order[2]!] = await sides[order[2]!]!();
+      const [ours, fl, flt] = results as [
         Awaited<ReturnType<typeof runOurs>>,
         Awaited<ReturnType<typeof runFloor>>,
+        Awaited<ReturnType<typeof runFloor>>,
       ];
-      pairs.push({ ours, raw, floor: fl });
+      pairs.push({ ours, raw, floor: fl, floorT: flt });
     }
     // the run whose ratio is the median one stands for CPU and history figures
     const ratioOf = (p: (typeof pairs)[number]) => p.raw.ms / p.ours.totalMs;
@@ -263,10 +304,13 @@ export async function execution(): Promise<BenchSection[]> {
           floor_intake_ms: round(median(pairs.map((p) => p.floor.intakeMs)), 1),
           floor_ms_each: pairs.map((p) => Math.round(p.floor.totalMs)).join(' '),
           ratio_floor_vs_raw: round(median(pairs.map((p) => p.raw.ms / p.floor.totalMs)), 3),
-          ratio_floor_plus_workflow_start: round(median(pairs.map((p) => p.raw.ms / (p.floor.totalMs + p.ours.startMs))), 3),
+          floor_temporal_ms_each: pairs.map((p) => Math.round(p.floorT.totalMs)).join(' '),
+          floor_temporal_start_ms: round(median(pairs.map((p) => p.floorT.startMs)), 1),
+          ratio_floor_temporal_vs_raw: round(median(pairs.map((p) => p.raw.ms / p.floorT.totalMs)), 3),
           ...cpuFigures(ours.cpu, ''),
           ...cpuFigures(rawUsed, 'raw_'),
           ...cpuFigures(mid.floor.cpu, 'floor_'),
+          ...cpuFigures(mid.floorT.cpu, 'floor_temporal_'),
           workflow_runs: perRun.length,
           history_events_max_per_run: Math.max(...perRun),
           history_events_total: perRun.reduce((a, b) => a + b, 0),
@@ -286,6 +330,7 @@ export async function execution(): Promise<BenchSection[]> {
       },
     ];
   } finally {
+    await stopFloorWorker?.();
     await connection.close();
     for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await redis.del(keys);
     redis.destroy();
