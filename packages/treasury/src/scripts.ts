@@ -86,6 +86,21 @@ local function append(t, k, a, b)
   l[#l + 1] = a
   if b ~= nil then l[#l + 1] = b end
 end
+-- status set keys, built once per batch and status (not once per item)
+local skeys = {}
+local function statusKey(b, st)
+  local t = skeys[b]
+  if not t then
+    t = {}
+    skeys[b] = t
+  end
+  local k = t[st]
+  if not k then
+    k = bk(b) .. ':s:' .. st
+    t[st] = k
+  end
+  return k
+end
 -- an item moves between statuses (written by flush)
 local function move(id, b, idx, from, to)
   local d = moves.delta[b]
@@ -95,8 +110,8 @@ local function move(id, b, idx, from, to)
   end
   d[from] = d[from] - 1
   d[to] = d[to] + 1
-  append(moves.zrem, bk(b) .. ':s:' .. from, id)
-  append(moves.zadd, bk(b) .. ':s:' .. to, idx, id)
+  append(moves.zrem, statusKey(b, from), id)
+  append(moves.zadd, statusKey(b, to), idx, id)
 end
 local function flush(now)
   flushW()
@@ -174,8 +189,13 @@ end
 -- a claimed item for a reply: 'id status executor nonce destination units attempts claimedAt' (none
 -- holds a space), then its chain memo
 local function claimed(items, id, st, ex, nonce, dest, units, cmemo, att, at)
-  items[#items + 1] = table.concat({id, st or '', ex or '', nonce or '', dest or '', units or '', att or '0', at or '0'}, ' ')
-  items[#items + 1] = cmemo or ''
+  local n = #items
+  items[n + 1] = id .. ' ' .. st .. ' ' .. ex .. ' ' .. nonce .. ' ' .. dest .. ' ' .. units .. ' ' .. att .. ' ' .. at
+  items[n + 2] = cmemo
+end
+-- what a claim sends of an item's entry: destination, units, chain memo
+local function sendable(s)
+  return string.match(s, '^%S+ (%S+) (%S+) %S+ %S* %S* (.*)$')
 end
 -- Claims round 'chunk' of batch B once (see claimScript): a claim made before is returned as it
 -- was; else (unless replayOnly) up to size ready items, each with a free executor and its next nonce.
@@ -197,8 +217,8 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
     local sts, entries = hmget(bk(B) .. ':st', ids), hmget(bk(B) .. ':it', ids)
     for i, id in ipairs(ids) do
       local st, ex, nonce, _, claimedAt, att = unpackSt(sts[i])
-      local _, dest, units, _, _, _, cmemo = unpackItem(entries[i])
-      claimed(items, id, st, ex, nonce, dest, units, cmemo, att, claimedAt)
+      local dest, units, cmemo = sendable(entries[i])
+      claimed(items, id, st, ex, nonce, dest, units, cmemo, att, claimedAt ~= '' and claimedAt or '0')
     end
     return {items, redis.call('LLEN', readyKey), 0}
   end
@@ -220,20 +240,19 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   local sts = redis.call('HMGET', bk(B) .. ':st', unpack(ids))
   local bump, taken, state, used = {}, {}, {}, 0
   for i, id in ipairs(ids) do
-    -- only a QUEUED item never claimed is ever claimed: a ready list must never send anything
-    -- else to the node, nor give an item a second nonce
-    local st, ex0 = unpackSt(sts[i])
-    if entries[i] and st == 'QUEUED' and ex0 == '' then
+    -- only a QUEUED item never claimed (no state entry) is ever claimed: a ready list must never
+    -- send anything else to the node, nor give an item a second nonce
+    if entries[i] and not sts[i] then
       used = used + 1
       local ex = execs[used]
       local nonce = tonumber(nonces[used] or '0') + 1
-      bump[#bump + 1] = ex
-      bump[#bump + 1] = nonce
-      taken[#taken + 1] = id
-      state[#state + 1] = id
-      state[#state + 1] = packSt('QUEUED', ex, nonce, chunk, now, '0', '')
-      local _, dest, units, _, _, _, cmemo = unpackItem(entries[i])
-      claimed(items, id, 'QUEUED', ex, nonce, dest, units, cmemo, 0, now)
+      bump[2 * used - 1] = ex
+      bump[2 * used] = nonce
+      taken[used] = id
+      state[2 * used - 1] = id
+      state[2 * used] = 'QUEUED ' .. ex .. ' ' .. nonce .. ' ' .. chunk .. ' ' .. now .. ' 0 '
+      local dest, units, cmemo = sendable(entries[i])
+      claimed(items, id, 'QUEUED', ex, nonce, dest, units, cmemo, '0', now)
     end
   end
   -- executors not needed go back to the pool, their nonces untouched
@@ -403,7 +422,8 @@ local out, touched, readyBy = {}, {}, {}
 local executed, answeredE, unitsAsSent = 0, 0, true
 local executedUnits = {}
 -- dependents to release: per batch, id -> how many of its dependencies executed here (first-seen order kept)
-local dec, decOrder = {}, {}
+local decOwn, ownOrder = {}, {}
+local dec, decOrder = {[B] = decOwn}, {[B] = ownOrder}
 -- every answer is read before anything is written: an unreadable one refuses the whole record
 -- (a script that fails part-way keeps what it wrote before)
 local answers, ids = {}, {}
@@ -425,7 +445,7 @@ for i, a in ipairs(answers) do
   local st, ex, nonce, claim, claimedAt, att = unpackSt(s)
   if s and entries[i] and st == 'QUEUED' and claim == chunk then
     att = tonumber(att) + 1
-    local idx, _, units, _, _, dn = unpackItem(entries[i])
+    local idx, units, dn = string.match(entries[i], '^(%S+) %S+ (%S+) %S+ %S* (%S*)')
     if kind == 'T' then
       hsetw(stKey, id, packSt('QUEUED', ex, nonce, claim, claimedAt, att, ''))
       hsetw(bk(B) .. ':err', id, text)
@@ -439,20 +459,34 @@ for i, a in ipairs(answers) do
         executedUnits[#executedUnits + 1] = units
         if units ~= sentUnits then unitsAsSent = false end
         out[#out + 1] = {id, B, 'EXECUTED', text, nonce, '', ''}
-        for _, bd in ipairs(dependentsOf(id, B, dn, xdns[i])) do
-          local b, d = bd[1], bd[2]
-          local t = dec[b]
-          if not t then
-            t = {}
-            dec[b] = t
-            decOrder[b] = {}
+        -- its own batch's dependents inline (the common case: no table per dependent), later batches' from its set
+        if dn ~= '' then
+          for d in string.gmatch(dn, '[^,]+') do
+            local c = decOwn[d]
+            if c then
+              decOwn[d] = c + 1
+            else
+              decOwn[d] = 1
+              ownOrder[#ownOrder + 1] = d
+            end
           end
-          if t[d] then
-            t[d] = t[d] + 1
-          else
-            t[d] = 1
-            local l = decOrder[b]
-            l[#l + 1] = d
+        end
+        if xdns[i] then
+          for _, bd in ipairs(dependentsOf(id, B, nil, true)) do
+            local b, d = bd[1], bd[2]
+            local t = dec[b]
+            if not t then
+              t = {}
+              dec[b] = t
+              decOrder[b] = {}
+            end
+            if t[d] then
+              t[d] = t[d] + 1
+            else
+              t[d] = 1
+              local l = decOrder[b]
+              l[#l + 1] = d
+            end
           end
         end
       else
@@ -483,7 +517,7 @@ end
 -- remaining counts of a batch live in its ':rem' hash (one read and one write per batch)
 for b, list in pairs(decOrder) do
   local key, t, set = bk(b) .. ':rem', dec[b], {}
-  local left = hmget(key, list)
+  local left = #list > 0 and hmget(key, list) or {}
   for j, d in ipairs(list) do
     if left[j] then
       local r = tonumber(left[j]) - t[d]
@@ -495,7 +529,7 @@ for b, list in pairs(decOrder) do
       end
     end
   end
-  bulk('HSET', key, set)
+  if #set > 0 then bulk('HSET', key, set) end
 end
 flush(now)
 -- newly ready items onto their batch's ready list
