@@ -13,6 +13,8 @@ export function treasuryKeys(prefix: string) {
     ids: `${prefix}:ids`,
     /** batch ids by creation time (ms) */
     batches: `${prefix}:batches`,
+    /** batch ids not yet completed, by creation time (ms): what the start checks and the throttle read */
+    running: `${prefix}:running`,
     /** batch hash: meta, counts per status, amounts (units), timings */
     batch,
     /** item ids in batch order */

@@ -125,14 +125,14 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
     },
 
     /**
-     * Batches not yet completed (oldest first); `created`: only those stored within this window (ms
-     * since the epoch, inclusive), read from the creation-time index rather than every batch ever
-     * stored; `withoutWorkflow`: only those whose workflow never ran (no `workflowStartedAt`).
+     * Batches not yet completed (oldest first), from their own index (never every batch ever
+     * stored); `created`: only those stored within this window (ms since the epoch, inclusive);
+     * `withoutWorkflow`: only those whose workflow never ran (no `workflowStartedAt`).
      */
     async runningBatchIds(created?: { from?: number; to?: number }, opts: { withoutWorkflow?: boolean } = {}): Promise<string[]> {
       const ids = created
-        ? await redis.zRange(keys.batches, created.from ?? '-inf', created.to ?? '+inf', { BY: 'SCORE' })
-        : await redis.zRange(keys.batches, 0, -1);
+        ? await redis.zRange(keys.running, created.from ?? '-inf', created.to ?? '+inf', { BY: 'SCORE' })
+        : await redis.zRange(keys.running, 0, -1);
       if (!ids.length) return [];
       const p = redis.multi();
       for (const b of ids) p.hmGet(keys.batch(b), ['completedAt', 'workflowStartedAt']);

@@ -327,6 +327,7 @@ end
 redis.call('HSET', bkey, 'batchId', B, 'workflowId', WF, 'createdAt', now, 'updatedAt', now, 'total', n,
   'QUEUED', n, 'EXECUTED', 0, 'CANCELLED', 0, 'FAILED', 0, 'totalUnits', ARGV[6], 'executedUnits', 0, 'levels', ARGV[7], 'halted', '')
 redis.call('ZADD', P .. ':batches', now, B)
+redis.call('ZADD', P .. ':running', now, B)
 redis.call('HINCRBY', P .. ':stats', 'queued', n)
 local rem, dead, queued, remaining, entries, owner = {}, {}, {}, {}, {}, {}
 for k = 1, n do
@@ -563,6 +564,7 @@ local key = bk(B)
 local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
 if q ~= 0 then return {0, q} end
 if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
+redis.call('ZREM', P .. ':running', B)
 redis.call('DEL', key .. ':ready', key .. ':rem')
 for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
 redis.call('DEL', key .. ':chunks')

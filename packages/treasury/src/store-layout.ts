@@ -10,7 +10,7 @@ const SLICE = 1000;
 /**
  * Moves items stored by earlier versions — a hash per item (`<prefix>:i:<id>`), some with their own
  * batch's dependents in their ':dn' set — into their batches' hashes, one batch per MULTI, then
- * marks the store upgraded; once marked, one GET. One process moves at a time (a lock, refreshed
+ * marks the store upgraded; once marked, one GET. Batches not yet completed get their index. One process moves at a time (a lock, refreshed
  * per batch; another process waits for the mark): two reading the same item at once could each
  * write what the other had already moved. Workers of an earlier version must be stopped first:
  * they write item hashes.
@@ -31,8 +31,10 @@ export async function upgradeStoreLayout(
   try {
     let batches = 0;
     let items = 0;
-    for (const b of await redis.zRange(keys.batches, 0, -1)) {
+    for (const { value: b, score: createdAt } of await redis.zRangeWithScores(keys.batches, 0, -1)) {
       await redis.pExpire(lock, lockMs);
+      // the index of batches not yet completed (it came with this layout)
+      if (!(await redis.hExists(keys.batch(b), 'completedAt'))) await redis.zAdd(keys.running, { score: createdAt, value: b });
       const moved = await upgradeBatch(redis, keys, b);
       if (moved) batches++;
       items += moved;

@@ -306,11 +306,14 @@ test('items an earlier version stored (a hash per item, dependents in a set) mov
   await submit(s, 'later3', [{ id: 'v1', memo: 'depends_on=u1' }]);
   await redis.hDel(s.keys.laterDependents('old3'), 'u1');
   await redis.hSet(s.keys.item('u1'), 'xdn', '1');
+  await redis.del(s.keys.running); // an earlier version had no such index
   // two processes starting at once: one moves, the other waits for it
   const [a, b] = await Promise.all([s.upgradeLayout(), createTreasuryStore({ ...options(s), redis }).upgradeLayout()]);
   expect([a, b]).toContainEqual({ batches: 3, items: 7 });
   expect([a, b]).toContainEqual({ batches: 0, items: 0 });
   expect(await redis.exists(['o1', 'o2', 'o3', 'p1', 'p2', 'p3', 'u1'].map((id) => s.keys.item(id)))).toBe(0);
+  // the index of running batches, which came with this layout, holds every batch not completed
+  expect((await s.runningBatchIds()).sort()).toEqual(['later', 'later3', 'old', 'old2', 'old3']);
   expect(await s.upgradeLayout()).toEqual({ batches: 0, items: 0 });
   await s.claimChunk('old3', '0.0', 10);
   expect((await s.recordResults('old3', '0.0', [{ id: 'u1', kind: 'E', txHash: '0xu1' }])).others).toEqual([
@@ -560,6 +563,8 @@ test('running batches: all of them, or only those stored within a window of crea
   );
   expect((await s.finish('w1')).completed).toBe(true);
   expect(await s.runningBatchIds({ from: before })).toEqual(['w2']);
+  // read from their own index: a completed batch leaves it
+  expect(await redis.zRange(s.keys.running, 0, -1)).toEqual(['w2']);
   // a batch whose workflow ran is not one without a workflow; marking an unknown batch stores nothing
   await s.markWorkflowStarted('w2');
   await s.markWorkflowStarted('never-stored');
