@@ -217,8 +217,8 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
     local sts, entries = hmget(bk(B) .. ':st', ids), hmget(bk(B) .. ':it', ids)
     for i, id in ipairs(ids) do
       local st, ex, nonce, _, claimedAt, att = unpackSt(sts[i])
-      local dest, units, cmemo = sendable(entries[i])
-      claimed(items, id, st, ex, nonce, dest, units, cmemo, att, claimedAt ~= '' and claimedAt or '0')
+      local dest, units, cmemo = sendable(entries[i] or '')
+      claimed(items, id, st or '', ex or '', nonce or '', dest or '', units or '', cmemo or '', att or '0', (claimedAt or '') ~= '' and claimedAt or '0')
     end
     return {items, redis.call('LLEN', readyKey), 0}
   end
@@ -242,7 +242,10 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
   for i, id in ipairs(ids) do
     -- only a QUEUED item never claimed (no state entry) is ever claimed: a ready list must never
     -- send anything else to the node, nor give an item a second nonce
-    if entries[i] and not sts[i] then
+    -- (an entry that does not read is never sent: the item stays QUEUED, off the ready list)
+    local dest, units, cmemo
+    if entries[i] and not sts[i] then dest, units, cmemo = sendable(entries[i]) end
+    if dest then
       used = used + 1
       local ex = execs[used]
       local nonce = tonumber(nonces[used] or '0') + 1
@@ -251,7 +254,6 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
       taken[used] = id
       state[2 * used - 1] = id
       state[2 * used] = 'QUEUED ' .. ex .. ' ' .. nonce .. ' ' .. chunk .. ' ' .. now .. ' 0 '
-      local dest, units, cmemo = sendable(entries[i])
       claimed(items, id, 'QUEUED', ex, nonce, dest, units, cmemo, '0', now)
     end
   end

@@ -32,7 +32,7 @@ export function createTreasuryStore(opts: TreasuryStoreOptions) {
     ...createReads(opts.redis, keys),
     ...createThrottle(opts.redis, keys, opts.throttleDefaults),
     /** Moves items stored by an earlier version into today's layout (once; run at start, before any batch executes). */
-    upgradeLayout: () => upgradeStoreLayout(opts.redis, keys),
+    upgradeLayout: (o?: Parameters<typeof upgradeStoreLayout>[2]) => upgradeStoreLayout(opts.redis, keys, o),
   };
 }
 export type TreasuryStore = ReturnType<typeof createTreasuryStore>;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateBatch, type ValidatedDisbursement } from '@blockops/domain';
 import { connectRedis, type RedisClient } from '@blockops/events';
-import { createTreasuryStore, type TreasuryStore } from '../src';
+import { createTreasuryStore, STORE_LAYOUT, type TreasuryStore } from '../src';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const filePrefix = `test:treasury:${randomUUID().slice(0, 8)}`;
@@ -343,6 +343,38 @@ test('items an earlier version stored (a hash per item, dependents in a set) mov
   expect(await s.finish('old')).toEqual({ completed: true, queued: 0 });
 });
 
+test('the upgrade: a store marked by an earlier layout gets the running index; a process that lost the lock writes nothing', async () => {
+  const s = store();
+  await submit(s, 'm1', [{ id: 'm1a' }, { id: 'm1b', memo: 'depends_on=m1a' }]);
+  await submit(s, 'm2', [{ id: 'm2a' }]);
+  // marked by the layout before the index (per-batch state already), the index missing
+  await redis.set(s.keys.layout, '2');
+  await redis.del(s.keys.running);
+  expect(await s.runningBatchIds()).toEqual([]);
+  expect(await s.upgradeLayout()).toEqual({ batches: 0, items: 0 });
+  expect((await s.runningBatchIds()).sort()).toEqual(['m1', 'm2']);
+  expect(await redis.get(s.keys.layout)).toBe(STORE_LAYOUT);
+
+  // items of the layout before that, and a process whose lock another takes while it works
+  await redis.del(s.keys.layout);
+  await asEarlierLayout(s, 'm1', ['m1a', 'm1b']);
+  const lock = `${s.keys.layout}:lock`;
+  await expect(s.upgradeLayout({ beforeBatch: async () => void (await redis.set(lock, 'another process')) })).rejects.toThrow(
+    'the upgrade lock expired or another process took it',
+  );
+  expect(await redis.exists([s.keys.item('m1a'), s.keys.item('m1b')])).toBe(2); // nothing moved
+  expect(await redis.get(lock)).toBe('another process'); // not released by the one that lost it
+  expect(await redis.get(s.keys.layout)).toBeNull();
+  // the other process finishes: whoever waited sees the mark and moves nothing
+  const waiting = s.upgradeLayout({ pollMs: 20 });
+  await redis.set(s.keys.layout, STORE_LAYOUT);
+  expect(await waiting).toEqual({ batches: 0, items: 0 });
+  await redis.del([lock, s.keys.layout]);
+  expect(await s.upgradeLayout()).toEqual({ batches: 1, items: 2 });
+  expect(await s.item('m1b')).toMatchObject({ status: 'QUEUED', dependsOn: ['m1a'] });
+  expect(await redis.exists(lock)).toBe(0);
+});
+
 test('intake writes no key per item, nor does any transition: item state lives in its batch’s hashes, read from them', async () => {
   const s = store();
   await submit(s, 'lz', [
@@ -473,6 +505,12 @@ test('a claim takes only QUEUED items: anything else on a ready list is dropped 
   expect(await s.item('q3')).toMatchObject({ status: 'CANCELLED' });
   // nothing claimable: no round is recorded, so the same round can claim later
   expect((await s.claimChunk('q', '0.2', 10)).fresh).toBe(false);
+  // an entry that does not read (a damaged store) is never sent, and costs no executor
+  await submit(s, 'q-bad', [{ id: 'qb1' }]);
+  await redis.hSet(s.keys.items('q-bad'), 'qb1', 'unreadable');
+  const bad = await s.claimChunk('q-bad', '0.0', 10);
+  expect([bad.items, bad.fresh]).toEqual([[], false]);
+  expect(await redis.sCard(s.keys.freeExecutors)).toBe(1);
 });
 
 test('reads: items by status in batch order, the compact graph, batches newest first, the throttle', async () => {
