@@ -145,9 +145,18 @@ local function dependentsOf(id, b, dn, xdn)
   end
   return list
 end
+-- a QUEUED item of batch b cancelled because root did not execute (its state entry fields kept, as
+-- unpackSt gives them). It never becomes ready: its remaining count goes below zero, so no
+-- dependency that executes later can bring it to 0.
+local function cancelQueued(b, id, idx, ex, nonce, claim, claimedAt, att, root, why, now, out)
+  hsetw(bk(b) .. ':st', id, packSt('CANCELLED', ex, nonce, claim, claimedAt, att, now))
+  hsetw(bk(b) .. ':why', id, root .. ' ' .. why)
+  hsetw(bk(b) .. ':rem', id, -1)
+  move(id, b, idx, 'QUEUED', 'CANCELLED')
+  out[#out + 1] = {id, b, 'CANCELLED', '', '', why, root}
+end
 -- every QUEUED item reachable through the dependents of id (of batch b0) is CANCELLED, naming root
--- as its cause. A cancelled item never becomes ready: its remaining count goes below zero, so no
--- dependency that executes later can bring it to 0. (Ids and batch ids hold no space or comma.)
+-- as its cause. (Ids and batch ids hold no space or comma.)
 local function cancelDependents(b0, id, root, reason, now, out, touched)
   local _, _, _, _, _, dn0 = unpackItem(hgetw(bk(b0) .. ':it', id))
   local queue, head = {{id, b0, dn0, hgetw(bk(b0) .. ':xdn', id)}}, 1
@@ -161,11 +170,7 @@ local function cancelDependents(b0, id, root, reason, now, out, touched)
       local entry = hgetw(bk(b) .. ':it', d)
       if st == 'QUEUED' and entry then
         local idx, _, _, _, _, dn = unpackItem(entry)
-        hsetw(bk(b) .. ':st', d, packSt('CANCELLED', ex, nonce, claim, claimedAt, att, now))
-        hsetw(bk(b) .. ':why', d, root .. ' ' .. why)
-        hsetw(bk(b) .. ':rem', d, -1)
-        move(d, b, idx, 'QUEUED', 'CANCELLED')
-        out[#out + 1] = {d, b, 'CANCELLED', '', '', why, root}
+        cancelQueued(b, d, idx, ex, nonce, claim, claimedAt, att, root, why, now, out)
         touched[b] = true
         queue[#queue + 1] = {d, b, dn, hgetw(bk(b) .. ':xdn', d)}
       end
@@ -253,7 +258,7 @@ local function claimRound(B, chunk, size, now, xprefix, poolSize, replayOnly)
       bump[2 * used] = nonce
       taken[used] = id
       state[2 * used - 1] = id
-      state[2 * used] = 'QUEUED ' .. ex .. ' ' .. nonce .. ' ' .. chunk .. ' ' .. now .. ' 0 '
+      state[2 * used] = packSt('QUEUED', ex, nonce, chunk, now, '0', '')
       claimed(items, id, 'QUEUED', ex, nonce, dest, units, cmemo, '0', now)
     end
   end
@@ -370,11 +375,7 @@ for k = 1, n do
     local e = ext[d]
     local root = (e[3] and e[3] ~= '') and e[3] or d
     local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
-    hsetw(bkey .. ':st', ids[k], packSt('CANCELLED', '', '', '', '', '0', now))
-    hsetw(bkey .. ':why', ids[k], root .. ' ' .. why)
-    hsetw(bkey .. ':rem', ids[k], -1)
-    move(ids[k], B, k - 1, 'QUEUED', 'CANCELLED')
-    out[#out + 1] = {ids[k], B, 'CANCELLED', '', '', why, root}
+    cancelQueued(B, ids[k], k - 1, '', '', '', '', '0', root, why, now, out)
     cancelDependents(B, ids[k], root, why, now, out, touched)
   end
 end
@@ -425,8 +426,22 @@ local out, touched, readyBy = {}, {}, {}
 local executed, answeredE, unitsAsSent = 0, 0, true
 local executedUnits = {}
 -- dependents to release: per batch, id -> how many of its dependencies executed here (first-seen order kept)
-local decOwn, ownOrder = {}, {}
-local dec, decOrder = {[B] = decOwn}, {[B] = ownOrder}
+local dec, decOrder = {}, {}
+local function release(b, d)
+  local t = dec[b]
+  if not t then
+    t = {}
+    dec[b] = t
+    decOrder[b] = {}
+  end
+  if t[d] then
+    t[d] = t[d] + 1
+  else
+    t[d] = 1
+    local l = decOrder[b]
+    l[#l + 1] = d
+  end
+end
 -- every answer is read before anything is written: an unreadable one refuses the whole record
 -- (a script that fails part-way keeps what it wrote before)
 local answers, ids = {}, {}
@@ -462,35 +477,10 @@ for i, a in ipairs(answers) do
         executedUnits[#executedUnits + 1] = units
         if units ~= sentUnits then unitsAsSent = false end
         out[#out + 1] = {id, B, 'EXECUTED', text, nonce, '', ''}
-        -- its own batch's dependents inline (the common case: no table per dependent), later batches' from its set
-        if dn ~= '' then
-          for d in string.gmatch(dn, '[^,]+') do
-            local c = decOwn[d]
-            if c then
-              decOwn[d] = c + 1
-            else
-              decOwn[d] = 1
-              ownOrder[#ownOrder + 1] = d
-            end
-          end
-        end
+        -- its own batch's dependents straight from its entry (no table per dependent), later batches' from its set
+        for d in string.gmatch(dn, '[^,]+') do release(B, d) end
         if xdns[i] then
-          for _, bd in ipairs(dependentsOf(id, B, nil, true)) do
-            local b, d = bd[1], bd[2]
-            local t = dec[b]
-            if not t then
-              t = {}
-              dec[b] = t
-              decOrder[b] = {}
-            end
-            if t[d] then
-              t[d] = t[d] + 1
-            else
-              t[d] = 1
-              local l = decOrder[b]
-              l[#l + 1] = d
-            end
-          end
+          for _, bd in ipairs(dependentsOf(id, B, nil, true)) do release(bd[1], bd[2]) end
         end
       else
         local final = 'FAILED'
@@ -520,7 +510,7 @@ end
 -- remaining counts of a batch live in its ':rem' hash (one read and one write per batch)
 for b, list in pairs(decOrder) do
   local key, t, set = bk(b) .. ':rem', dec[b], {}
-  local left = #list > 0 and hmget(key, list) or {}
+  local left = hmget(key, list)
   for j, d in ipairs(list) do
     if left[j] then
       local r = tonumber(left[j]) - t[d]
@@ -532,7 +522,7 @@ for b, list in pairs(decOrder) do
       end
     end
   end
-  if #set > 0 then bulk('HSET', key, set) end
+  bulk('HSET', key, set)
 end
 flush(now)
 -- newly ready items onto their batch's ready list
