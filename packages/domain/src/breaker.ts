@@ -17,8 +17,6 @@
  * just frees its slot (`releaseProbe`). forced_closed admits everything and counts nothing
  * (resilience4j's DISABLED).
  */
-import { z } from 'zod';
-
 export const BREAKER_STATES = ['closed', 'open', 'half_open', 'forced_open', 'forced_closed'] as const;
 export type BreakerState = (typeof BREAKER_STATES)[number];
 
@@ -36,10 +34,6 @@ export const CHAIN_BREAKER = 'theblock';
 
 /** Temporal ApplicationFailure type of a call the breaker refused (retryable, with nextRetryDelay). */
 export const BREAKER_OPEN = 'BreakerOpen';
-
-export const breakerNameSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1–64 of a-z, 0-9, "_" and "-", starting with a letter or digit');
 
 export interface BreakerConfig {
   /** consecutive transient failures that open the breaker (5) */

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Money is exact (DESIGN.md "Money"): inside blockops every amount is a `bigint` count of the
  * smallest unit, a micro-token (10^-6). The node's amounts carry at most 2 decimals today; six
@@ -116,19 +114,6 @@ export function unitsFromString(s: string): Units {
   if (!/^-?\d+$/.test(s)) throw new MoneyError(`not an integer count of units: ${JSON.stringify(s)}`);
   return BigInt(s);
 }
-
-/** A positive decimal amount at the API ("12.34"), validated, kept as its string. */
-export const positiveAmountSchema = z.string().superRefine((s, ctx) => {
-  const problem = amountProblem(s);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  else if (parseAmount(s) <= 0n) ctx.addIssue({ code: 'custom', message: 'must be greater than 0' });
-});
-
-/** Any decimal amount in an API answer (may be negative: P&L, balances). */
-export const decimalAmountSchema = z
-  .string()
-  .regex(new RegExp(`^-?\\d+(\\.\\d{1,${MONEY_DECIMALS}})?$`), `must be a decimal string with at most ${MONEY_DECIMALS} decimals`)
-  .describe(`exact decimal amount, at most ${MONEY_DECIMALS} decimals`);
 
 /** A JSON-safe view of T: every bigint (units) becomes its decimal string ("7016.06"). */
 export type AsDecimal<T> = T extends bigint

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MARKETS } from './markets';
-import { MAX_AMOUNT_UNITS, MONEY_DECIMALS, formatUnits, positiveAmountSchema } from './money';
+import { MAX_AMOUNT_UNITS, MONEY_DECIMALS, formatUnits } from './money';
+import { positiveAmountSchema } from './money-schemas';
 
 /**
  * Inputs of the workflows an operator can start from the console or the API. The web app
@@ -79,7 +80,3 @@ export const operationInputSchema = z
   })
   .strict();
 export type OperationInput = z.input<typeof operationInputSchema>;
-
-/** Fixed workflow ids: one operation workflow per operation id; the poller is a singleton. */
-export const operationWorkflowId = (operationId: string) => `op-${operationId}`;
-export const RECEIPT_POLLER_ID = 'receipt-poller';

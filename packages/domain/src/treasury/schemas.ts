@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveAmountSchema } from '../money';
+import { positiveAmountSchema } from '../money-schemas';
 import {
   DESTINATION_PATTERN,
   DISBURSEMENT_ID_PATTERN,
