@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { parseAmount, validateBatch } from '@blockops/domain';
-import { createChainClient, type DisbursementIntent } from '@blockops/chain';
+import { createChainClient, executorNonces, type DisbursementIntent } from '@blockops/chain';
 import { connectRedis } from '@blockops/events';
 import { acceptBatch, createTreasuryStore } from '@blockops/treasury';
 import { startTestStack } from '@blockops/stack';
@@ -124,15 +124,22 @@ export async function execution(): Promise<BenchSection[]> {
       const cpu = meter();
       const wall0 = Date.now();
       const t0 = performance.now();
-      const accepted = await acceptBatch(store, { batchId, items }, { newBatchId: () => batchId });
+      // as the API does it: the nonces synced alongside the intake, the batch as stored in the workflow input
+      const accepted = await acceptBatch(
+        store,
+        { batchId, items },
+        { newBatchId: () => batchId, nodeNonces: (p) => executorNonces(chain, p) },
+      );
       if (accepted.kind !== 'accepted') throw new Error(JSON.stringify(accepted).slice(0, 500));
+      if (!accepted.prepared) throw new Error('the nonce sync did not finish with the intake');
       const t1 = performance.now();
       const stored = Date.now();
       const handle = await client.workflow.start('disburse', {
         taskQueue: stack.names.taskQueue,
         workflowId: accepted.workflowId,
-        args: [{ batchId, idlePollMs: 100 }],
+        args: [{ batchId, idlePollMs: 100, prepared: accepted.prepared }],
       });
+      await store.markWorkflowStarted(batchId);
       const result = (await handle.result()) as { counts: Record<string, number>; runs: number };
       const completedMs = performance.now() - t0;
       const used = cpu();

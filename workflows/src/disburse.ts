@@ -129,7 +129,8 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
     throttleChanged = false;
   };
   const inTask = patched(LOCAL_PREPARE_FINISH_PATCH);
-  absorb(await (inTask ? local.prepareBatch : prepareBatch)(batchId));
+  // prepared at intake (nonces synced alongside it): the first chunks start in this first task
+  absorb(input.prepared ? { exists: true, ...input.prepared } : await (inTask ? local.prepareBatch : prepareBatch)(batchId));
   if (!progress.exists) throw ApplicationFailure.nonRetryable(`batch ${batchId} is not in the treasury store`, 'BatchNotFound');
 
   /** no free executor (other batches hold them all): wait for a chunk to finish, or poll */
@@ -197,6 +198,7 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
       if (progress.counts.QUEUED > 0 || held.size > 0)
         await continueAsNew<typeof disburse>({
           ...input,
+          prepared: undefined, // the next run reads the store (prepareBatch)
           nextChunk,
           run: run + 1,
           correlationId,

@@ -1,7 +1,7 @@
 /**
  * Determinism guard: saved histories of real runs must replay against the current workflow code.
  * A change that would break running workflows fails here. Fixtures recorded before a patch
- * (`operation`, `receipt-poller`, `network-check`, `disburse`) prove old runs still replay; the others cover
+ * (`operation`, `receipt-poller`, `network-check`, `disburse`, `disburse-local-prepare`) prove old runs still replay; the others cover
  * the patched paths. Each replay is checked for what it did: the workflow code ran the whole
  * history (its events, recorded by a sink that runs during replay, match the history) and reached
  * the result the history recorded. Regenerate a fixture only for an intended, versioned change:
@@ -130,6 +130,11 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
   [
     'disburse preparing and finishing in its workflow tasks (local activities)',
     'disburse-local-prepare.history.json',
+    { workflowType: 'disburse', end: 'completed', patches: ['correlation-id-search-attribute', 'disburse-local-prepare-finish'] },
+  ],
+  [
+    'disburse started as the API starts it (prepared at intake: the first task launches chunks)',
+    'disburse-prepared.history.json',
     { workflowType: 'disburse', end: 'completed', patches: ['correlation-id-search-attribute', 'disburse-local-prepare-finish'] },
   ],
 ];

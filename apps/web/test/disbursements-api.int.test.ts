@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
+import { Client, Connection, defaultPayloadConverter } from '@temporalio/client';
 import { MAX_BATCH_BODY_BYTES } from '@blockops/domain';
 import { connectRedis, eventSchema, type BlockopsEvent } from '@blockops/events';
 import { poll, startTestStack } from '@blockops/stack';
@@ -116,6 +117,22 @@ test('202: a batch is stored, executed in dependency order and watched live; rea
   });
   await poll(() => seen.size === 15, { description: 'every item to arrive live', timeoutMs: 15_000 });
   socket.close();
+  // the nonces were synced alongside the intake: the workflow got the batch as stored and ran no prepareBatch
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(`disburse-${batchId}`).fetchHistory();
+    const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
+    expect(defaultPayloadConverter.fromPayload(started.input!.payloads![0]!)).toMatchObject({
+      batchId,
+      prepared: { counts: { QUEUED: 15, EXECUTED: 0, CANCELLED: 0, FAILED: 0 }, readyLeft: 1, throttle: { chunkSize: 5 } },
+    });
+    const markers = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const localActivities = markers.map((e) => Buffer.from(e.markerRecordedEventAttributes!.details!.data!.payloads![0]!.data!).toString());
+    expect(localActivities.some((d) => d.includes('"prepareBatch"'))).toBe(false);
+    expect(localActivities.some((d) => d.includes('"finishBatch"'))).toBe(true); // markers read as expected
+  } finally {
+    await connection.close();
+  }
   const statusEvents = events.filter((e) => e.type === 'disbursement_status_changed');
   expect(statusEvents.length).toBeLessThan(15); // many items per event
   for (const e of statusEvents) expect(eventSchema.safeParse(e).success).toBe(true);

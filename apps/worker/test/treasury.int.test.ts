@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { acceptBatch } from '@blockops/treasury';
+import { executorNonces } from '@blockops/chain';
 import { readRange } from '@blockops/events';
 import { poll } from '@blockops/stack';
 import { disburseStatusQuery, throttleSignal, transitionUpdate, type DisburseResult } from '@blockops/workflows/public';
@@ -26,16 +27,25 @@ function setup(extra: Partial<HarnessOptions> = {}) {
 }
 type H = ReturnType<typeof setup>;
 
-/** Intake as the API does it, then the batch's workflow on `taskQueue`. */
+/**
+ * Intake as the API does it (the nonces synced alongside, the batch as stored in the workflow input,
+ * marked as started), then the batch's workflow on `taskQueue`.
+ */
 async function run(h: H, taskQueue: string, items: RawDisbursement[], input: Record<string, unknown> = {}) {
   const batchId = `b-${randomUUID().slice(0, 8)}`;
-  const accepted = await acceptBatch(h.treasury, { batchId, items }, { newBatchId: () => batchId });
+  const accepted = await acceptBatch(
+    h.treasury,
+    { batchId, items },
+    { newBatchId: () => batchId, nodeNonces: (p) => executorNonces(h.chain, p) },
+  );
   if (accepted.kind !== 'accepted') throw new Error(JSON.stringify(accepted));
+  if (!accepted.prepared) throw new Error('the nonce sync did not finish with the intake');
   const handle = await servers.client.workflow.start('disburse', {
     taskQueue,
     workflowId: accepted.workflowId,
-    args: [{ batchId, idlePollMs: 100, chunkTimeoutMs: 5000, ...input }],
+    args: [{ batchId, idlePollMs: 100, chunkTimeoutMs: 5000, prepared: accepted.prepared, ...input }],
   });
+  await h.treasury.markWorkflowStarted(batchId);
   return { batchId, handle };
 }
 
@@ -47,13 +57,36 @@ async function payments(h: H, ids: string[]): Promise<TreasuryPayment[]> {
   return out;
 }
 
-/** Every run of a workflow execution: its history length, and the chunk activities with their input. */
+/**
+ * Every run of a workflow execution, oldest first: its history length, the chunk activities with
+ * their input, whether it ran prepareBatch, and how many chunks its first workflow task scheduled.
+ */
 async function runsOf(workflowId: string) {
-  const runs: { events: number; chunks: { size: number; scheduled: number; closed?: number }[] }[] = [];
+  const runs: {
+    startedAt: number;
+    events: number;
+    chunks: { size: number; scheduled: number; closed?: number }[];
+    prepared: boolean;
+    firstTaskChunks: number;
+  }[] = [];
   const executions = servers.client.workflow.list({ query: `WorkflowId = '${workflowId}'` });
   for await (const e of executions) {
     const history = await servers.client.workflow.getHandle(workflowId, e.runId).fetchHistory();
     const events = history.events ?? [];
+    const firstTaskEnd = events.findIndex((ev) => ev.workflowTaskCompletedEventAttributes);
+    const secondTask = events.findIndex((ev, i) => i > firstTaskEnd && ev.workflowTaskScheduledEventAttributes);
+    const firstTaskChunks = events
+      .slice(firstTaskEnd, secondTask < 0 ? undefined : secondTask)
+      .filter((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name === 'executeChunk').length;
+    // prepareBatch as an activity, or as a local activity (its marker names it)
+    const prepared = events.some(
+      (ev) =>
+        ev.activityTaskScheduledEventAttributes?.activityType?.name === 'prepareBatch' ||
+        (ev.markerRecordedEventAttributes?.markerName === 'core_local_activity' &&
+          Buffer.from(ev.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data ?? [])
+            .toString()
+            .includes('"prepareBatch"')),
+    );
     const bySchedule = new Map<string, { size: number; scheduled: number; closed?: number }>();
     events.forEach((ev, i) => {
       const a = ev.activityTaskScheduledEventAttributes;
@@ -68,9 +101,9 @@ async function runsOf(workflowId: string) {
         if (c) c.closed = i;
       }
     });
-    runs.push({ events: events.length, chunks: [...bySchedule.values()] });
+    runs.push({ startedAt: e.startTime.getTime(), events: events.length, chunks: [...bySchedule.values()], prepared, firstTaskChunks });
   }
-  return runs;
+  return runs.sort((a, b) => a.startedAt - b.startedAt);
 }
 
 test('every item is paid once, each after all its dependencies (payment order at the node); history stays bounded across runs', async () => {
@@ -107,6 +140,10 @@ test('every item is paid once, each after all its dependencies (payment order at
   const runs = await runsOf(`disburse-${result.batchId}`);
   expect(runs.length).toBe(result.runs);
   for (const r of runs) expect(r.events).toBeLessThan(MAX_HISTORY + 6 * 4 + 10); // the limit, plus draining 4 chunks in flight
+  // started as the API starts it: the first task launched the chunks (the 4 allowed) with no prepareBatch;
+  // every later run read the store again (prepared is not carried across continue-as-new)
+  expect(runs.map((r) => r.prepared)).toEqual([false, ...runs.slice(1).map(() => true)]);
+  expect(runs[0]!.firstTaskChunks).toBe(4);
   const summary = await h.treasury.batchSummary(result.batchId);
   expect(summary).toMatchObject({ status: 'COMPLETED', executedAmount: spent, totalAmount: spent });
 
@@ -135,11 +172,11 @@ test('an invalid destination cancels the item and all its dependents transitivel
       reason: expect.stringContaining(`dependency ${bad.id} did not execute: invalid destination`),
     });
   }
-  // the run replays deterministically (and is a replay fixture of workflows/test/replay.test.ts; disburse.history.json
-  // is a run recorded before the local prepare/finish patch)
+  // the run replays deterministically (and is a replay fixture of workflows/test/replay.test.ts, a run started as
+  // the API starts it; disburse.history.json and disburse-local-prepare.history.json are runs recorded before)
   const history = await servers.client.workflow.getHandle(`disburse-${result.batchId}`).fetchHistory();
   if (process.env.UPDATE_FIXTURES)
-    writeFileSync(path.join(root, 'workflows/test/fixtures/disburse-local-prepare.history.json'), historyToJSON(history));
+    writeFileSync(path.join(root, 'workflows/test/fixtures/disburse-prepared.history.json'), historyToJSON(history));
   await Worker.runReplayHistory(
     { workflowBundle: servers.bundle, sinks: { events: { emit: { fn: () => {}, callDuringReplay: false } } } },
     history,

@@ -10,4 +10,5 @@ export {
   type FaultParams,
 } from './client';
 export type { ChainClientOptions, CallOptions } from './transport';
+export { executorNonces } from './executor-nonces';
 export * from './schemas';

@@ -1,4 +1,12 @@
-import { disbursementWorkflowId, finishBatch, formatUnits, lookupIds, parseBatch, type BatchIssue } from '@blockops/domain';
+import {
+  disbursementWorkflowId,
+  finishBatch,
+  formatUnits,
+  lookupIds,
+  parseBatch,
+  type BatchIssue,
+  type DisburseStart,
+} from '@blockops/domain';
 import { MAX_BATCH_TOTAL_UNITS } from './intake';
 import type { TreasuryStore } from './store';
 import type { ChangedItem } from './views';
@@ -16,14 +24,37 @@ export type AcceptOutcome =
       ready: number;
       /** items cancelled at intake because a dependency from an earlier batch did not execute */
       cancelled: ChangedItem[];
+      /**
+       * When the executors' nonces were synced alongside (`nodeNonces`): the batch as stored, for the
+       * workflow input (`prepared`), so its first task launches chunks at once
+       */
+      prepared?: DisburseStart;
     };
 
 /**
  * Intake (`POST /api/disbursements`): the whole batch is validated — every problem reported —
  * against the ids the store has seen, then stored in one script. Nothing of a refused batch is
  * stored. Starting its workflow is the caller's next step.
+ *
+ * `nodeNonces` (the node's last nonce per executor whose name starts with the prefix it is given:
+ * packages/chain's executorNonces): the executors' nonce counters are raised to the node's while
+ * the batch is validated and stored (a store restored from an older copy never reuses a nonce).
+ * When that worked, the accepted batch carries `prepared` and its workflow skips prepareBatch: the
+ * sync is off the path from intake to the first submission. When it failed, the workflow syncs.
  */
-export async function acceptBatch(store: TreasuryStore, body: unknown, opts: { newBatchId: () => string }): Promise<AcceptOutcome> {
+export async function acceptBatch(
+  store: TreasuryStore,
+  body: unknown,
+  opts: { newBatchId: () => string; nodeNonces?: (executorPrefix: string) => Promise<Record<string, number>> },
+): Promise<AcceptOutcome> {
+  // its failure is a value (never an unhandled rejection): the workflow then syncs itself
+  const nodeNonces = opts.nodeNonces;
+  const synced = nodeNonces
+    ? Promise.all([nodeNonces(`${store.executors.prefix}-`).then((n) => store.raiseNonces(n)), store.throttle()]).then(
+        ([, throttle]) => throttle,
+        () => undefined,
+      )
+    : undefined;
   const parsed = parseBatch(body);
   const ids = lookupIds(parsed);
   const used =
@@ -65,6 +96,8 @@ export async function acceptBatch(store: TreasuryStore, body: unknown, opts: { n
       ],
     };
   }
+  const throttle = synced ? await settledWithin(synced, SYNC_WAIT_MS) : undefined;
+  const cancelled = r.cancelled.filter((c) => c.batchId === batchId).length;
   return {
     kind: 'accepted',
     batchId,
@@ -73,7 +106,32 @@ export async function acceptBatch(store: TreasuryStore, body: unknown, opts: { n
     totalAmount: formatUnits(v.totalUnits),
     ready: r.ready,
     cancelled: r.cancelled,
+    ...(throttle
+      ? {
+          prepared: {
+            counts: { QUEUED: v.items.length - cancelled, EXECUTED: 0, CANCELLED: cancelled, FAILED: 0 },
+            readyLeft: r.ready,
+            throttle: { maxInFlightChunks: throttle.maxInFlightChunks, chunkSize: throttle.chunkSize },
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * How long a stored batch waits for a nonce sync still running (a slow node must not hold the
+ * intake's answer): past it, the workflow syncs itself (prepareBatch), and the late sync only ever
+ * raises counters to nonces the node has seen.
+ */
+const SYNC_WAIT_MS = 250;
+
+/** `p`'s value if it settles within `ms`, else undefined. */
+function settledWithin<T>(p: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 function conflictMessage(batchId: string | undefined, ids: string[]): string {

@@ -59,6 +59,21 @@ function toClaim(reply: unknown): Claim {
 /** A tx hash, reason or error kept on one line (a record's answers are lines of one argument). */
 const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
 
+/** The items a record executed ('id nonce id nonce …'), each with the tx hash its answer carried (as recorded). */
+function executedChanges(batchId: string, executedHere: string, results: ItemResult[]): ChangedItem[] {
+  if (!executedHere) return [];
+  const txOf = new Map<string, string>();
+  for (const r of results) if (r.kind === 'E' && !txOf.has(r.id)) txOf.set(r.id, oneLine(r.txHash));
+  const f = executedHere.split(' ');
+  const out: ChangedItem[] = [];
+  for (let i = 0; i < f.length; i += 2) {
+    const id = f[i]!;
+    const tx = txOf.get(id);
+    out.push({ id, batchId, status: 'EXECUTED', ...(tx ? { txHash: tx } : {}), nonce: Number(f[i + 1]) });
+  }
+  return out;
+}
+
 export interface RecordOutcome {
   changed: ChangedItem[];
   counts: StatusCounts;
@@ -151,15 +166,16 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
         unitsToString(executedUnits),
         rows,
       ];
-      const [out, counts, readyLeft, others, nextClaim] = (await recordScript(redis, [], args)) as [
+      const [out, counts, readyLeft, others, nextClaim, executedHere] = (await recordScript(redis, [], args)) as [
         unknown[],
         unknown,
         number,
         string[][],
         unknown,
+        string,
       ];
       return {
-        changed: parseChanged(out),
+        changed: [...executedChanges(batchId, executedHere, results), ...parseChanged(out)],
         counts: toCounts(counts),
         readyLeft: Number(readyLeft),
         others: others.map(([b, ...c]) => ({ batchId: b!, counts: toCounts(c) })),

@@ -416,13 +416,16 @@ return claimRound(ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8] 
  * hash or the reason, on one line): one argument, not four per item, to encode and to read.
  * EXECUTED releases dependents (remaining − 1; at 0 onto their batch's ready list); CANCELLED and
  * FAILED cancel every dependent transitively, naming the root cause. Executors are freed on a final status.
- * Returns {changed items (as encodeChanged), counts of the batch, ready left, batches woken or changed elsewhere, their
- * counts, the next claim (as claimScript) or false}.
+ * Returns {items cancelled or failed (as encodeChanged), counts of the batch, ready left, batches woken or changed
+ * elsewhere, their counts, the next claim (as claimScript) or false, the items executed here as one string 'id nonce id
+ * nonce …' in answer order (their tx hashes are the answers': a string per item less to build, send and read)}.
  */
 export const recordScript = luaScript(`${LIB}
 local B, chunk, now = ARGV[2], ARGV[3], ARGV[4]
 local stKey, itKey = bk(B) .. ':st', bk(B) .. ':it'
-local out, touched, readyBy = {}, {}, {}
+-- out: items cancelled or failed here (as encodeChanged); executedHere: 'id nonce' of each item
+-- executed here, answer order (the caller has its tx hash: the answer it sent), one string in the reply
+local out, executedHere, touched, readyBy = {}, {}, {}, {}
 local executed, answeredE, unitsAsSent = 0, 0, true
 local executedUnits = {}
 -- dependents to release: per batch, id -> how many of its dependencies executed here (first-seen order kept)
@@ -453,7 +456,9 @@ for line in string.gmatch(ARGV[10], '[^\\n]+') do
 end
 local sts, entries, xdns = {}, {}, {}
 if #ids > 0 then
-  sts, entries, xdns = hmget(stKey, ids), hmget(itKey, ids), hmget(bk(B) .. ':xdn', ids)
+  sts, entries = hmget(stKey, ids), hmget(itKey, ids)
+  -- most batches have no dependents in later batches: then there is no ':xdn' hash to read
+  if redis.call('EXISTS', bk(B) .. ':xdn') == 1 then xdns = hmget(bk(B) .. ':xdn', ids) end
 end
 for i, a in ipairs(answers) do
   local id, kind, sentUnits, text = a[1], a[2], a[3], a[4]
@@ -476,7 +481,8 @@ for i, a in ipairs(answers) do
         executed = executed + 1
         executedUnits[#executedUnits + 1] = units
         if units ~= sentUnits then unitsAsSent = false end
-        out[#out + 1] = {id, B, 'EXECUTED', text, nonce, '', ''}
+        executedHere[#executedHere + 1] = id
+        executedHere[#executedHere + 1] = nonce
         -- its own batch's dependents straight from its entry (no table per dependent), later batches' from its set
         for d in string.gmatch(dn, '[^,]+') do release(B, d) end
         if xdns[i] then
@@ -542,7 +548,7 @@ for b in pairs(touched) do
 end
 local nextClaim = false
 if ARGV[5] ~= '' then nextClaim = claimRound(B, ARGV[5], ARGV[6], now, ARGV[7], ARGV[8], false) end
-return {encodeChanged(out), counts(B), redis.call('LLEN', bk(B) .. ':ready'), others, nextClaim}
+return {encodeChanged(out), counts(B), redis.call('LLEN', bk(B) .. ':ready'), others, nextClaim, table.concat(executedHere, ' ')}
 `);
 
 /**

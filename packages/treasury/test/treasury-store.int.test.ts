@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateBatch, type ValidatedDisbursement } from '@blockops/domain';
 import { connectRedis, type RedisClient } from '@blockops/events';
-import { createTreasuryStore, STORE_LAYOUT, type TreasuryStore } from '../src';
+import { acceptBatch, createTreasuryStore, STORE_LAYOUT, type TreasuryStore } from '../src';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const filePrefix = `test:treasury:${randomUUID().slice(0, 8)}`;
@@ -430,12 +430,13 @@ test('a cancelled item cancels its dependents transitively with itself as root c
     { id: 'other', kind: 'E', txHash: '0xo' },
     { id: 'f', kind: 'F', reason: 'storage failure' },
   ]);
+  // the items executed first (answer order), then each cancel or failure followed by its cascade
   expect(r.changed.map((c) => [c.id, c.status, c.rootCause])).toEqual([
+    ['other', 'EXECUTED', undefined],
     ['root', 'CANCELLED', undefined],
     ['d1', 'CANCELLED', 'root'],
     ['d2', 'CANCELLED', 'root'],
     ['d3', 'CANCELLED', 'root'],
-    ['other', 'EXECUTED', undefined],
     ['f', 'FAILED', undefined],
     ['fd', 'CANCELLED', 'f'],
   ]);
@@ -580,6 +581,66 @@ test('nonce counters rise to the node’s last nonces, never fall', async () => 
   expect(c.items.map((i) => i.nonce).sort((a, b) => a - b)).toEqual([1, 42]);
   expect(await s.raiseNonces({ [`ex${n}-0`]: 5 })).toBe(0);
   expect((await s.stats()).maxNonce).toBe(42);
+});
+
+test('acceptBatch syncs the nonces alongside the intake: the batch as stored for the workflow input; a failed or slow sync leaves it to the workflow', async () => {
+  const s = store(4);
+  await s.setThrottle({ maxInFlightChunks: 3, chunkSize: 7 }, 'test');
+  await submit(s, 'early', [{ id: 'gone' }]);
+  await s.claimChunk('early', '0.0', 1);
+  await s.recordResults('early', '0.0', [{ id: 'gone', kind: 'C', reason: 'invalid destination' }]);
+  const asked: string[] = [];
+  const items = [
+    { id: 'p1', destination: '0xabcd01', amount: '1.5' },
+    { id: 'p2', destination: '0xabcd01', amount: '2', memo: 'depends_on=p1' },
+    { id: 'p3', destination: '0xabcd01', amount: '3' },
+    { id: 'p4', destination: '0xabcd01', amount: '4', memo: 'depends_on=gone' },
+  ];
+  const ok = await acceptBatch(
+    s,
+    { batchId: 'pb', items },
+    {
+      newBatchId: () => 'x',
+      nodeNonces: async (prefix) => (asked.push(prefix), { [`ex${n}-0`]: 40, [`ex${n}-1`]: 3, stranger: 99 }),
+    },
+  );
+  if (ok.kind !== 'accepted') throw new Error(JSON.stringify(ok));
+  expect(asked).toEqual([`ex${n}-`]);
+  // as stored: p4 cancelled at intake (its dependency was cancelled), p1 and p3 ready
+  expect(ok.prepared).toEqual({
+    counts: { QUEUED: 3, EXECUTED: 0, CANCELLED: 1, FAILED: 0 },
+    readyLeft: 2,
+    throttle: { maxInFlightChunks: 3, chunkSize: 7 },
+  });
+  expect((await s.progress('pb')).counts).toEqual(ok.prepared!.counts);
+  // the counters were raised before the answer: the first claims go on from the node's nonces
+  const nonces = (await s.claimChunk('pb', '0.0', 2)).items.map((i) => i.nonce).sort((a, b) => a - b);
+  expect(nonces[1]).toBe(41);
+
+  // a node that fails, or does not answer in time: the batch is stored all the same, without `prepared`
+  const failed = await acceptBatch(
+    s,
+    { batchId: 'pf', items: [{ id: 'f1', destination: '0xabcd01', amount: '1' }] },
+    {
+      newBatchId: () => 'x',
+      nodeNonces: () => Promise.reject(new Error('node down')),
+    },
+  );
+  expect(failed).toMatchObject({ kind: 'accepted', batchId: 'pf' });
+  expect(failed.kind === 'accepted' && failed.prepared).toBeUndefined();
+  const t0 = Date.now();
+  const slow = await acceptBatch(
+    s,
+    { batchId: 'ps', items: [{ id: 's1', destination: '0xabcd01', amount: '1' }] },
+    {
+      newBatchId: () => 'x',
+      nodeNonces: () => new Promise(() => undefined),
+    },
+  );
+  expect(slow).toMatchObject({ kind: 'accepted', batchId: 'ps' });
+  expect(slow.kind === 'accepted' && slow.prepared).toBeUndefined();
+  expect(Date.now() - t0).toBeLessThan(5000); // answered after its short wait, not the node's timeout
+  expect((await s.progress('ps')).counts.QUEUED).toBe(1);
 });
 
 test('running batches: all of them, or only those stored within a window of creation times', async () => {

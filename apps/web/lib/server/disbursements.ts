@@ -7,6 +7,7 @@ import {
   STORED_DISBURSEMENT_ID_PATTERN,
   DISBURSEMENT_STATUSES,
   disbursementBatchInputSchema,
+  type DisburseStart,
 } from '@blockops/domain';
 import type { BatchSummaryCore, Throttle } from '@blockops/treasury';
 import { amount, errorSchema, isoTime } from './api-schemas';
@@ -161,7 +162,18 @@ export const withLinks = (services: Services, s: BatchSummaryCore) => ({
 export const throttleView = (services: Services, t: Throttle) => ({ ...t, executors: services.config.TREASURY_EXECUTORS });
 
 /** Starts `disburse-<batchId>` for a stored batch (a workflow id is used once). */
-export async function startDisbursement(services: Services, batchId: string, workflowId: string, memo: Record<string, string>) {
+/**
+ * Starts the batch's workflow. `prepared` (acceptBatch synced the nonces alongside the intake): its
+ * first task launches chunks at once; the batch is then marked as having its workflow here, as
+ * prepareBatch marks it otherwise (the worker's check for stored batches without one leaves it alone).
+ */
+export async function startDisbursement(
+  services: Services,
+  batchId: string,
+  workflowId: string,
+  memo: Record<string, string>,
+  prepared?: DisburseStart,
+) {
   const { config, temporal } = services;
   try {
     await temporal.workflow.start('disburse', {
@@ -175,6 +187,7 @@ export async function startDisbursement(services: Services, batchId: string, wor
           chunkBudgetMs: config.TREASURY_CHUNK_BUDGET_MS,
           maxHistoryEvents: config.TREASURY_MAX_HISTORY_EVENTS,
           correlationId: memo.correlationId,
+          ...(prepared ? { prepared } : {}),
         },
       ],
       workflowIdConflictPolicy: 'FAIL',
@@ -184,6 +197,7 @@ export async function startDisbursement(services: Services, batchId: string, wor
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // a worker's reconciler was first
   }
+  if (prepared) await services.treasury.markWorkflowStarted(batchId);
 }
 
 /** Tells every running batch the new throttle, so the next chunk uses it. Returns how many were told. */

@@ -56,6 +56,18 @@ export interface ThrottleSetting {
   chunkSize: number;
 }
 
+/** A batch as its intake stored it: counts, items ready at once, the throttle then. */
+export const disburseStartSchema = z
+  .object({
+    counts: z
+      .object({ QUEUED: z.number().int(), EXECUTED: z.number().int(), CANCELLED: z.number().int(), FAILED: z.number().int() })
+      .strict(),
+    readyLeft: z.number().int().min(0),
+    throttle: z.object({ maxInFlightChunks: z.number().int().min(1), chunkSize: z.number().int().min(1) }).strict(),
+  })
+  .strict();
+export type DisburseStart = z.infer<typeof disburseStartSchema>;
+
 /** The input of the `disburse-<batchId>` workflow; items live in the treasury store, never in history. */
 export const disburseInputSchema = z
   .object({
@@ -80,6 +92,12 @@ export const disburseInputSchema = z
     run: z.number().int().min(0).default(0),
     /** the run's correlation id, for the events its activities publish */
     correlationId: z.string().max(128).optional(),
+    /**
+     * The batch as its intake left it, with the executors' nonces synced alongside the intake
+     * (acceptBatch's nodeNonces): the first run launches its first chunks in its first task,
+     * without prepareBatch. Never carried across continue-as-new (a later run reads the store).
+     */
+    prepared: disburseStartSchema.optional(),
   })
   .strict();
 export type DisburseInput = z.input<typeof disburseInputSchema>;

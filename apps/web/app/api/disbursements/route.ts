@@ -1,4 +1,5 @@
 import { MAX_BATCH_BODY_BYTES } from '@blockops/domain';
+import { executorNonces } from '@blockops/chain';
 import { acceptBatch } from '@blockops/treasury';
 import { endpoint, routeMethods } from '@/lib/server/endpoint';
 import { temporalRunUrl } from '@/lib/server/http';
@@ -36,7 +37,8 @@ const submit = endpoint({
     await audit.append({ actor: caller.actor, action: 'disbursement.submit', target, outcome, reason, details });
   };
 
-  const outcome = await acceptBatch(treasury, body, { newBatchId });
+  // the executors' nonces are synced while the batch is validated and stored (off the path to its first submission)
+  const outcome = await acceptBatch(treasury, body, { newBatchId, nodeNonces: (prefix) => executorNonces(services.chain, prefix) });
   if (outcome.kind === 'invalid') {
     const n = outcome.issues.length;
     const head = outcome.issues
@@ -62,7 +64,13 @@ const submit = endpoint({
   // audited as soon as it is stored, before its workflow starts: a batch that will pay out always has its entry
   await record('accepted', batchId, undefined, { items: outcome.items, totalAmount: outcome.totalAmount });
   try {
-    await startDisbursement(services, batchId, workflowId, { correlationId: caller.correlationId, startedBy: caller.actor });
+    await startDisbursement(
+      services,
+      batchId,
+      workflowId,
+      { correlationId: caller.correlationId, startedBy: caller.actor },
+      outcome.prepared,
+    );
   } catch (err) {
     const message = `batch ${batchId} is stored but its workflow could not be started (${(err as Error).message}); a running worker starts it once it is TREASURY_RECONCILE_MS old (30 s by default), or a worker at its start`;
     await record('failed', batchId, message);

@@ -1,7 +1,7 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { BREAKER_OPEN, CHAIN_BREAKER, executionErrorReason } from '@blockops/domain';
-import { ChainError, type ChainClient } from '@blockops/chain';
+import { executorNonces, type ChainClient } from '@blockops/chain';
 import type { ChangedItem, Claim, ClaimedItem, RecordOutcome, StatusCounts, TreasuryStore } from '@blockops/treasury';
 import type { BatchProgress, ChunkSummary, TreasuryActivities } from '@blockops/workflows/public';
 import type { WorkerMetrics } from '../../metrics';
@@ -37,9 +37,6 @@ export interface TreasuryDeps {
   guard?: Pick<ChainWriteGuard, 'run'>;
 }
 
-/** JSON-RPC "invalid params": a node older than a param we send refuses it so. */
-const INVALID_PARAMS = -32602;
-
 /** A round refused by the emergency permit (the operations' submit uses the same type). */
 export const EMERGENCY_HALTED = 'EmergencyHalted';
 
@@ -60,17 +57,6 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
   const gate = deps.submitGate ?? createSubmitGate({ emergency: deps.emergency });
   const maxBytes = deps.rpcMaxBytes ?? 512 * 1024;
 
-  // only our pool's executors (the node may know thousands of others); a node that does not take the
-  // filter (invalid params) answers them all, and raiseNonces keeps ours
-  const ourNonces = async () => {
-    try {
-      return await chain.treasury.balance({ executorPrefix: `${treasury.executors.prefix}-` });
-    } catch (err) {
-      if (err instanceof ChainError && err.rpcCode === INVALID_PARAMS) return chain.treasury.balance();
-      throw err;
-    }
-  };
-
   const progressOf = async (batchId: string): Promise<BatchProgress> => {
     const [p, t] = await Promise.all([treasury.progress(batchId), treasury.throttle()]);
     return { ...p, throttle: { maxInFlightChunks: t.maxInFlightChunks, chunkSize: t.chunkSize } };
@@ -80,7 +66,11 @@ export function createTreasuryActivities(deps: TreasuryDeps): TreasuryActivities
     async prepareBatch(batchId) {
       // the batch's workflow runs: the periodic check for stored batches without one leaves it alone
       // (whatever Temporal's retention remembers of its workflow id later)
-      const [{ nonces }] = await Promise.all([classified(() => ourNonces()), treasury.markWorkflowStarted(batchId)]);
+      // only our pool's executors (the node may know thousands of others); raiseNonces keeps ours
+      const [nonces] = await Promise.all([
+        classified(() => executorNonces(chain, `${treasury.executors.prefix}-`)),
+        treasury.markWorkflowStarted(batchId),
+      ]);
       await treasury.raiseNonces(nonces);
       return progressOf(batchId);
     },
