@@ -3,6 +3,7 @@ import type { RedisClient } from '@blockops/events';
 import { parseChanged, toCounts } from './changed';
 import type { TreasuryKeys } from './keys';
 import { decodeItemState, decodeReason } from './state-entry';
+import { idsWithStatus } from './status-scan';
 import { claimScript, finishScript, raiseNoncesScript, recordScript } from './scripts';
 import type { ChangedItem, StatusCounts } from './views';
 
@@ -194,13 +195,10 @@ export function createExecution(redis: RedisClient, keys: TreasuryKeys, pool: Ex
      * republishes the ones a lost record's cascade cancelled), read 1,000 at a time.
      */
     async cancelledItems(batchId: string): Promise<ChangedItem[]> {
+      const ids = await idsWithStatus(redis, keys, batchId, 'CANCELLED');
       const out: ChangedItem[] = [];
-      const key = keys.byStatus(batchId, 'CANCELLED');
-      for (let offset = 0; ; offset += 1000) {
-        const ids = await redis.zRange(key, offset, offset + 999);
-        out.push(...(await resolvedOf(batchId, ids)));
-        if (ids.length < 1000) return out;
-      }
+      for (let s = 0; s < ids.length; s += 1000) out.push(...(await resolvedOf(batchId, ids.slice(s, s + 1000))));
+      return out;
     },
 
     /** A chunk's attempt ended with its events published (kept a day at most; the batch's finish drops it). */

@@ -19,8 +19,6 @@ export function treasuryKeys(prefix: string) {
     batch,
     /** item ids in batch order */
     order: (b: string) => `${batch(b)}:order`,
-    /** item ids of one status, scored by their index in the batch */
-    byStatus: (b: string, s: string) => `${batch(b)}:s:${s}`,
     ready: (b: string) => `${batch(b)}:ready`,
     /** set once a retry or resume replayed a chunk: the chunk claims nothing new after it (claim script) */
     chunkReplayed: (b: string, chunk: number) => `${batch(b)}:c:${chunk}:replayed`,

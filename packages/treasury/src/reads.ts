@@ -3,6 +3,7 @@ import type { RedisClient } from '@blockops/events';
 import { toCounts } from './changed';
 import { decodeItemEntry } from './item-entry';
 import { decodeItemState, decodeReason, type ItemState } from './state-entry';
+import { idsWithStatus } from './status-scan';
 import type { TreasuryKeys } from './keys';
 import type { BatchGraph, BatchSummaryCore, DisbursementItem } from './views';
 
@@ -152,12 +153,13 @@ export function createReads(redis: RedisClient, keys: TreasuryKeys) {
       const offset = q.offset ?? 0;
       checkPage(limit, offset, MAX_PAGE);
       if (!(await isBatch(batchId))) return { items: [], total: 0 };
-      const [ids, total] = q.status
-        ? await Promise.all([
-            redis.zRange(keys.byStatus(batchId, q.status), offset, offset + limit - 1),
-            redis.zCard(keys.byStatus(batchId, q.status)),
-          ])
-        : await Promise.all([redis.lRange(keys.order(batchId), offset, offset + limit - 1), redis.lLen(keys.order(batchId))]);
+      let ids: string[];
+      let total: number;
+      if (q.status) {
+        const all = await idsWithStatus(redis, keys, batchId, q.status);
+        [ids, total] = [all.slice(offset, offset + limit), all.length];
+      } else
+        [ids, total] = await Promise.all([redis.lRange(keys.order(batchId), offset, offset + limit - 1), redis.lLen(keys.order(batchId))]);
       const found = await records(batchId, ids);
       return { items: ids.flatMap((id, i) => (found[i] ? [toItem(id, found[i]!, undefined)] : [])), total };
     },

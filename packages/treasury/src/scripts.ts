@@ -1,6 +1,6 @@
 /**
- * The treasury store's Lua scripts: every transition of an item is atomic with the counts, the
- * status sets, its dependents' remaining counts and the ready list. Keys are built from the prefix
+ * The treasury store's Lua scripts: every transition of an item is atomic with the counts, its
+ * dependents' remaining counts and the ready list. Keys are built from the prefix
  * (ARGV[1]) exactly as keys.ts names them. Amounts are integer strings of units (HINCRBY: exact int64).
  *
  * Item state lives in per-batch hashes (keys.ts): ':it' (what intake stored, never changed), ':st'
@@ -12,8 +12,9 @@ import { luaScript } from '@blockops/accounts';
 
 /**
  * Shared helpers: key names (as keys.ts), the entry layouts, writes buffered per hash and written
- * once per script, status moves collected and written once (counts, status sets, freed executors:
- * one command per key, not per item), the transitive cancel.
+ * once per script, status moves collected and written once (counts, freed executors: one command
+ * per key, not per item), the transitive cancel. No set per status: a listing by status scans the
+ * batch's state hash (reads.ts), so a transition writes only its item's state entry.
  */
 const LIB = `
 local P = ARGV[1]
@@ -76,7 +77,7 @@ local function flushW()
   end
   W = {}
 end
-local moves = {delta = {}, zrem = {}, zadd = {}, free = {}}
+local moves = {delta = {}, free = {}}
 local function append(t, k, a, b)
   local l = t[k]
   if not l then
@@ -86,23 +87,8 @@ local function append(t, k, a, b)
   l[#l + 1] = a
   if b ~= nil then l[#l + 1] = b end
 end
--- status set keys, built once per batch and status (not once per item)
-local skeys = {}
-local function statusKey(b, st)
-  local t = skeys[b]
-  if not t then
-    t = {}
-    skeys[b] = t
-  end
-  local k = t[st]
-  if not k then
-    k = bk(b) .. ':s:' .. st
-    t[st] = k
-  end
-  return k
-end
--- an item moves between statuses (written by flush)
-local function move(id, b, idx, from, to)
+-- an item of batch b moves between statuses (its counts written by flush)
+local function move(b, from, to)
   local d = moves.delta[b]
   if not d then
     d = {QUEUED = 0, EXECUTED = 0, CANCELLED = 0, FAILED = 0}
@@ -110,8 +96,6 @@ local function move(id, b, idx, from, to)
   end
   d[from] = d[from] - 1
   d[to] = d[to] + 1
-  append(moves.zrem, statusKey(b, from), id)
-  append(moves.zadd, statusKey(b, to), idx, id)
 end
 local function flush(now)
   flushW()
@@ -124,10 +108,8 @@ local function flush(now)
     queued = queued + d.QUEUED
   end
   if queued ~= 0 then redis.call('HINCRBY', P .. ':stats', 'queued', queued) end
-  for k, l in pairs(moves.zrem) do bulk('ZREM', k, l) end
-  for k, l in pairs(moves.zadd) do bulk('ZADD', k, l) end
   if #moves.free > 0 then bulk('SADD', P .. ':x:free', moves.free) end
-  moves = {delta = {}, zrem = {}, zadd = {}, free = {}}
+  moves = {delta = {}, free = {}}
 end
 -- the dependents of an item as {batch, id} pairs: its own batch's from its entry's dn (written at
 -- intake), later batches' from the set '<id>:dn' ('<batch> <id>' members), read only when its
@@ -148,11 +130,11 @@ end
 -- a QUEUED item of batch b cancelled because root did not execute (its state entry fields kept, as
 -- unpackSt gives them). It never becomes ready: its remaining count goes below zero, so no
 -- dependency that executes later can bring it to 0.
-local function cancelQueued(b, id, idx, ex, nonce, claim, claimedAt, att, root, why, now, out)
+local function cancelQueued(b, id, ex, nonce, claim, claimedAt, att, root, why, now, out)
   hsetw(bk(b) .. ':st', id, packSt('CANCELLED', ex, nonce, claim, claimedAt, att, now))
   hsetw(bk(b) .. ':why', id, root .. ' ' .. why)
   hsetw(bk(b) .. ':rem', id, -1)
-  move(id, b, idx, 'QUEUED', 'CANCELLED')
+  move(b, 'QUEUED', 'CANCELLED')
   out[#out + 1] = {id, b, 'CANCELLED', '', '', why, root}
 end
 -- every QUEUED item reachable through the dependents of id (of batch b0) is CANCELLED, naming root
@@ -169,8 +151,8 @@ local function cancelDependents(b0, id, root, reason, now, out, touched)
       local st, ex, nonce, claim, claimedAt, att = unpackSt(hgetw(bk(b) .. ':st', d))
       local entry = hgetw(bk(b) .. ':it', d)
       if st == 'QUEUED' and entry then
-        local idx, _, _, _, _, dn = unpackItem(entry)
-        cancelQueued(b, d, idx, ex, nonce, claim, claimedAt, att, root, why, now, out)
+        local _, _, _, _, _, dn = unpackItem(entry)
+        cancelQueued(b, d, ex, nonce, claim, claimedAt, att, root, why, now, out)
         touched[b] = true
         queue[#queue + 1] = {d, b, dn, hgetw(bk(b) .. ':xdn', d)}
       end
@@ -336,7 +318,7 @@ redis.call('HSET', bkey, 'batchId', B, 'workflowId', WF, 'createdAt', now, 'upda
 redis.call('ZADD', P .. ':batches', now, B)
 redis.call('ZADD', P .. ':running', now, B)
 redis.call('HINCRBY', P .. ':stats', 'queued', n)
-local rem, dead, queued, remaining, entries, owner = {}, {}, {}, {}, {}, {}
+local rem, dead, remaining, entries, owner = {}, {}, {}, {}, {}
 for k = 1, n do
   local id = ids[k]
   local r = tonumber(nIn[k])
@@ -357,8 +339,6 @@ for k = 1, n do
   entries[#entries + 1] = ARGV[first + (k - 1) * 3 + 1]
   owner[#owner + 1] = id
   owner[#owner + 1] = B
-  queued[#queued + 1] = k - 1
-  queued[#queued + 1] = id
   remaining[#remaining + 1] = id
   remaining[#remaining + 1] = r
 end
@@ -367,7 +347,6 @@ bulk('HSET', P .. ':ib', owner)
 bulk('HSET', bkey .. ':rem', remaining)
 bulk('SADD', P .. ':ids', ids)
 bulk('RPUSH', bkey .. ':order', ids)
-bulk('ZADD', bkey .. ':s:QUEUED', queued)
 local out, touched, gone = {}, {}, {}
 for k = 1, n do
   local d = dead[k]
@@ -375,7 +354,7 @@ for k = 1, n do
     local e = ext[d]
     local root = (e[3] and e[3] ~= '') and e[3] or d
     local why = 'dependency ' .. d .. ' was ' .. string.lower(e[1] or 'lost') .. ' earlier: ' .. (e[2] or '')
-    cancelQueued(B, ids[k], k - 1, '', '', '', '', '0', root, why, now, out)
+    cancelQueued(B, ids[k], '', '', '', '', '0', root, why, now, out)
     cancelDependents(B, ids[k], root, why, now, out, touched)
   end
 end
@@ -468,7 +447,7 @@ for i, a in ipairs(answers) do
   local st, ex, nonce, claim, claimedAt, att = unpackSt(s)
   if s and entries[i] and st == 'QUEUED' and claim == chunk then
     att = tonumber(att) + 1
-    local idx, units, dn = string.match(entries[i], '^(%S+) %S+ (%S+) %S+ %S* (%S*)')
+    local units, dn = string.match(entries[i], '^%S+ %S+ (%S+) %S+ %S* (%S*)')
     if kind == 'T' then
       hsetw(stKey, id, packSt('QUEUED', ex, nonce, claim, claimedAt, att, ''))
       hsetw(bk(B) .. ':err', id, text)
@@ -477,7 +456,7 @@ for i, a in ipairs(answers) do
       if kind == 'E' then
         hsetw(stKey, id, packSt('EXECUTED', ex, nonce, claim, claimedAt, att, now))
         hsetw(bk(B) .. ':tx', id, text)
-        move(id, B, idx, 'QUEUED', 'EXECUTED')
+        move(B, 'QUEUED', 'EXECUTED')
         executed = executed + 1
         executedUnits[#executedUnits + 1] = units
         if units ~= sentUnits then unitsAsSent = false end
@@ -493,7 +472,7 @@ for i, a in ipairs(answers) do
         if kind == 'C' then final = 'CANCELLED' end
         hsetw(stKey, id, packSt(final, ex, nonce, claim, claimedAt, att, now))
         hsetw(bk(B) .. ':why', id, ' ' .. text)
-        move(id, B, idx, 'QUEUED', final)
+        move(B, 'QUEUED', final)
         out[#out + 1] = {id, B, final, '', nonce, text, ''}
         cancelDependents(B, id, id, text, now, out, touched)
       end
@@ -552,8 +531,9 @@ return {encodeChanged(out), counts(B), redis.call('LLEN', bk(B) .. ':ready'), ot
 `);
 
 /**
- * Ends a batch once nothing is QUEUED: COMPLETED with its time; the ready list, remaining counts
- * and chunk records go (item entries, state, counts and memos stay). ARGV: prefix, batchId, now.
+ * Ends a batch once nothing is QUEUED: COMPLETED with its time; the ready list, remaining counts,
+ * chunk records and the per-status sets of an earlier version go (item entries, state, counts and
+ * memos stay). ARGV: prefix, batchId, now.
  * Returns {1|0, queued}.
  */
 export const finishScript = luaScript(`${LIB}
@@ -563,7 +543,8 @@ local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
 if q ~= 0 then return {0, q} end
 if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
 redis.call('ZREM', P .. ':running', B)
-redis.call('DEL', key .. ':ready', key .. ':rem')
+-- (and the per-status sets an earlier version kept: listings scan the state hash now)
+redis.call('DEL', key .. ':ready', key .. ':rem', key .. ':s:QUEUED', key .. ':s:EXECUTED', key .. ':s:CANCELLED', key .. ':s:FAILED')
 for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
 redis.call('DEL', key .. ':chunks')
 return {1, 0}

@@ -17,6 +17,11 @@ export interface ItemState {
   at?: number;
 }
 
+/** Only the status of an entry (a scan of a whole batch by status reads no other field). */
+export function statusOfEntry(entry: string | null | undefined): DisbursementStatus {
+  return entry ? (entry.slice(0, entry.indexOf(' ')) as DisbursementStatus) : 'QUEUED';
+}
+
 export function decodeItemState(entry: string | null | undefined): ItemState {
   if (!entry) return { status: 'QUEUED', attempts: 0 };
   const [status, executor, nonce, claim, claimedAt, attempts, at] = entry.split(' ') as string[];

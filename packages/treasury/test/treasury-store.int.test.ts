@@ -443,6 +443,18 @@ test('a cancelled item cancels its dependents transitively with itself as root c
   expect(r.changed.find((c) => c.id === 'd3')!.reason).toBe('dependency root did not execute: invalid destination: 0xabcd01');
   expect(r.counts).toEqual({ QUEUED: 0, EXECUTED: 1, CANCELLED: 5, FAILED: 1 });
   expect(await s.item('d3')).toMatchObject({ status: 'CANCELLED', rootCause: 'root', dependsOn: ['d2', 'other'] });
+  // listed by status in batch order (a scan of the batch's state entries), with their root causes
+  const cancelled = await s.listItems('b', { status: 'CANCELLED' });
+  expect(cancelled.total).toBe(5);
+  expect(cancelled.items.map((i) => [i.id, i.rootCause])).toEqual([
+    ['root', undefined],
+    ['d1', 'root'],
+    ['d2', 'root'],
+    ['d3', 'root'],
+    ['fd', 'f'],
+  ]);
+  expect((await s.listItems('b', { status: 'FAILED' })).items.map((i) => i.id)).toEqual(['f']);
+  expect((await s.cancelledItems('b')).map((c) => c.id)).toEqual(['root', 'd1', 'd2', 'd3', 'fd']);
   expect(await s.stats()).toMatchObject({ queued: 0, busyExecutors: 0 });
 });
 
