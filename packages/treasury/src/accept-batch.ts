@@ -56,14 +56,14 @@ export async function acceptBatch(
       )
     : undefined;
   const parsed = parseBatch(body);
-  const ids = lookupIds(parsed);
-  const used =
-    ids.length || parsed.batchId ? await store.lookupUsed(ids, parsed.batchId) : { usedIds: new Set<string>(), batchUsed: false };
-  const v = finishBatch(parsed, { idUsed: (id) => used.usedIds.has(id), batchUsed: () => used.batchUsed });
-  if (!v.ok) {
-    if (!v.conflictOnly) return { kind: 'invalid', issues: v.issues };
-    return { kind: 'conflict', message: conflictMessage(v.conflicts.batchId, v.conflicts.ids), ...v.conflicts };
-  }
+  // A batch with no problem of its own and no dependency outside it is not looked up in the store
+  // first: the intake script refuses a used batch id or item ids itself, atomically, and such a
+  // refusal (or a total over the limit) is answered after the full check below, as before. Others
+  // are checked against the store at once, so their answer names every problem, reused ids included.
+  const quick = parsed.issues.length === 0 && parsed.external.length === 0;
+  let v = quick ? finishBatch(parsed, NOTHING_USED) : await checkedAgainst(store, parsed);
+  if (v.ok && quick && v.totalUnits > MAX_BATCH_TOTAL_UNITS) v = await checkedAgainst(store, parsed);
+  if (!v.ok) return refusal(v);
   if (v.totalUnits > MAX_BATCH_TOTAL_UNITS) {
     return {
       kind: 'invalid',
@@ -79,8 +79,10 @@ export async function acceptBatch(
   const workflowId = disbursementWorkflowId(batchId);
   const r = await store.intake({ batchId, workflowId, items: v.items, totalUnits: v.totalUnits, levels: v.levels });
   if (!r.ok) {
-    // another intake won a race between the lookup and the store
+    // reused ids (not looked up first), or another intake won a race between the lookup and the store
     if ('conflict' in r) {
+      const full = await checkedAgainst(store, parsed);
+      if (!full.ok) return refusal(full); // every reused id and the batch id, as the check words them
       const ids = r.conflict === 'ids' ? r.ids : [];
       const b = r.conflict === 'batch' ? batchId : undefined;
       return { kind: 'conflict', message: conflictMessage(b, ids), batchId: b, ids };
@@ -116,6 +118,22 @@ export async function acceptBatch(
         }
       : {}),
   };
+}
+
+const NOTHING_USED = { idUsed: () => false, batchUsed: () => false };
+
+/** The batch checked against what the store has accepted: ids and the batch id used before, dependencies outside it. */
+async function checkedAgainst(store: TreasuryStore, parsed: ReturnType<typeof parseBatch>) {
+  const ids = lookupIds(parsed);
+  const used =
+    ids.length || parsed.batchId ? await store.lookupUsed(ids, parsed.batchId) : { usedIds: new Set<string>(), batchUsed: false };
+  return finishBatch(parsed, { idUsed: (id) => used.usedIds.has(id), batchUsed: () => used.batchUsed });
+}
+
+/** A batch the check refused: 400 with every problem, or 409 when reused ids are all there is. */
+function refusal(v: Extract<ReturnType<typeof finishBatch>, { ok: false }>): AcceptOutcome {
+  if (!v.conflictOnly) return { kind: 'invalid', issues: v.issues };
+  return { kind: 'conflict', message: conflictMessage(v.conflicts.batchId, v.conflicts.ids), ...v.conflicts };
 }
 
 /**

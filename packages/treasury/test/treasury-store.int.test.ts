@@ -655,6 +655,37 @@ test('acceptBatch syncs the nonces alongside the intake: the batch as stored for
   expect((await s.progress('ps')).counts.QUEUED).toBe(1);
 });
 
+test('acceptBatch answers reused ids as the full check words them, though a batch of its own is not looked up first', async () => {
+  const s = store();
+  const item = (id: string, extra: Record<string, string> = {}) => ({ id, destination: '0xabcd01', amount: '1', ...extra });
+  const first = await acceptBatch(s, { batchId: 'r1', items: [item('u1'), item('u2')] }, { newBatchId: () => 'x' });
+  expect(first).toMatchObject({ kind: 'accepted', batchId: 'r1' });
+  // reused batch id and item ids, nothing else wrong: 409 naming all of them; nothing stored
+  const both = await acceptBatch(s, { batchId: 'r1', items: [item('u1'), item('u2'), item('u3')] }, { newBatchId: () => 'x' });
+  expect(both).toEqual({
+    kind: 'conflict',
+    batchId: 'r1',
+    ids: ['u1', 'u2'],
+    message: 'batchId "r1" was already used; 2 item ids were already used (u1, u2): ids are never reused, submit with new ones',
+  });
+  const ids = await acceptBatch(s, { batchId: 'r2', items: [item('u3'), item('u2')] }, { newBatchId: () => 'x' });
+  expect(ids).toMatchObject({ kind: 'conflict', ids: ['u2'] });
+  expect((await s.progress('r2')).exists).toBe(false);
+  expect(await s.item('u3')).toBeUndefined();
+  // a reused id beside another problem: 400 with every problem, the reused id among them
+  const bad = await acceptBatch(s, { batchId: 'r3', items: [item('u1'), item('v1', { amount: '-1' })] }, { newBatchId: () => 'x' });
+  expect(bad.kind).toBe('invalid');
+  expect(bad.kind === 'invalid' && bad.issues.map((i) => i.id)).toEqual(['v1', 'u1']);
+  // a dependency outside the batch is looked up first: known → accepted, unknown → 400 naming it
+  expect(await acceptBatch(s, { batchId: 'r4', items: [item('w1', { memo: 'depends_on=u1' })] }, { newBatchId: () => 'x' })).toMatchObject({
+    kind: 'accepted',
+  });
+  const unknown = await acceptBatch(s, { batchId: 'r5', items: [item('w2', { memo: 'depends_on=nope' })] }, { newBatchId: () => 'x' });
+  expect(unknown.kind === 'invalid' && unknown.issues).toEqual([
+    expect.objectContaining({ id: 'w2', message: expect.stringContaining('"nope"') }),
+  ]);
+});
+
 test('running batches: all of them, or only those stored within a window of creation times', async () => {
   const s = store();
   const before = Date.now();
