@@ -60,16 +60,21 @@ function toClaim(reply: unknown): Claim {
 /** A tx hash, reason or error kept on one line (a record's answers are lines of one argument). */
 const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
 
-/** The items a record executed ('id nonce id nonce …'), each with the tx hash its answer carried (as recorded). */
+/**
+ * The items a record executed ('id nonce id nonce …', in answer order), each with the tx hash its
+ * answer carried (as recorded): the answers are walked once alongside, no map per round.
+ */
 function executedChanges(batchId: string, executedHere: string, results: ItemResult[]): ChangedItem[] {
   if (!executedHere) return [];
-  const txOf = new Map<string, string>();
-  for (const r of results) if (r.kind === 'E' && !txOf.has(r.id)) txOf.set(r.id, oneLine(r.txHash));
   const f = executedHere.split(' ');
   const out: ChangedItem[] = [];
+  let a = 0;
   for (let i = 0; i < f.length; i += 2) {
     const id = f[i]!;
-    const tx = txOf.get(id);
+    // its first E answer: the one the record executed (a later one for the same id changed nothing)
+    while (a < results.length && !(results[a]!.id === id && results[a]!.kind === 'E')) a++;
+    const r = results[a++];
+    const tx = r?.kind === 'E' ? oneLine(r.txHash) : undefined;
     out.push({ id, batchId, status: 'EXECUTED', ...(tx ? { txHash: tx } : {}), nonce: Number(f[i + 1]) });
   }
   return out;

@@ -596,7 +596,7 @@ test('nonce counters rise to the node’s last nonces, never fall', async () => 
 });
 
 test('acceptBatch syncs the nonces alongside the intake: the batch as stored for the workflow input; a failed or slow sync leaves it to the workflow', async () => {
-  const s = store(4);
+  const s = store(2);
   await s.setThrottle({ maxInFlightChunks: 3, chunkSize: 7 }, 'test');
   await submit(s, 'early', [{ id: 'gone' }]);
   await s.claimChunk('early', '0.0', 1);
@@ -627,7 +627,7 @@ test('acceptBatch syncs the nonces alongside the intake: the batch as stored for
   expect((await s.progress('pb')).counts).toEqual(ok.prepared!.counts);
   // the counters were raised before the answer: the first claims go on from the node's nonces
   const nonces = (await s.claimChunk('pb', '0.0', 2)).items.map((i) => i.nonce).sort((a, b) => a - b);
-  expect(nonces[1]).toBe(41);
+  expect(nonces).toEqual([4, 41]);
 
   // a node that fails, or does not answer in time: the batch is stored all the same, without `prepared`
   const failed = await acceptBatch(
