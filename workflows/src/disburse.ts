@@ -30,6 +30,7 @@ const local = proxyLocalActivities<TreasuryActivities>({
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 const LOCAL_PREPARE_FINISH_PATCH = 'disburse-local-prepare-finish';
+const PREPARED_START_PATCH = 'disburse-prepared-start';
 
 // The emergency state while halted: a quick Redis read (the operations' admission check), retried until it answers.
 const { checkEmergency } = proxyLocalActivities<OperationActivities>({
@@ -129,8 +130,11 @@ export async function disburse(input: DisburseInput): Promise<DisburseResult> {
     throttleChanged = false;
   };
   const inTask = patched(LOCAL_PREPARE_FINISH_PATCH);
-  // prepared at intake (nonces synced alongside it): the first chunks start in this first task
-  absorb(input.prepared ? { exists: true, ...input.prepared } : await (inTask ? local.prepareBatch : prepareBatch)(batchId));
+  // prepared at intake (nonces synced alongside it): the first chunks start in this first task.
+  // Patched: a run whose first task an earlier worker took (it ignored `prepared` and ran
+  // prepareBatch) replays the way it ran.
+  const fromIntake = input.prepared !== undefined && patched(PREPARED_START_PATCH);
+  absorb(fromIntake ? { exists: true, ...input.prepared! } : await (inTask ? local.prepareBatch : prepareBatch)(batchId));
   if (!progress.exists) throw ApplicationFailure.nonRetryable(`batch ${batchId} is not in the treasury store`, 'BatchNotFound');
 
   /** no free executor (other batches hold them all): wait for a chunk to finish, or poll */

@@ -135,7 +135,11 @@ const fixtures: Array<[name: string, file: string, expect: Expectation]> = [
   [
     'disburse started as the API starts it (prepared at intake: the first task launches chunks)',
     'disburse-prepared.history.json',
-    { workflowType: 'disburse', end: 'completed', patches: ['correlation-id-search-attribute', 'disburse-local-prepare-finish'] },
+    {
+      workflowType: 'disburse',
+      end: 'completed',
+      patches: ['correlation-id-search-attribute', 'disburse-local-prepare-finish', 'disburse-prepared-start'],
+    },
   ],
 ];
 
@@ -214,3 +218,31 @@ test.each(fixtures)(
   },
   60_000,
 );
+
+test('a run started with `prepared` whose first task an earlier worker took (it ran prepareBatch) replays the way it ran', async () => {
+  // the history of a run that prepared in its first task, its input given `prepared` as the API now sends it
+  const json = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'disburse-local-prepare.history.json'), 'utf8')) as {
+    events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { metadata: unknown; data: string }[] } } }[];
+  };
+  const payload = json.events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
+  const input = JSON.parse(Buffer.from(payload.data, 'base64').toString()) as Record<string, unknown>;
+  expect(input.prepared).toBeUndefined();
+  input.prepared = {
+    counts: { QUEUED: 16, EXECUTED: 0, CANCELLED: 0, FAILED: 0 },
+    readyLeft: 4,
+    throttle: { maxInFlightChunks: 4, chunkSize: 100 },
+  };
+  payload.data = Buffer.from(JSON.stringify(input)).toString('base64');
+  const history = historyFromJSON(json);
+  const emitted: WorkflowEvent[] = [];
+  await Worker.runReplayHistory(
+    {
+      workflowsPath,
+      interceptors: { workflowModules: workflowInterceptorModules },
+      sinks: { events: { emit: { fn: (_info, e: WorkflowEvent) => void emitted.push(e), callDuringReplay: true } } },
+    },
+    history,
+    'disburse-prepared-by-an-earlier-worker',
+  );
+  expect(emitted.at(-1)!.type).toBe('execution_completed');
+}, 60_000);

@@ -20,8 +20,8 @@ export interface DisbursementReconcilerOptions {
  * this a batch stored later would wait for the next worker restart. Only batches older than
  * `graceMs` (the web starts its own at once: starting it from here first would only lose the
  * request's correlation id) and stored within `windowMs` (a day: the check reads only those, not
- * every batch ever stored). A batch whose workflow ever ran is left alone (prepareBatch marks it in
- * the store), and so is one whose workflow id Temporal still knows. Every worker may run one: the
+ * every batch ever stored). A batch whose workflow ever ran is left alone (the API marks it in the
+ * store once it started it, prepareBatch otherwise), and so is one whose workflow id Temporal still knows. Every worker may run one: the
  * workflow id makes a second start a no-op. A check never overlaps the previous one; a failed check
  * is logged and tried again at the next; `stop` waits for a check in flight.
  */

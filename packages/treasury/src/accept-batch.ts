@@ -47,15 +47,19 @@ export async function acceptBatch(
   body: unknown,
   opts: { newBatchId: () => string; nodeNonces?: (executorPrefix: string) => Promise<Record<string, number>> },
 ): Promise<AcceptOutcome> {
-  // its failure is a value (never an unhandled rejection): the workflow then syncs itself
-  const nodeNonces = opts.nodeNonces;
-  const synced = nodeNonces
-    ? Promise.all([nodeNonces(`${store.executors.prefix}-`).then((n) => store.raiseNonces(n)), store.throttle()]).then(
-        ([, throttle]) => throttle,
-        () => undefined,
-      )
-    : undefined;
   const parsed = parseBatch(body);
+  // only for a batch that may be stored; its failure is a value (never an unhandled rejection): the
+  // workflow then syncs itself
+  const nodeNonces = opts.nodeNonces;
+  const synced =
+    nodeNonces && parsed.issues.length === 0
+      ? nodeNonces(`${store.executors.prefix}-`)
+          .then((n) => store.raiseNonces(n))
+          .then(
+            () => true,
+            () => false,
+          )
+      : undefined;
   // A batch with no problem of its own and no dependency outside it is not looked up in the store
   // first: the intake script refuses a used batch id or item ids itself, atomically, and such a
   // refusal (or a total over the limit) is answered after the full check below, as before. Others
@@ -98,7 +102,9 @@ export async function acceptBatch(
       ],
     };
   }
-  const throttle = synced ? await settledWithin(synced, SYNC_WAIT_MS) : undefined;
+  // the throttle once the batch is stored (a later change reaches the run by its signal, or by the first
+  // chunk's report when it came before the run existed)
+  const [ok, throttle] = synced ? await Promise.all([settledWithin(synced, SYNC_WAIT_MS), store.throttle()]) : [false, undefined];
   const cancelled = r.cancelled.filter((c) => c.batchId === batchId).length;
   return {
     kind: 'accepted',
@@ -108,7 +114,7 @@ export async function acceptBatch(
     totalAmount: formatUnits(v.totalUnits),
     ready: r.ready,
     cancelled: r.cancelled,
-    ...(throttle
+    ...(ok && throttle
       ? {
           prepared: {
             counts: { QUEUED: v.items.length - cancelled, EXECUTED: 0, CANCELLED: cancelled, FAILED: 0 },

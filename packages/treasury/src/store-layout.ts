@@ -4,10 +4,13 @@ import type { TreasuryKeys } from './keys';
 import { encodeItemState, encodeReason } from './state-entry';
 
 /**
- * The layout the scripts read: item state in per-batch hashes (keys.ts), no hash per item (2), and
- * the index of batches not yet completed (3). A store marked with anything else is upgraded.
+ * The layout the scripts read: item state in per-batch hashes (keys.ts), no hash per item (2), the
+ * index of batches not yet completed (3), no sorted set per status (4). A store marked with
+ * anything else is upgraded.
  */
-export const STORE_LAYOUT = '3';
+export const STORE_LAYOUT = '4';
+/** The per-status sets of layouts before 4 (listings scan the state hash since). */
+const statusSets = (keys: TreasuryKeys, b: string) => ['QUEUED', 'EXECUTED', 'CANCELLED', 'FAILED'].map((st) => `${keys.batch(b)}:s:${st}`);
 const SLICE = 1000;
 
 /** Refreshes the upgrade lock if this process still holds it (KEYS: lock; ARGV: token, ms). 1 | 0. */
@@ -81,17 +84,22 @@ export async function upgradeStoreLayout(
   try {
     // another process may have finished between our last look and taking the lock
     if (await marked()) return { batches: 0, items: 0 };
+    // a store at layout 3 has its items in place and its running index: only the status sets go
+    const itemsInPlace = (await redis.get(keys.layout)) === '3';
     let batches = 0;
     let items = 0;
     for (const { value: b, score: createdAt } of await redis.zRangeWithScores(keys.batches, 0, -1)) {
       await opts.beforeBatch?.();
       await held();
-      // the index of batches not yet completed (it came with layout 3)
-      if (!(await redis.hExists(keys.batch(b), 'completedAt'))) await redis.zAdd(keys.running, { score: createdAt, value: b });
-      const moved = await upgradeBatch(redis, keys, b, async (ops) => {
+      const write = async (ops: string[]) => {
         await held();
         if (Number(await writeIfHeld(redis, [lock], [token, ...ops])) !== 1) throw new LockLost();
-      });
+      };
+      await write(statusSets(keys, b).flatMap((k) => ['D', k]));
+      if (itemsInPlace) continue;
+      // the index of batches not yet completed (it came with layout 3)
+      if (!(await redis.hExists(keys.batch(b), 'completedAt'))) await redis.zAdd(keys.running, { score: createdAt, value: b });
+      const moved = await upgradeBatch(redis, keys, b, write);
       if (moved) batches++;
       items += moved;
     }

@@ -343,7 +343,7 @@ test('items an earlier version stored (a hash per item, dependents in a set) mov
   expect(await s.finish('old')).toEqual({ completed: true, queued: 0 });
 });
 
-test('the upgrade: a store marked by an earlier layout gets the running index; a process that lost the lock writes nothing', async () => {
+test('the upgrade: a store marked by an earlier layout gets the running index, loses its per-status sets; a process that lost the lock writes nothing', async () => {
   const s = store();
   await submit(s, 'm1', [{ id: 'm1a' }, { id: 'm1b', memo: 'depends_on=m1a' }]);
   await submit(s, 'm2', [{ id: 'm2a' }]);
@@ -373,6 +373,25 @@ test('the upgrade: a store marked by an earlier layout gets the running index; a
   expect(await s.upgradeLayout()).toEqual({ batches: 1, items: 2 });
   expect(await s.item('m1b')).toMatchObject({ status: 'QUEUED', dependsOn: ['m1a'] });
   expect(await redis.exists(lock)).toBe(0);
+
+  // a store at layout 3 kept a sorted set per status: they go, items and state untouched
+  const sets = (b: string) => ['QUEUED', 'EXECUTED', 'CANCELLED', 'FAILED'].map((st) => `${s.keys.batch(b)}:s:${st}`);
+  await redis.zAdd(sets('m1')[0]!, [
+    { score: 0, value: 'm1a' },
+    { score: 1, value: 'm1b' },
+  ]);
+  await redis.zAdd(sets('m2')[1]!, { score: 0, value: 'm2a' });
+  await redis.set(s.keys.layout, '3');
+  expect(await s.upgradeLayout()).toEqual({ batches: 0, items: 0 });
+  expect(await redis.exists([...sets('m1'), ...sets('m2')])).toBe(0);
+  expect(await redis.get(s.keys.layout)).toBe(STORE_LAYOUT);
+  expect(await s.item('m1b')).toMatchObject({ status: 'QUEUED', dependsOn: ['m1a'] });
+  // and a batch completing drops any an earlier version's worker left since
+  await redis.zAdd(sets('m2')[0]!, { score: 0, value: 'm2a' });
+  await s.claimChunk('m2', '0.0', 1);
+  await s.recordResults('m2', '0.0', [{ id: 'm2a', kind: 'E', txHash: '0xm2a' }]);
+  expect(await s.finish('m2')).toEqual({ completed: true, queued: 0 });
+  expect(await redis.exists(sets('m2'))).toBe(0);
 });
 
 test('intake writes no key per item, nor does any transition: item state lives in its batch’s hashes, read from them', async () => {
@@ -411,6 +430,36 @@ test('intake writes no key per item, nor does any transition: item state lives i
   expect(await s.item('z2')).toMatchObject({ status: 'CANCELLED', memo: 'depends_on=z1' });
   expect(await s.item('z1')).toMatchObject({ status: 'FAILED', reason: 'storage', attempts: 1 });
   expect(await keyCount(s)).toBeLessThanOrEqual(before + 4); // ':st', ':why' and status sets, no key per item
+});
+
+test('a record’s executed items carry their own answers’ tx hashes and nonces, whatever else the answers hold', async () => {
+  const s = store();
+  await submit(s, 'tx', [{ id: 'ta' }, { id: 'tb' }, { id: 'tc' }, { id: 'td' }]);
+  const claim = await s.claimChunk('tx', '0.0', 10);
+  const nonceOf = new Map(claim.items.map((i) => [i.id, i.nonce]));
+  const r = await s.recordResults('tx', '0.0', [
+    { id: 'ta', kind: 'T', error: 'node busy' },
+    { id: 'tb', kind: 'E', txHash: '0xb' },
+    { id: 'stranger', kind: 'E', txHash: '0xs' }, // not of this claim: changes nothing
+    { id: 'ta', kind: 'E', txHash: '0xa' }, // after its transient error, in the same record
+    { id: 'tc', kind: 'C', reason: 'invalid destination' },
+    { id: 'td', kind: 'E', txHash: '0xd1' },
+    { id: 'td', kind: 'E', txHash: '0xd2' }, // answered twice: the first one executed it
+  ]);
+  expect(r.changed).toEqual([
+    { id: 'tb', batchId: 'tx', status: 'EXECUTED', txHash: '0xb', nonce: nonceOf.get('tb') },
+    { id: 'ta', batchId: 'tx', status: 'EXECUTED', txHash: '0xa', nonce: nonceOf.get('ta') },
+    { id: 'td', batchId: 'tx', status: 'EXECUTED', txHash: '0xd1', nonce: nonceOf.get('td') },
+    { id: 'tc', batchId: 'tx', status: 'CANCELLED', nonce: nonceOf.get('tc'), reason: 'invalid destination' },
+  ]);
+  // as the store holds them
+  for (const [id, tx] of [
+    ['ta', '0xa'],
+    ['tb', '0xb'],
+    ['td', '0xd1'],
+  ] as const)
+    expect(await s.item(id)).toMatchObject({ status: 'EXECUTED', txHash: tx, nonce: nonceOf.get(id) });
+  expect(r.counts).toEqual({ QUEUED: 0, EXECUTED: 3, CANCELLED: 1, FAILED: 0 });
 });
 
 test('a cancelled item cancels its dependents transitively with itself as root cause; a failed one too', async () => {

@@ -161,11 +161,11 @@ export const withLinks = (services: Services, s: BatchSummaryCore) => ({
 /** The throttle as the API answers it; `executors` caps the items in flight whatever the throttle says. */
 export const throttleView = (services: Services, t: Throttle) => ({ ...t, executors: services.config.TREASURY_EXECUTORS });
 
-/** Starts `disburse-<batchId>` for a stored batch (a workflow id is used once). */
 /**
- * Starts the batch's workflow. `prepared` (acceptBatch synced the nonces alongside the intake): its
- * first task launches chunks at once; the batch is then marked as having its workflow here, as
- * prepareBatch marks it otherwise (the worker's check for stored batches without one leaves it alone).
+ * Starts `disburse-<batchId>` for a stored batch (a workflow id is used once). `prepared`
+ * (acceptBatch synced the nonces alongside the intake): its first task launches chunks at once; the
+ * batch is then marked as having its workflow here, as prepareBatch marks it otherwise (the worker's
+ * check for stored batches without one leaves it alone).
  */
 export async function startDisbursement(
   services: Services,
@@ -197,7 +197,12 @@ export async function startDisbursement(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // a worker's reconciler was first
   }
-  if (prepared) await services.treasury.markWorkflowStarted(batchId);
+  // the workflow runs whatever this write does: a failed mark is logged, never answered as a failed start
+  // (the worker's check also leaves alone a batch whose workflow id Temporal knows)
+  if (prepared)
+    await services.treasury.markWorkflowStarted(batchId).catch((err: unknown) => {
+      services.log.warn({ batchId, err: String(err) }, 'the batch could not be marked as having its workflow');
+    });
 }
 
 /** Tells every running batch the new throttle, so the next chunk uses it. Returns how many were told. */
