@@ -148,6 +148,24 @@ beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
 const decode = (payloads: { payloads?: unknown[] | null } | null | undefined) =>
   payloads?.payloads?.[0] ? defaultPayloadConverter.fromPayload(payloads.payloads[0] as never) : undefined;
 
+/**
+ * Replays a history against the current workflow code (a nondeterminism error fails it) and returns
+ * the events the code emitted meanwhile: the sink runs during replay here, so we see what it did.
+ */
+async function replay(history: ReturnType<typeof historyFromJSON>, name: string): Promise<WorkflowEvent[]> {
+  const emitted: WorkflowEvent[] = [];
+  await Worker.runReplayHistory(
+    {
+      workflowsPath,
+      interceptors: { workflowModules: workflowInterceptorModules },
+      sinks: { events: { emit: { fn: (_info, e: WorkflowEvent) => void emitted.push(e), callDuringReplay: true } } },
+    },
+    history,
+    name,
+  );
+  return emitted;
+}
+
 /** What the recorded run did, read from its history alone. */
 function recorded(events: HistoryEvent[]) {
   const started = events[0]!.workflowExecutionStartedEventAttributes!;
@@ -186,17 +204,7 @@ test.each(fixtures)(
     expect(run.patches.sort()).toEqual([...expected.patches].sort());
     expect(events.length).toBeGreaterThan(10);
 
-    // the sink runs during replay here, so we see what the workflow code did while replaying
-    const emitted: WorkflowEvent[] = [];
-    await Worker.runReplayHistory(
-      {
-        workflowsPath,
-        interceptors: { workflowModules: workflowInterceptorModules },
-        sinks: { events: { emit: { fn: (_info, e: WorkflowEvent) => void emitted.push(e), callDuringReplay: true } } },
-      },
-      history,
-      `${file}-fixture`,
-    );
+    const emitted = await replay(history, `${file}-fixture`);
     const types = emitted.map((e) => e.type);
     expect(types[0]).toBe('execution_started');
     if (run.end === 'completed') {
@@ -233,16 +241,6 @@ test('a run started with `prepared` whose first task an earlier worker took (it 
     throttle: { maxInFlightChunks: 4, chunkSize: 100 },
   };
   payload.data = Buffer.from(JSON.stringify(input)).toString('base64');
-  const history = historyFromJSON(json);
-  const emitted: WorkflowEvent[] = [];
-  await Worker.runReplayHistory(
-    {
-      workflowsPath,
-      interceptors: { workflowModules: workflowInterceptorModules },
-      sinks: { events: { emit: { fn: (_info, e: WorkflowEvent) => void emitted.push(e), callDuringReplay: true } } },
-    },
-    history,
-    'disburse-prepared-by-an-earlier-worker',
-  );
+  const emitted = await replay(historyFromJSON(json), 'disburse-prepared-by-an-earlier-worker');
   expect(emitted.at(-1)!.type).toBe('execution_completed');
 }, 60_000);
