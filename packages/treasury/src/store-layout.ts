@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DISBURSEMENT_STATUSES } from '@blockops/domain';
 import { luaScript, type RedisClient } from '@blockops/events';
 import type { TreasuryKeys } from './keys';
 import { encodeItemState, encodeReason } from './state-entry';
@@ -10,7 +11,7 @@ import { encodeItemState, encodeReason } from './state-entry';
  */
 export const STORE_LAYOUT = '4';
 /** The per-status sets of layouts before 4 (listings scan the state hash since). */
-const statusSets = (keys: TreasuryKeys, b: string) => ['QUEUED', 'EXECUTED', 'CANCELLED', 'FAILED'].map((st) => `${keys.batch(b)}:s:${st}`);
+const statusSets = (keys: TreasuryKeys, b: string) => DISBURSEMENT_STATUSES.map((st) => `${keys.batch(b)}:s:${st}`);
 const SLICE = 1000;
 
 /** Refreshes the upgrade lock if this process still holds it (KEYS: lock; ARGV: token, ms). 1 | 0. */
