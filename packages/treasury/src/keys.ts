@@ -1,3 +1,5 @@
+import { DISBURSEMENT_STATUSES } from '@blockops/domain';
+
 /**
  * Redis keys of the treasury store, all under one prefix (TREASURY_PREFIX). The Lua scripts build
  * the same names from the prefix (`P`), so the two must stay in step: see `LIB` in scripts.ts.
@@ -38,6 +40,8 @@ export function treasuryKeys(prefix: string) {
     errors: (b: string) => `${batch(b)}:err`,
     /** id → 1 for items with dependents in later batches (their ':dn' set) */
     laterDependents: (b: string) => `${batch(b)}:xdn`,
+    /** the per-status sets of layouts before 4 (store-layout.ts drops them; the finish script too, naming them alike) */
+    legacyStatusSets: (b: string) => DISBURSEMENT_STATUSES.map((st) => `${batch(b)}:s:${st}`),
     /** remaining dependencies per QUEUED item (dropped when the batch completes) */
     remaining: (b: string) => `${batch(b)}:rem`,
     /** id → batch of every item */

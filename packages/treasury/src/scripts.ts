@@ -543,7 +543,7 @@ local q = tonumber(redis.call('HGET', key, 'QUEUED') or '-1')
 if q ~= 0 then return {0, q} end
 if redis.call('HEXISTS', key, 'completedAt') == 0 then redis.call('HSET', key, 'completedAt', now, 'updatedAt', now, 'halted', '') end
 redis.call('ZREM', P .. ':running', B)
--- (and the per-status sets an earlier version kept: listings scan the state hash now)
+-- (and the per-status sets an earlier version kept, as keys.ts legacyStatusSets names them: listings scan the state hash now)
 redis.call('DEL', key .. ':ready', key .. ':rem', key .. ':s:QUEUED', key .. ':s:EXECUTED', key .. ':s:CANCELLED', key .. ':s:FAILED')
 for _, ck in ipairs(redis.call('SMEMBERS', key .. ':chunks')) do redis.call('DEL', ck) end
 redis.call('DEL', key .. ':chunks')

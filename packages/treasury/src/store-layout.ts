@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DISBURSEMENT_STATUSES } from '@blockops/domain';
 import { luaScript, type RedisClient } from '@blockops/events';
 import type { TreasuryKeys } from './keys';
 import { encodeItemState, encodeReason } from './state-entry';
@@ -10,8 +9,6 @@ import { encodeItemState, encodeReason } from './state-entry';
  * anything else is upgraded.
  */
 export const STORE_LAYOUT = '4';
-/** The per-status sets of layouts before 4 (listings scan the state hash since). */
-const statusSets = (keys: TreasuryKeys, b: string) => DISBURSEMENT_STATUSES.map((st) => `${keys.batch(b)}:s:${st}`);
 const SLICE = 1000;
 
 /** Refreshes the upgrade lock if this process still holds it (KEYS: lock; ARGV: token, ms). 1 | 0. */
@@ -96,7 +93,7 @@ export async function upgradeStoreLayout(
         await held();
         if (Number(await writeIfHeld(redis, [lock], [token, ...ops])) !== 1) throw new LockLost();
       };
-      await write(statusSets(keys, b).flatMap((k) => ['D', k]));
+      await write(keys.legacyStatusSets(b).flatMap((k) => ['D', k]));
       if (itemsInPlace) continue;
       // the index of batches not yet completed (it came with layout 3)
       if (!(await redis.hExists(keys.batch(b), 'completedAt'))) await redis.zAdd(keys.running, { score: createdAt, value: b });
