@@ -6,6 +6,7 @@ import { DISBURSEMENT_STATUSES } from '@/lib/client/treasury-types';
 import { REL_DEPENDENCY, REL_DEPENDENT, REL_SELECTED, type DagStatusStore } from '@/lib/client/dag/status-store';
 import { ITEM_H, ITEM_W } from '@/lib/client/dag/layout';
 import { num } from '@/lib/client/format';
+import { ItemId } from './item-id';
 
 /**
  * The DAG's custom nodes. Memoised, with data that never changes after layout ({ index }): the
@@ -58,7 +59,7 @@ export const ItemNode = memo(function ItemNode({ data }: NodeProps<ItemFlowNode>
       title={`${data.id} · ${status}`}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <span className="dag-item-id">{data.id}</span>
+      <ItemId id={data.id} className="dag-item-id" title={`${data.id} · ${status}`} />
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );

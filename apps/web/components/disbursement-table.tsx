@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { STATUS_CODE, type DagStatusStore } from '@/lib/client/dag/status-store';
 import { depsOf } from '@/lib/client/dag/model';
 import { money } from '@/lib/client/format';
+import { ItemId } from './item-id';
 import type { Disbursement, DisbursementStatus } from '@/lib/client/treasury-types';
 
 const ROW_H = 28;
@@ -77,7 +78,7 @@ export function DisbursementTable({
                 data-status={status}
                 onClick={() => onSelect(i)}
               >
-                <span title={id}>{id}</span>
+                <ItemId id={id} />
                 <span>
                   <span className={`badge badge-${status.toLowerCase()}`}>{status}</span>
                 </span>

@@ -147,7 +147,11 @@ test('submit a batch, watch its DAG turn green live, follow a cancelled item to 
   expect(await panel.getByTestId('item-reason').textContent()).toMatch(/destination|sanctioned/i);
   // the root cause is selected in the graph and in the table, and the URL names it
   await page.locator(`.dag-item.rel-selected[data-item-id="${id('bad')}"]`).waitFor();
-  await page.locator(`[data-testid="disbursement-table"] .vrow.selected[data-item-id="${id('bad')}"]`).waitFor();
+  const tableRow = page.locator(`[data-testid="disbursement-table"] .vrow.selected[data-item-id="${id('bad')}"]`);
+  await tableRow.waitFor();
+  // the row shows the end of its id, what tells this batch's ids apart (a long id is cut in the middle)
+  expect(await tableRow.locator('.item-id-tail').isVisible()).toBe(true);
+  expect(await tableRow.locator('.item-id-tail').innerText()).toBe(id('bad').slice(-8));
   expect(page.url()).toContain(`item=${encodeURIComponent(id('bad'))}`);
 
   // An executed item shows its tx hash; search finds an item by id and selects it.
