@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { money, num } from '@/lib/client/format';
+import { money, num, shortDateTime } from '@/lib/client/format';
 import type { BatchSummary } from '@/lib/client/treasury-types';
 import { BatchProgress } from './batch-progress';
 
@@ -12,45 +12,55 @@ export function BatchesTable({ batches }: { batches: BatchSummary[] }) {
       </p>
     );
   return (
-    <table className="table" data-testid="batches">
-      <thead>
-        <tr>
-          <th>batch</th>
-          <th>status</th>
-          <th className="num">items</th>
-          <th style={{ width: '34%' }}>progress</th>
-          <th className="num">items/s</th>
-          <th className="num">executed / total</th>
-          <th>created</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {batches.map((b) => (
-          <tr key={b.batchId} data-batch-id={b.batchId} data-status={b.status}>
-            <td>
-              <Link href={b.consoleUrl}>{b.batchId}</Link>
-            </td>
-            <td>
-              <span className={`badge badge-${b.status.toLowerCase()}`}>{b.status}</span>
-            </td>
-            <td className="num">{num(b.total)}</td>
-            <td className="progress-cell">
-              <BatchProgress counts={b.counts} total={b.total} compact />
-            </td>
-            <td className="num">{b.timings.itemsPerSecond === undefined ? '—' : num(b.timings.itemsPerSecond, 1)}</td>
-            <td className="num">
-              {money(b.executedAmount)} / {money(b.totalAmount)}
-            </td>
-            <td>{new Date(b.createdAt).toLocaleString()}</td>
-            <td>
-              <a href={b.temporalUrl} target="_blank" rel="noreferrer">
-                Temporal ↗
-              </a>
-            </td>
+    // scrolls sideways rather than cut columns off when the card is narrower than the table
+    <div className="table-scroll">
+      <table className="table" data-testid="batches">
+        <thead>
+          <tr>
+            <th>batch</th>
+            <th>status</th>
+            <th className="num">items</th>
+            <th>progress</th>
+            <th className="num">items/s</th>
+            <th className="num">executed</th>
+            <th>created</th>
+            <th />
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {batches.map((b) => (
+            <tr key={b.batchId} data-batch-id={b.batchId} data-status={b.status}>
+              <td>
+                <Link href={b.consoleUrl}>{b.batchId}</Link>
+              </td>
+              <td>
+                <span className={`badge badge-${b.status.toLowerCase()}`}>{b.status}</span>
+              </td>
+              <td className="num">{num(b.total)}</td>
+              <td className="progress-cell">
+                <BatchProgress counts={b.counts} total={b.total} compact />
+              </td>
+              <td className="num">{b.timings.itemsPerSecond === undefined ? '—' : num(b.timings.itemsPerSecond, 1)}</td>
+              <td className="num amount-cell">
+                {money(b.executedAmount)}
+                <small className="muted">of {money(b.totalAmount)}</small>
+              </td>
+              <td title={new Date(b.createdAt).toLocaleString()}>{shortDateTime(b.createdAt)}</td>
+              <td>
+                <a
+                  href={b.temporalUrl}
+                  target="_blank"
+                  rel="noreferrer"
+                  title="Open its workflow in Temporal Web"
+                  aria-label="Temporal Web"
+                >
+                  ↗
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

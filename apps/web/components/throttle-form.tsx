@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '@/lib/client/api';
 import { THROTTLE_LIMITS, type Throttle } from '@/lib/client/treasury-types';
+import { count } from '@/lib/client/format';
 
 /** The executor's throttle, changeable while batches run (operator key; audited with the reason). */
 export function ThrottleForm() {
@@ -72,7 +73,7 @@ export function ThrottleForm() {
       <button type="submit">Change throttle</button>
       {current && (
         <small className="muted" data-testid="throttle-now">
-          now {current.maxInFlightChunks} chunks × {current.chunkSize} items
+          now {count(current.maxInFlightChunks, 'chunk')} × {count(current.chunkSize, 'item')}
           {current.executors !== undefined ? ` · ${current.executors} executors` : ''} ·{' '}
           {current.updatedAt
             ? `set by ${current.actor} at ${new Date(current.updatedAt).toLocaleString()}${current.reason ? ` (${current.reason})` : ''}`
