@@ -156,36 +156,41 @@ export function EmergencyPage() {
           ))}
         </div>
         {e && <LimitsForm limits={e.limits} onSaved={reload} />}
-        <h2 className="section">Transitions</h2>
-        <table className="table" data-testid="emergency-history">
-          <thead>
-            <tr>
-              <th>when</th>
-              <th>from → to</th>
-              <th>actor</th>
-              <th>reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(e?.history ?? []).map((t) => (
-              <tr key={`${t.since}-${t.state}`}>
-                <td>{new Date(t.since).toLocaleString()}</td>
-                <td>
-                  {t.previous} → {t.state}
-                </td>
-                <td>{t.actor}</td>
-                <td>{t.reason}</td>
-              </tr>
-            ))}
-            {e?.history.length === 0 && (
+      </section>
+      {/* its own panel beside the limits: the wide column holds a reason without cutting the table off */}
+      <section className="panel">
+        <h2>Transitions</h2>
+        <div className="table-scroll">
+          <table className="table" data-testid="emergency-history">
+            <thead>
               <tr>
-                <td colSpan={4} className="muted">
-                  No transitions yet.
-                </td>
+                <th>when</th>
+                <th>from → to</th>
+                <th>actor</th>
+                <th>reason</th>
               </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {(e?.history ?? []).map((t) => (
+                <tr key={`${t.since}-${t.state}`}>
+                  <td>{new Date(t.since).toLocaleString()}</td>
+                  <td>
+                    {t.previous} → {t.state}
+                  </td>
+                  <td>{t.actor}</td>
+                  <td title={t.reason}>{t.reason}</td>
+                </tr>
+              ))}
+              {e?.history.length === 0 && (
+                <tr>
+                  <td colSpan={4} className="muted">
+                    No transitions yet.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
       </section>
     </div>
   );

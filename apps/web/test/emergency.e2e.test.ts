@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { startTestStack } from '@blockops/stack';
-import { launchChromium } from './support/browser';
+import { launchChromium, pastItsPanel } from './support/browser';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
@@ -40,6 +40,8 @@ test('halt from the console, the banner follows to every page, resume clears it'
   await confirm.click();
   await page.getByTestId('emergency-state').filter({ hasText: 'HALT' }).waitFor();
   await page.getByTestId('emergency-history').getByText('e2e: suspicious activity').waitFor();
+  // the history is whole inside its panel, not cut off at the card's edge
+  expect(await pastItsPanel(page.getByTestId('emergency-history'))).toBe(0);
 
   // another page: the banner says so, with the reason; an operation is refused naming the halt
   const other = await browser.newPage();

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { startTestStack } from '@blockops/stack';
-import { launchChromium } from './support/browser';
+import { launchChromium, pastItsPanel } from './support/browser';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
@@ -101,6 +101,8 @@ test('submit a batch, watch its DAG turn green live, follow a cancelled item to 
   await accepted.waitFor();
   expect(await accepted.getAttribute('data-batch-id')).toBe(batchId);
   await page.getByTestId('batches').locator(`tr[data-batch-id="${batchId}"]`).waitFor();
+  // every column of the batches list shows inside its card (amounts, created time, the Temporal link)
+  expect(await pastItsPanel(page.getByTestId('batches'))).toBe(0);
 
   await accepted.getByRole('link', { name: 'watch it live →' }).click();
   await page.waitForURL(`**/treasury/${batchId}`);
