@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { shortDateTime } from '@/lib/client/format';
 
 export interface RunSummary {
   workflowId: string;
@@ -20,43 +21,46 @@ export interface RunSummary {
 export function RunsList({ runs, filtered }: { runs: RunSummary[]; filtered?: boolean }) {
   if (runs.length === 0) return <p className="muted">{filtered ? 'No run matches these filters.' : 'No runs yet.'}</p>;
   return (
-    <table className="table" data-testid="runs">
-      <thead>
-        <tr>
-          <th>Run</th>
-          <th>Type</th>
-          <th>Status</th>
-          <th>Market</th>
-          <th>Outcome</th>
-          <th>Started</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr
-            key={`${r.workflowId}/${r.runId}`}
-            data-workflow-id={r.workflowId}
-            title={r.correlationId ? `correlation id ${r.correlationId}` : undefined}
-          >
-            <td>
-              <Link href={`/runs/${encodeURIComponent(r.workflowId)}`}>{r.workflowId}</Link>
-            </td>
-            <td>{r.workflowType}</td>
-            <td>
-              <span className={`badge badge-${r.status.toLowerCase()}`}>{r.status}</span>
-            </td>
-            <td>{r.market ?? ''}</td>
-            <td>{r.businessStatus ? <span className={`badge badge-${r.businessStatus.toLowerCase()}`}>{r.businessStatus}</span> : ''}</td>
-            <td>{new Date(r.startTime).toLocaleTimeString()}</td>
-            <td>
-              <a href={r.temporalUrl} target="_blank" rel="noreferrer">
-                Temporal ↗
-              </a>
-            </td>
+    // scrolls sideways rather than cut columns off when the panel is narrower than the table
+    <div className="table-scroll">
+      <table className="table" data-testid="runs">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Type</th>
+            <th>Status</th>
+            <th>Market</th>
+            <th>Outcome</th>
+            <th>Started</th>
+            <th />
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr
+              key={`${r.workflowId}/${r.runId}`}
+              data-workflow-id={r.workflowId}
+              title={r.correlationId ? `correlation id ${r.correlationId}` : undefined}
+            >
+              <td>
+                <Link href={`/runs/${encodeURIComponent(r.workflowId)}`}>{r.workflowId}</Link>
+              </td>
+              <td>{r.workflowType}</td>
+              <td>
+                <span className={`badge badge-${r.status.toLowerCase()}`}>{r.status}</span>
+              </td>
+              <td>{r.market ?? ''}</td>
+              <td>{r.businessStatus ? <span className={`badge badge-${r.businessStatus.toLowerCase()}`}>{r.businessStatus}</span> : ''}</td>
+              <td title={new Date(r.startTime).toLocaleString()}>{shortDateTime(r.startTime)}</td>
+              <td>
+                <a href={r.temporalUrl} target="_blank" rel="noreferrer" title="Open in Temporal Web" aria-label="Temporal Web">
+                  ↗
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { startTestStack } from '@blockops/stack';
-import { launchChromium } from './support/browser';
+import { launchChromium, pastItsPanel } from './support/browser';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack;
@@ -45,6 +45,11 @@ test('start a run in the console, see its live events, open it in Temporal Web',
   for (const type of ['execution_started', 'node_started', 'node_completed']) {
     expect(await row(type).count()).toBeGreaterThan(0);
   }
+
+  // The runs list shows it; at a laptop's 1440 px every column fits the panel (narrower, the list scrolls sideways).
+  await page.getByTestId('runs').getByRole('link', { name: workflowId }).waitFor({ timeout: 30_000 });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  expect(await pastItsPanel(page.getByTestId('runs'))).toBe(0);
 
   // The run page replays its timeline and shows the result.
   await started.locator('a').first().click();
