@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { money, num, shortDateTime } from '@/lib/client/format';
 import type { BatchSummary } from '@/lib/client/treasury-types';
 import { BatchProgress } from './batch-progress';
+import { TemporalLink } from './temporal-link';
 
 /** Batches, newest first, each with its live progress and its links. */
 export function BatchesTable({ batches }: { batches: BatchSummary[] }) {
@@ -47,15 +48,7 @@ export function BatchesTable({ batches }: { batches: BatchSummary[] }) {
               </td>
               <td title={new Date(b.createdAt).toLocaleString()}>{shortDateTime(b.createdAt)}</td>
               <td>
-                <a
-                  href={b.temporalUrl}
-                  target="_blank"
-                  rel="noreferrer"
-                  title="Open its workflow in Temporal Web"
-                  aria-label="Temporal Web"
-                >
-                  ↗
-                </a>
+                <TemporalLink href={b.temporalUrl} />
               </td>
             </tr>
           ))}

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { shortDateTime } from '@/lib/client/format';
+import { TemporalLink } from './temporal-link';
 
 export interface RunSummary {
   workflowId: string;
@@ -53,9 +54,7 @@ export function RunsList({ runs, filtered }: { runs: RunSummary[]; filtered?: bo
               <td>{r.businessStatus ? <span className={`badge badge-${r.businessStatus.toLowerCase()}`}>{r.businessStatus}</span> : ''}</td>
               <td title={new Date(r.startTime).toLocaleString()}>{shortDateTime(r.startTime)}</td>
               <td>
-                <a href={r.temporalUrl} target="_blank" rel="noreferrer" title="Open in Temporal Web" aria-label="Temporal Web">
-                  ↗
-                </a>
+                <TemporalLink href={r.temporalUrl} />
               </td>
             </tr>
           ))}
