@@ -13,7 +13,6 @@ export function BatchesTable({ batches }: { batches: BatchSummary[] }) {
       </p>
     );
   return (
-    // scrolls sideways rather than cut columns off when the card is narrower than the table
     <div className="table-scroll">
       <table className="table" data-testid="batches">
         <thead>

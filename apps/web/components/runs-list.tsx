@@ -22,7 +22,6 @@ export interface RunSummary {
 export function RunsList({ runs, filtered }: { runs: RunSummary[]; filtered?: boolean }) {
   if (runs.length === 0) return <p className="muted">{filtered ? 'No run matches these filters.' : 'No runs yet.'}</p>;
   return (
-    // scrolls sideways rather than cut columns off when the panel is narrower than the table
     <div className="table-scroll">
       <table className="table" data-testid="runs">
         <thead>

@@ -78,14 +78,14 @@ local function flushW()
   W = {}
 end
 local moves = {delta = {}, free = {}}
-local function append(t, k, a, b)
+-- v onto the list t[k]
+local function append(t, k, v)
   local l = t[k]
   if not l then
     l = {}
     t[k] = l
   end
-  l[#l + 1] = a
-  if b ~= nil then l[#l + 1] = b end
+  l[#l + 1] = v
 end
 -- an item of batch b moves between statuses (its counts written by flush)
 local function move(b, from, to)

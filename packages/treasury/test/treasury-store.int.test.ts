@@ -429,7 +429,7 @@ test('intake writes no key per item, nor does any transition: item state lives i
   expect(await redis.exists([s.keys.ready('lz'), s.keys.remaining('lz'), `${s.keys.batch('lz')}:c:0.0`])).toBe(0);
   expect(await s.item('z2')).toMatchObject({ status: 'CANCELLED', memo: 'depends_on=z1' });
   expect(await s.item('z1')).toMatchObject({ status: 'FAILED', reason: 'storage', attempts: 1 });
-  expect(await keyCount(s)).toBeLessThanOrEqual(before + 4); // ':st', ':why' and status sets, no key per item
+  expect(await keyCount(s)).toBeLessThanOrEqual(before + 4); // ':st', ':why' and the batch's own keys, no key per item
 });
 
 test('a record’s executed items carry their own answers’ tx hashes and nonces, whatever else the answers hold', async () => {
